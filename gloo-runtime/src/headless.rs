@@ -1,0 +1,1 @@
+//! An off-screen OpenGL context (placeholder: being written).
