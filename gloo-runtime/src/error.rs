@@ -43,11 +43,14 @@ pub enum Error {
     #[error("this buffer's GL object belongs to another OpenGL context; create a separate buffer for each context")]
     ContextMismatch,
 
-    /// The buffer has no up-to-date GPU copy to draw from: it was never
-    /// uploaded, or it has writes that were not uploaded yet. Call `upload`
-    /// (or draw from `bind`) first.
-    #[error("the buffer has no up-to-date GPU copy: call `upload(&facade)` before drawing from a shared borrow")]
+    /// The buffer has no GPU copy yet: call `upload` (or `bind`) first.
+    #[error("the buffer has no GPU copy yet: call `upload(&facade)` or `bind(&facade)` first")]
     NotUploaded,
+
+    /// The buffer has writes the GPU has not seen; drawing it through a shared
+    /// borrow would show stale data. Call `upload` first.
+    #[error("the buffer has writes not uploaded yet: call `upload(&facade)` before drawing from a shared borrow")]
+    PendingWrites,
 
     /// The context does not support instanced drawing.
     #[error("instanced drawing is not supported by this OpenGL context")]

@@ -1,10 +1,50 @@
-//! gloo: typed vertex buffers for glium that upload only the bytes that changed.
+//! gloo: GPU vertex data as easy to edit as a numpy array, and as cheap to
+//! upload as the bytes that actually changed.
+//!
+//! `#[derive(Vertex)]` on a `#[repr(C)]` struct proves its layout at compile
+//! time; a [`VertexBuffer<T, N>`] holds an N-d array of them, records the
+//! bytes of every write, and uploads only those when bound for a draw.
+//!
+//! ```
+//! use gloo_runtime::{Vertex, VertexBuffer};
+//!
+//! #[derive(Clone, Copy, Vertex)]
+//! #[repr(C)]
+//! struct Point {
+//!     position: [f32; 2],
+//!     color: [f32; 3],
+//! }
+//!
+//! let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
+//! v.take_dirty();
+//! *v.position_mut(0, 0) = [0.0, 0.0];
+//! *v.position_mut(1, 1) = [0.0, 0.0];
+//! assert_eq!(v.dirty(), Some(0..88));
+//! ```
 #![deny(missing_docs)]
 
 extern crate self as gloo_runtime;
 
+mod buffer;
+pub mod dirty;
 pub mod error;
+mod gpu;
 pub mod headless;
+mod layout;
+pub mod plan;
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use buffer::VertexBuffer;
 pub use error::Error;
+pub use gpu::{Bound, UploadStats, TRACE_TARGET};
+pub use layout::{Field, FieldLayout, Layout, Vertex};
+pub use plan::{MergePolicy, UploadCosts};
+
+/// `#[derive(Vertex)]`: see the [`Vertex`](trait@Vertex) trait.
+pub use gloo_derive::Vertex;
+
+pub use bytemuck;
 pub use glium;

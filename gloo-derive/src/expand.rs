@@ -1,0 +1,326 @@
+//! Emits the code: trait impls, compile-time proofs, field handles, accessors.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Ident, Path};
+
+use crate::ast::{Field, Input};
+use crate::ctxt::Ctxt;
+
+/// Runs the pipeline: read, check, expand; on errors, the errors plus a stub.
+pub fn derive(node: &DeriveInput) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let input = Input::from_syn(&mut cx, node);
+    if let Some(input) = &input {
+        input.validate(&mut cx);
+    }
+    match (cx.check(), input) {
+        (Ok(()), Some(input)) => expand(&input),
+        (Err(errors), input) => {
+            let stub = input.filter(|i| i.original.generics.params.is_empty()).map(|i| fallback(&i));
+            let errors = errors.to_compile_error();
+            quote!(#errors #stub)
+        }
+        (Ok(()), None) => unreachable!("a rejected input always records an error"),
+    }
+}
+
+/// Impls that keep one mistake from cascading into "`Point: Vertex` is not
+/// satisfied" at every use. They never run: the `compile_error!` beside them
+/// stops the build.
+fn fallback(input: &Input) -> TokenStream {
+    let krate = input.krate();
+    let ident = input.ident;
+    quote! {
+        #[automatically_derived]
+        unsafe impl #krate::Vertex for #ident {
+            const LAYOUT: #krate::Layout = #krate::Layout { name: "", stride: 0, fields: &[] };
+            type Accessors<const N: usize> = #krate::__private::NoAccessors<Self, N>;
+        }
+        #[automatically_derived]
+        impl #krate::__private::glium::Vertex for #ident {
+            fn build_bindings() -> #krate::__private::glium::vertex::VertexFormat { &[] }
+        }
+        #[automatically_derived]
+        unsafe impl #krate::__private::bytemuck::Zeroable for #ident {}
+        #[automatically_derived]
+        unsafe impl #krate::__private::bytemuck::Pod for #ident {}
+    }
+}
+
+fn expand(input: &Input) -> TokenStream {
+    let krate = input.krate();
+    let proofs = proofs(input, &krate);
+    let vertex = impl_vertex(input, &krate);
+    let glium = impl_glium(input, &krate);
+    let handles = field_handles(input, &krate);
+    let accessors = accessors(input, &krate);
+    let ident = input.ident;
+    quote! {
+        #proofs
+        #vertex
+        #glium
+        // SAFETY: `proofs` fails the build unless the struct is `repr(C)`
+        // (checked by the derive), every field is `Pod` and no byte is padding.
+        #[automatically_derived]
+        unsafe impl #krate::__private::bytemuck::Zeroable for #ident {}
+        #[automatically_derived]
+        unsafe impl #krate::__private::bytemuck::Pod for #ident {}
+        #handles
+        #accessors
+    }
+}
+
+/// Compile-time proofs, each spanned on the field it is about.
+fn proofs(input: &Input, krate: &Path) -> TokenStream {
+    let ident = input.ident;
+    let types = input.fields.iter().map(|field| {
+        let ty = field.ty;
+        let bound = if field.attrs.skip.is_some() {
+            quote!(#krate::__private::PodField)
+        } else {
+            quote!(#krate::__private::AttributeField)
+        };
+        quote_spanned! {ty.span()=>
+            const _: fn() = || {
+                fn field_type_is_supported<T: ?Sized + #bound>() {}
+                field_type_is_supported::<#ty>();
+            };
+        }
+    });
+    let pairs = input.fields.windows(2).map(|pair| {
+        let (a, b) = (&pair[0], &pair[1]);
+        let (a_ident, a_ty, b_ident) = (a.ident, a.ty, b.ident);
+        let messages = padding_messages(|bytes, count| {
+            format!(
+                "{bytes} of padding between `{}` and `{}` in `{ident}`; add an explicit `#[vertex(skip)] _pad: [u8; {count}]` field",
+                a.unraw(),
+                b.unraw(),
+            )
+        });
+        quote_spanned! {b.ident.span()=>
+            const _: () = {
+                let end = ::core::mem::offset_of!(#ident, #a_ident) + ::core::mem::size_of::<#a_ty>();
+                let padding = ::core::mem::offset_of!(#ident, #b_ident) - end;
+                #messages
+            };
+        }
+    });
+    let trailing = input.fields.last().map(|last| {
+        let (last_ident, last_ty) = (last.ident, last.ty);
+        let messages = padding_messages(|bytes, count| {
+            format!(
+                "{bytes} of trailing padding after `{}` in `{ident}`; add an explicit `#[vertex(skip)] _pad: [u8; {count}]` field at the end",
+                last.unraw(),
+            )
+        });
+        quote_spanned! {last.ident.span()=>
+            const _: () = {
+                let end = ::core::mem::offset_of!(#ident, #last_ident) + ::core::mem::size_of::<#last_ty>();
+                let padding = ::core::mem::size_of::<#ident>() - end;
+                #messages
+            };
+        }
+    });
+    quote!(#(#types)* #(#pairs)* #trailing)
+}
+
+/// A `match` on the padding byte count that panics with a literal message:
+/// const panics cannot format numbers, so every count gets its own string.
+/// Pod fields align to at most 16 bytes in practice; beyond, the message
+/// says how to count.
+fn padding_messages(message: impl Fn(&str, &str) -> String) -> TokenStream {
+    let arms = (1..16usize).map(|n| {
+        let bytes = if n == 1 { "1 byte".to_owned() } else { format!("{n} bytes") };
+        let text = message(&bytes, &n.to_string());
+        quote!(#n => ::core::panic!(#text),)
+    });
+    let many = message("16 or more bytes", "N");
+    quote! {
+        match padding {
+            0 => {}
+            #(#arms)*
+            _ => ::core::panic!(#many),
+        }
+    }
+}
+
+fn impl_vertex(input: &Input, krate: &Path) -> TokenStream {
+    let ident = input.ident;
+    let name = ident.to_string();
+    let accessors = accessors_ident(input);
+    let fields = input.fields.iter().map(|field| {
+        let (member, ty) = (field.ident, field.ty);
+        let (shader, rust) = (field.shader_name(), field.unraw());
+        let normalize = field.attrs.normalize.is_some();
+        let attribute = match field.attrs.skip {
+            Some(_) => quote!(::core::option::Option::None),
+            None => quote!(::core::option::Option::Some(<#ty as #krate::__private::glium::vertex::Attribute>::TYPE)),
+        };
+        let location = match &field.attrs.location {
+            Some(location) => quote!(::core::option::Option::Some(#location)),
+            None => quote!(::core::option::Option::None),
+        };
+        quote! {
+            #krate::FieldLayout {
+                name: #shader,
+                ident: #rust,
+                offset: ::core::mem::offset_of!(#ident, #member),
+                size: ::core::mem::size_of::<#ty>(),
+                ty: #attribute,
+                normalize: #normalize,
+                location: #location,
+            }
+        }
+    });
+    quote! {
+        // SAFETY: the layout comes from `offset_of!` and `size_of`, the fields
+        // are listed in declaration order (memory order under `repr(C)`), the
+        // proofs show they tile the struct, and `Accessors` is the
+        // `repr(transparent)` wrapper emitted below.
+        #[automatically_derived]
+        unsafe impl #krate::Vertex for #ident {
+            const LAYOUT: #krate::Layout = #krate::Layout {
+                name: #name,
+                stride: ::core::mem::size_of::<#ident>(),
+                fields: &[#(#fields),*],
+            };
+            type Accessors<const N: usize> = #accessors<N>;
+        }
+    }
+}
+
+fn impl_glium(input: &Input, krate: &Path) -> TokenStream {
+    let ident = input.ident;
+    let glium = quote!(#krate::__private::glium);
+    let bindings = input.attributes().map(|field| {
+        let (member, ty, shader) = (field.ident, field.ty, field.shader_name());
+        let normalize = field.attrs.normalize.is_some();
+        let location = match &field.attrs.location {
+            Some(location) => quote!(#location),
+            None => quote!(-1),
+        };
+        quote! {
+            (
+                #krate::__private::Cow::Borrowed(#shader),
+                ::core::mem::offset_of!(#ident, #member),
+                #location,
+                <#ty as #glium::vertex::Attribute>::TYPE,
+                #normalize,
+            )
+        }
+    });
+    quote! {
+        #[automatically_derived]
+        impl #glium::Vertex for #ident {
+            fn build_bindings() -> #glium::vertex::VertexFormat {
+                const BINDINGS: #glium::vertex::VertexFormat = &[#(#bindings),*];
+                BINDINGS
+            }
+        }
+    }
+}
+
+fn fields_ident(input: &Input) -> Ident {
+    format_ident!("{}Fields", input.ident)
+}
+
+fn accessors_ident(input: &Input) -> Ident {
+    format_ident!("{}Accessors", input.ident)
+}
+
+fn field_handles(input: &Input, krate: &Path) -> TokenStream {
+    let (ident, vis) = (input.ident, input.vis);
+    let fields_ident = fields_ident(input);
+    let doc = format!("Typed handles to the fields of [`{ident}`], for generic accessors such as `VertexBuffer::field_mut`. Generated by `#[derive(Vertex)]`.");
+    let members = input.fields.iter().map(|field| {
+        let (member, ty) = (field.ident, field.ty);
+        let doc = format!("Field `{}`.", field.unraw());
+        quote!(#[doc = #doc] pub #member: #krate::Field<#ident, #ty>,)
+    });
+    let values = input.fields.iter().enumerate().map(|(index, field)| {
+        let member = field.ident;
+        // SAFETY: field number `index` of the struct, at its `offset_of!`.
+        quote!(#member: unsafe { #krate::Field::new_unchecked(#index, ::core::mem::offset_of!(#ident, #member)) },)
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Copy, Debug)]
+        #vis struct #fields_ident {
+            #(#members)*
+        }
+
+        #[automatically_derived]
+        impl #ident {
+            /// Typed handles to this struct's fields, one per field.
+            #vis const FIELDS: #fields_ident = #fields_ident { #(#values)* };
+        }
+    }
+}
+
+/// The axes of each rank that gets named accessors.
+const RANKS: &[(usize, &[&str])] = &[(1, &["i"]), (2, &["i", "j"]), (3, &["i", "j", "k"])];
+
+fn accessors(input: &Input, krate: &Path) -> TokenStream {
+    let (ident, vis) = (input.ident, input.vis);
+    let accessors = accessors_ident(input);
+    let doc = format!(
+        "Named field accessors of `VertexBuffer<{ident}, N>` for ranks 1 to 3, generated by \
+         `#[derive(Vertex)]`. The buffer dereferences to this type, so `v.position_mut(i, j)` \
+         needs no import."
+    );
+    let impls = RANKS.iter().map(|&(rank, axes)| {
+        let axes: Vec<Ident> = axes.iter().map(|axis| Ident::new(axis, Span::call_site())).collect();
+        let methods = input.accessor_fields().map(|field| rank_methods(field, ident, &axes, vis));
+        quote! {
+            #[automatically_derived]
+            impl #accessors<#rank> {
+                #(#methods)*
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[repr(transparent)]
+        #vis struct #accessors<const N: usize>(#krate::VertexBuffer<#ident, N>);
+
+        #(#impls)*
+    }
+}
+
+fn rank_methods(field: &Field, ident: &Ident, axes: &[Ident], vis: &syn::Visibility) -> TokenStream {
+    let (member, ty, name) = (field.ident, field.ty, field.unraw());
+    let [read, write, get, get_mut] = field.accessor_idents();
+    let index = quote!([#(#axes),*]);
+    let params = quote!(#(#axes: usize),*);
+    let at = axes.iter().map(|axis| format!("`{axis}`")).collect::<Vec<_>>().join(", ");
+    let doc_read = format!("Field `{name}` of the record at {at}.\n\n# Panics\n\nIf the index is out of bounds; [`Self::{get}`] returns `None` instead.");
+    let doc_write = format!("Field `{name}` of the record at {at}, mutably; marks its bytes for upload.\n\n# Panics\n\nIf the index is out of bounds; [`Self::{get_mut}`] returns `None` instead.");
+    let doc_get = format!("Field `{name}` of the record at {at}, or `None` if the index is out of bounds.");
+    let doc_get_mut = format!("Field `{name}` of the record at {at}, mutably, or `None` if the index is out of bounds (nothing is marked then).");
+    quote! {
+        #[doc = #doc_read]
+        #[inline]
+        #[track_caller]
+        #vis fn #read(&self, #params) -> &#ty {
+            self.0.field(#ident::FIELDS.#member, #index)
+        }
+        #[doc = #doc_write]
+        #[inline]
+        #[track_caller]
+        #vis fn #write(&mut self, #params) -> &mut #ty {
+            self.0.field_mut(#ident::FIELDS.#member, #index)
+        }
+        #[doc = #doc_get]
+        #[inline]
+        #vis fn #get(&self, #params) -> ::core::option::Option<&#ty> {
+            self.0.get_field(#ident::FIELDS.#member, #index)
+        }
+        #[doc = #doc_get_mut]
+        #[inline]
+        #vis fn #get_mut(&mut self, #params) -> ::core::option::Option<&mut #ty> {
+            self.0.get_field_mut(#ident::FIELDS.#member, #index)
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! What `#[derive(Vertex)]` proves about a struct: its layout and its field handles.
+
+use core::fmt;
+use core::marker::PhantomData;
+
+use glium::vertex::AttributeType;
+
+/// A `#[repr(C)]` struct whose layout is known and proven free of padding.
+///
+/// Do not implement this by hand: `#[derive(Vertex)]` does, after checking at
+/// compile time that the struct is `#[repr(C)]`, that every field is
+/// [`bytemuck::Pod`] and that there is no padding anywhere.
+///
+/// # Safety
+///
+/// - [`LAYOUT`](Vertex::LAYOUT) describes `Self` exactly: `stride` is
+///   `size_of::<Self>()`, the fields are listed in memory order and tile the
+///   struct with no gap, each `offset` is the field's `offset_of!`.
+/// - [`Accessors<N>`](Vertex::Accessors) is a `#[repr(transparent)]` wrapper
+///   around [`VertexBuffer<Self, N>`](crate::VertexBuffer) and nothing else: the
+///   buffer reinterprets a reference to itself as a reference to it.
+///
+/// # Examples
+///
+/// ```
+/// use gloo_runtime::Vertex;
+///
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct Point {
+///     position: [f32; 2],
+///     color: [f32; 3],
+/// }
+///
+/// const STRIDE: usize = Point::LAYOUT.stride;
+/// assert_eq!(STRIDE, 20);
+/// assert_eq!(Point::LAYOUT.fields[1].offset, 8);
+/// assert_eq!(Point::LAYOUT.fields[1].name, "color");
+/// ```
+pub unsafe trait Vertex: glium::Vertex + bytemuck::Pod {
+    /// The layout of `Self`, usable in const context.
+    const LAYOUT: Layout;
+
+    /// The type that carries the named field accessors (`position`,
+    /// `position_mut`, …) of a [`VertexBuffer<Self, N>`](crate::VertexBuffer).
+    /// The buffer dereferences to it, so the accessors need no import.
+    type Accessors<const N: usize>;
+}
+
+/// The memory layout of a vertex struct, as `#[derive(Vertex)]` computed it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Layout {
+    /// The struct's name, for messages and pictures.
+    pub name: &'static str,
+    /// Size of one record in bytes (`size_of::<T>()`).
+    pub stride: usize,
+    /// Every field in memory order, skipped ones included; together they tile
+    /// `0..stride` with no gap.
+    pub fields: &'static [FieldLayout],
+}
+
+/// One field of a [`Layout`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FieldLayout {
+    /// The name the shader sees (the field's name unless `#[vertex(name = "...")]`).
+    pub name: &'static str,
+    /// The Rust field's name, without `r#`.
+    pub ident: &'static str,
+    /// Byte offset in the record, from `core::mem::offset_of!`.
+    pub offset: usize,
+    /// Size in bytes.
+    pub size: usize,
+    /// The glium attribute type; `None` for a `#[vertex(skip)]` field, which
+    /// takes space in the record but is not a shader attribute.
+    pub ty: Option<AttributeType>,
+    /// Whether integer data is normalized to `0.0..=1.0` (`#[vertex(normalize)]`).
+    pub normalize: bool,
+    /// The shader location, if fixed with `#[vertex(location = N)]`.
+    pub location: Option<u32>,
+}
+
+impl FieldLayout {
+    /// The byte range of this field inside a record.
+    pub const fn bytes(&self) -> core::ops::Range<usize> {
+        self.offset..self.offset + self.size
+    }
+}
+
+/// A typed handle to field `F` of vertex `T`: `Point::FIELDS.position`.
+///
+/// Handles are made by `#[derive(Vertex)]` and passed to generic accessors
+/// such as [`VertexBuffer::field_mut`](crate::VertexBuffer::field_mut) and
+/// [`VertexBuffer::fill_field`](crate::VertexBuffer::fill_field).
+pub struct Field<T, F> {
+    index: usize,
+    offset: usize,
+    _types: PhantomData<fn(T) -> F>,
+}
+
+impl<T, F> Field<T, F> {
+    /// Makes a handle for the field at position `index` of `T::LAYOUT.fields`.
+    ///
+    /// # Safety
+    ///
+    /// `T` must be a [`Vertex`] whose field number `index` has type `F` and
+    /// starts at byte `offset`. `#[derive(Vertex)]` guarantees this; do not
+    /// call it by hand.
+    #[doc(hidden)]
+    pub const unsafe fn new_unchecked(index: usize, offset: usize) -> Self {
+        Field { index, offset, _types: PhantomData }
+    }
+
+    /// The position of the field in `T::LAYOUT.fields`.
+    pub const fn index(self) -> usize {
+        self.index
+    }
+
+    /// The byte offset of the field in the record.
+    pub const fn offset(self) -> usize {
+        self.offset
+    }
+
+    /// Projects a record onto this field.
+    pub fn get(self, record: &T) -> &F {
+        // SAFETY: `new_unchecked`'s contract: a field of type `F` lives at
+        // `offset` inside every `T`, so the pointer is in bounds, aligned and
+        // initialized, and it borrows from `record`.
+        unsafe { &*(record as *const T).cast::<u8>().add(self.offset).cast::<F>() }
+    }
+
+    /// Projects a record onto this field, mutably.
+    pub fn get_mut(self, record: &mut T) -> &mut F {
+        // SAFETY: as in `get`; the exclusive borrow of `record` covers the field.
+        unsafe { &mut *(record as *mut T).cast::<u8>().add(self.offset).cast::<F>() }
+    }
+}
+
+impl<T, F> Clone for Field<T, F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T, F> Copy for Field<T, F> {}
+
+impl<T: Vertex, F> fmt::Debug for Field<T, F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let field = &T::LAYOUT.fields[self.index];
+        write!(f, "Field({}.{} @ {})", T::LAYOUT.name, field.ident, self.offset)
+    }
+}
