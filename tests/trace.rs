@@ -1,0 +1,107 @@
+//! The GPU trace: one `log` line per GPU operation, target `gloo::gpu`, in
+//! glumpy's words. Its own test binary, as the logger is process-wide.
+
+use std::cell::RefCell;
+
+use gloo_runtime::headless::HeadlessContext;
+use gloo_runtime::{Vertex, VertexBuffer, TRACE_TARGET};
+use log::{Level, LevelFilter, Log, Metadata, Record};
+
+thread_local! {
+    static LINES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Keeps each thread's trace lines apart, so parallel tests do not mix.
+struct Capture;
+
+impl Log for Capture {
+    fn enabled(&self, metadata: &Metadata) -> bool {
+        metadata.target() == TRACE_TARGET && metadata.level() <= Level::Debug
+    }
+
+    fn log(&self, record: &Record) {
+        if self.enabled(record.metadata()) {
+            LINES.with(|lines| lines.borrow_mut().push(record.args().to_string()));
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+static CAPTURE: Capture = Capture;
+
+fn capture() {
+    // Every test installs the same logger; only the first call succeeds.
+    let _ = log::set_logger(&CAPTURE);
+    log::set_max_level(LevelFilter::Debug);
+    LINES.with(|lines| lines.borrow_mut().clear());
+}
+
+fn lines() -> Vec<String> {
+    LINES.with(|lines| lines.borrow().clone())
+}
+
+#[derive(Clone, Copy, Vertex)]
+#[repr(C)]
+struct Point {
+    position: [f32; 2],
+    color: [f32; 3],
+}
+
+#[test]
+fn seed_sequence_trace() {
+    capture();
+    let ctx = HeadlessContext::new().unwrap();
+    let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
+    assert_eq!(lines(), Vec::<String>::new(), "no GPU operation before the first bind");
+    v.bind(&ctx).unwrap();
+    *v.position_mut(0, 0) = [0.0, 0.0];
+    *v.position_mut(1, 1) = [0.0, 0.0];
+    v.bind(&ctx).unwrap();
+    v.bind(&ctx).unwrap();
+
+    let trace = lines();
+    let id = trace[0].trim_start_matches("GPU: Creating buffer (id=").trim_end_matches(')').to_owned();
+    assert!(id.parse::<u64>().is_ok(), "first line creates the buffer: {trace:?}");
+    let expected = [
+        format!("GPU: Creating buffer (id={id})"),
+        format!("GPU: Updating buffer (id={id}): 0..180, 180 bytes (180 written)"),
+        format!("GPU: Activating buffer (id={id})"),
+        format!("GPU: Updating buffer (id={id}): 0..100, 100 bytes (16 written)"),
+        format!("GPU: Activating buffer (id={id})"),
+        format!("GPU: Activating buffer (id={id})"),
+    ];
+    assert_eq!(trace, expected);
+    for line in &trace {
+        eprintln!("{line}");
+    }
+}
+
+#[test]
+fn ids_are_unique_per_process() {
+    capture();
+    let ctx = HeadlessContext::new().unwrap();
+    let mut a = VertexBuffer::<Point>::zeros([2]);
+    let mut b = VertexBuffer::<Point>::zeros([2]);
+    a.bind(&ctx).unwrap();
+    b.bind(&ctx).unwrap();
+    let created: Vec<String> = lines().into_iter().filter(|l| l.starts_with("GPU: Creating")).collect();
+    assert_eq!(created.len(), 2);
+    assert_ne!(created[0], created[1]);
+}
+
+#[test]
+fn split_plans_trace_one_line_per_call() {
+    capture();
+    let ctx = HeadlessContext::new().unwrap();
+    let mut v = VertexBuffer::<Point>::zeros([1000]);
+    v.set_policy(gloo_runtime::MergePolicy::Coalesce { max_gap: 0 });
+    v.bind(&ctx).unwrap();
+    *v.color_mut(1) = [1.0; 3];
+    *v.position_mut(900) = [1.0; 2];
+    v.bind(&ctx).unwrap();
+    let updates: Vec<String> = lines().into_iter().filter(|l| l.contains("Updating")).skip(1).collect();
+    assert_eq!(updates.len(), 2, "{updates:?}");
+    assert!(updates[0].ends_with("20..40, 20 bytes (12 written)"), "{}", updates[0]);
+    assert!(updates[1].ends_with("18000..18020, 20 bytes (8 written)"), "{}", updates[1]);
+}
