@@ -1,12 +1,13 @@
 //! The CPU side: an N-d array of vertices whose every mutable access is tracked.
 
 use core::fmt;
-use core::ops::{Deref, DerefMut, Range};
+use core::ops::{Deref, DerefMut};
 
-use crate::dirty::DirtyBits;
-use crate::gpu::{Gpu, UploadStats};
+use glium::backend::Facade;
+
+use crate::gpu::Bound;
 use crate::layout::{Field, Vertex};
-use crate::plan::{self, MergePolicy, UploadCosts};
+use crate::tracked::{growth_methods, record_methods, tracked_methods, Tracked};
 use crate::Error;
 
 /// An N-d array (row-major) of vertices `T`, kept on the CPU, uploaded lazily.
@@ -45,18 +46,13 @@ use crate::Error;
 /// assert_eq!(v.upload_plan(), vec![0..100]); // sent as whole records 0 to 4
 /// ```
 pub struct VertexBuffer<T: Copy, const N: usize = 1> {
-    pub(crate) data: Vec<T>,
+    core: Tracked<T, glium::VertexBuffer<T>>,
     shape: [usize; N],
-    pub(crate) pending: DirtyBits,
-    policy: MergePolicy,
-    costs: UploadCosts,
-    pub(crate) gpu: Option<Gpu<T>>,
-    pub(crate) stats: UploadStats,
 }
 
 /// Checks that `shape` holds a number of records and bytes that fit `usize`
 /// (and an allocation, which is limited to `isize::MAX` bytes).
-fn records_of<const N: usize>(shape: [usize; N], stride: usize) -> Result<usize, Error> {
+pub(crate) fn records_of<const N: usize>(shape: [usize; N], stride: usize) -> Result<usize, Error> {
     let records = shape.iter().try_fold(1usize, |acc, &axis| acc.checked_mul(axis));
     records
         .filter(|&records| records.checked_mul(stride).is_some_and(|bytes| bytes <= isize::MAX as usize))
@@ -135,17 +131,7 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     }
 
     fn new_dirty(shape: [usize; N], data: Vec<T>) -> Self {
-        let mut pending = DirtyBits::new(data.len(), T::LAYOUT.fields.len());
-        pending.mark_all();
-        VertexBuffer {
-            data,
-            shape,
-            pending,
-            policy: MergePolicy::default(),
-            costs: UploadCosts::default(),
-            gpu: None,
-            stats: UploadStats::default(),
-        }
+        VertexBuffer { core: Tracked::new_dirty(data, T::LAYOUT.fields, T::LAYOUT.stride), shape }
     }
 
     /// The shape, one length per axis.
@@ -153,97 +139,9 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
         self.shape
     }
 
-    /// The number of records.
-    pub fn len(&self) -> usize {
-        self.data.len()
-    }
+    tracked_methods!(T);
 
-    /// Whether the buffer holds no record.
-    pub fn is_empty(&self) -> bool {
-        self.data.is_empty()
-    }
-
-    /// The size of the data in bytes.
-    pub fn nbytes(&self) -> usize {
-        self.data.len() * T::LAYOUT.stride
-    }
-
-    /// The records in row-major order.
-    pub fn as_slice(&self) -> &[T] {
-        &self.data
-    }
-
-    /// The records as bytes, exactly as they are uploaded.
-    pub fn as_bytes(&self) -> &[u8] {
-        bytemuck::cast_slice(&self.data)
-    }
-
-    /// The row-major position of `index`, or `None` if it is out of bounds.
-    #[inline(always)]
-    fn flat(&self, index: [usize; N]) -> Option<usize> {
-        let mut flat = 0usize;
-        for (&i, &len) in index.iter().zip(&self.shape) {
-            if i >= len {
-                return None;
-            }
-            flat = flat * len + i;
-        }
-        Some(flat)
-    }
-
-    #[inline(always)]
-    #[track_caller]
-    fn flat_or_panic(&self, index: [usize; N]) -> usize {
-        match self.flat(index) {
-            Some(flat) => flat,
-            None => out_of_bounds(&index, &self.shape),
-        }
-    }
-
-    /// The record at `index`, or `None` if it is out of bounds.
-    pub fn get(&self, index: [usize; N]) -> Option<&T> {
-        self.flat(index).map(|flat| &self.data[flat])
-    }
-
-    /// The record at `index`.
-    ///
-    /// # Panics
-    ///
-    /// If `index` is out of bounds: `index [3, 0] out of bounds for shape [3, 3]`.
-    #[track_caller]
-    pub fn at(&self, index: [usize; N]) -> &T {
-        &self.data[self.flat_or_panic(index)]
-    }
-
-    /// The record at `index`, mutably, or `None` (marking nothing) if it is out of bounds.
-    pub fn get_mut(&mut self, index: [usize; N]) -> Option<&mut T> {
-        let flat = self.flat(index)?;
-        self.pending.mark_records(flat..flat + 1);
-        Some(&mut self.data[flat])
-    }
-
-    /// The record at `index`, mutably; marks the whole record for upload.
-    ///
-    /// # Panics
-    ///
-    /// If `index` is out of bounds (nothing is marked then).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use gloo_runtime::{Vertex, VertexBuffer};
-    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct Point { position: [f32; 2], color: [f32; 3] }
-    /// let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
-    /// v.take_dirty();
-    /// v.at_mut([2, 2]).color = [1.0, 0.0, 0.0];
-    /// assert_eq!(v.dirty(), Some(160..180));
-    /// ```
-    #[track_caller]
-    pub fn at_mut(&mut self, index: [usize; N]) -> &mut T {
-        let flat = self.flat_or_panic(index);
-        self.pending.mark_records(flat..flat + 1);
-        &mut self.data[flat]
-    }
+    record_methods!(T);
 
     /// Field `field` of the record at `index`.
     ///
@@ -253,13 +151,13 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     #[inline]
     #[track_caller]
     pub fn field<F>(&self, field: Field<T, F>, index: [usize; N]) -> &F {
-        field.get(&self.data[self.flat_or_panic(index)])
+        field.get(&self.core.data[self.flat_or_panic(index)])
     }
 
     /// Field `field` of the record at `index`, or `None` if it is out of bounds.
     #[inline]
     pub fn get_field<F>(&self, field: Field<T, F>, index: [usize; N]) -> Option<&F> {
-        self.flat(index).map(|flat| field.get(&self.data[flat]))
+        self.flat(index).map(|flat| field.get(&self.core.data[flat]))
     }
 
     /// Field `field` of the record at `index`, mutably; marks the field's bytes
@@ -284,8 +182,8 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     #[track_caller]
     pub fn field_mut<F>(&mut self, field: Field<T, F>, index: [usize; N]) -> &mut F {
         let flat = self.flat_or_panic(index);
-        self.mark_field(flat, field.index(), size_of::<F>());
-        field.get_mut(&mut self.data[flat])
+        self.core.mark_slot(flat, field.index(), size_of::<F>());
+        field.get_mut(&mut self.core.data[flat])
     }
 
     /// Field `field` of the record at `index`, mutably, or `None` (marking
@@ -293,23 +191,10 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     #[inline]
     pub fn get_field_mut<F>(&mut self, field: Field<T, F>, index: [usize; N]) -> Option<&mut F> {
         let flat = self.flat(index)?;
-        self.mark_field(flat, field.index(), size_of::<F>());
-        Some(field.get_mut(&mut self.data[flat]))
+        self.core.mark_slot(flat, field.index(), size_of::<F>());
+        Some(field.get_mut(&mut self.core.data[flat]))
     }
 
-    #[inline(always)]
-    fn mark_field(&mut self, flat: usize, field: usize, size: usize) {
-        // A zero-sized field has no bytes to send.
-        if size != 0 {
-            self.pending.mark(flat * T::LAYOUT.fields.len() + field);
-        }
-    }
-
-    /// Sets every record to `value`; marks everything.
-    pub fn fill(&mut self, value: T) {
-        self.data.fill(value);
-        self.pending.mark_all();
-    }
 
     /// Sets field `field` of every record to `value`; marks that field of every record.
     ///
@@ -324,136 +209,98 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// assert_eq!(v.dirty(), Some(8..80)); // from the first colour to the last
     /// ```
     pub fn fill_field<F: Copy>(&mut self, field: Field<T, F>, value: F) {
-        for flat in 0..self.data.len() {
-            self.mark_field(flat, field.index(), size_of::<F>());
-            *field.get_mut(&mut self.data[flat]) = value;
+        for flat in 0..self.core.data.len() {
+            self.core.mark_slot(flat, field.index(), size_of::<F>());
+            *field.get_mut(&mut self.core.data[flat]) = value;
         }
     }
 
-    /// Overwrites every record from `src`; marks everything.
-    ///
-    /// # Panics
-    ///
-    /// If `src.len() != self.len()`, like [`slice::copy_from_slice`];
-    /// [`try_copy_from_slice`](Self::try_copy_from_slice) returns an error instead.
-    #[track_caller]
-    pub fn copy_from_slice(&mut self, src: &[T]) {
-        self.try_copy_from_slice(src).unwrap_or_else(|error| panic!("{error}"));
-    }
+}
 
-    /// Overwrites every record from `src`; marks everything.
+/// The GL side.
+impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
+    /// Brings the GPU copy up to date and returns it as a vertex source.
+    ///
+    /// On the first call, creates the GL buffer (`GL_ARRAY_BUFFER`, dynamic)
+    /// and uploads everything; later calls send exactly the ranges of
+    /// [`upload_plan`](Self::upload_plan), one call each, then forget them. A
+    /// clean buffer sends nothing. The result borrows the buffer; when you
+    /// need the buffer while drawing, call [`upload`](Self::upload) and then
+    /// [`drawable`](Self::drawable).
     ///
     /// # Errors
     ///
-    /// [`Error::ShapeMismatch`] (nothing written or marked) if `src.len() != self.len()`.
-    pub fn try_copy_from_slice(&mut self, src: &[T]) -> Result<(), Error> {
-        if src.len() != self.data.len() {
-            let (expected, actual) = (self.data.len(), src.len());
-            return Err(Error::ShapeMismatch { shape: self.shape.to_vec(), expected, actual });
-        }
-        self.data.copy_from_slice(src);
-        self.pending.mark_all();
-        Ok(())
-    }
-
-    /// The records in `range` of the row-major order, mutably; marks them all
-    /// (an empty range marks nothing).
-    ///
-    /// # Panics
-    ///
-    /// If the range is out of bounds or decreasing, like slice indexing.
+    /// [`Error::ContextMismatch`] if the buffer lives in another context (its
+    /// pending writes are kept), [`Error::BufferCreation`] if GL cannot
+    /// create the buffer.
     ///
     /// # Examples
     ///
     /// ```
-    /// # use gloo_runtime::{Vertex, VertexBuffer};
-    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct Point { position: [f32; 2], color: [f32; 3] }
+    /// use gloo_runtime::headless::HeadlessContext;
+    /// use gloo_runtime::{Vertex, VertexBuffer};
+    ///
+    /// #[derive(Clone, Copy, Debug, PartialEq, Vertex)]
+    /// #[repr(C)]
+    /// struct Point { position: [f32; 2], color: [f32; 3] }
+    ///
+    /// let context = HeadlessContext::new()?;
     /// let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
-    /// v.take_dirty();
-    /// for p in v.records_mut(3..6) {
-    ///     p.position[1] = 1.0;
-    /// }
-    /// assert_eq!(v.dirty(), Some(60..120));
+    /// v.bind(&context)?; // creates the buffer, sends 180 bytes
+    /// *v.position_mut(0, 0) = [0.5, 0.5];
+    /// *v.position_mut(1, 1) = [0.5, 0.5];
+    /// v.bind(&context)?; // sends records 0 to 4: 100 bytes, one call
+    /// assert_eq!(v.stats().bytes_uploaded, 280);
+    /// assert_eq!(v.read_gpu(&context)?, v.as_slice());
+    /// # Ok::<(), gloo_runtime::Error>(())
     /// ```
-    #[track_caller]
-    pub fn records_mut(&mut self, range: Range<usize>) -> &mut [T] {
-        if range.start > range.end || range.end > self.data.len() {
-            range_out_of_bounds(&range, self.data.len());
-        }
-        self.pending.mark_records(range.clone());
-        &mut self.data[range]
+    pub fn bind<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<Bound<'_, T>, Error> {
+        let len = self.core.data.len();
+        let gpu = self.core.upload(facade, ())?;
+        log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
+        Ok(Bound::new(&gpu.storage, len))
     }
 
-    /// The records in `range`, mutably, or `None` (marking nothing) if the
-    /// range is out of bounds or decreasing.
-    pub fn try_records_mut(&mut self, range: Range<usize>) -> Option<&mut [T]> {
-        if range.start > range.end || range.end > self.data.len() {
-            return None;
-        }
-        self.pending.mark_records(range.clone());
-        Some(&mut self.data[range])
+    /// Brings the GPU copy up to date without drawing: creates the GL buffer
+    /// on first use, then sends the ranges of [`upload_plan`](Self::upload_plan).
+    ///
+    /// # Errors
+    ///
+    /// As [`bind`](Self::bind).
+    pub fn upload<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<(), Error> {
+        self.core.upload(facade, ()).map(drop)
     }
 
-    /// The byte extent of the pending writes: from the first byte written to
-    /// the last, whatever the policy. `None` when nothing is pending.
-    pub fn dirty(&self) -> Option<Range<usize>> {
-        let first = self.pending.next_one(0)?;
-        let last = self.pending.last_one()?;
-        Some(self.slot_bytes(first).start..self.slot_bytes(last).end)
+    /// The GPU copy as a vertex source, through a shared borrow, for code
+    /// that needs the buffer while drawing. Call [`upload`](Self::upload) first.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotUploaded`] if the buffer was never uploaded,
+    /// [`Error::PendingWrites`] if it has writes the GPU has not seen: drawing
+    /// would show stale data.
+    pub fn drawable(&self) -> Result<Bound<'_, T>, Error> {
+        let gpu = self.core.drawable()?;
+        Ok(Bound::new(&gpu.storage, self.core.data.len()))
     }
+}
 
-    /// The byte range of one bit of the pending set.
-    fn slot_bytes(&self, bit: usize) -> Range<usize> {
-        let fields = T::LAYOUT.fields;
-        let (record, field) = (bit / fields.len(), &fields[bit % fields.len()]);
-        let start = record * T::LAYOUT.stride + field.offset;
-        start..start + field.size
-    }
-
-    /// Returns [`dirty`](Self::dirty) and forgets the pending writes, as an
-    /// upload would.
-    pub fn take_dirty(&mut self) -> Option<Range<usize>> {
-        let dirty = self.dirty();
-        self.pending.clear();
-        dirty
-    }
-
-    /// Exactly the byte ranges the next [`bind`](Self::bind) would send, one
-    /// upload call each: the pending writes rounded out to whole records and
-    /// merged by the [`MergePolicy`]. Sorted, disjoint, record-aligned.
-    pub fn upload_plan(&self) -> Vec<Range<usize>> {
-        let runs = self.pending.record_runs();
-        plan::plan(runs, T::LAYOUT.stride, self.data.len(), self.policy, &self.costs)
-    }
-
-    /// The distinct bytes made dirty since the last upload.
-    pub(crate) fn bytes_pending(&self) -> usize {
-        let fields = T::LAYOUT.fields;
-        if fields.iter().all(|field| field.size == fields[0].size) {
-            return self.pending.count() * fields[0].size;
-        }
-        self.pending.ones().map(|bit| fields[bit % fields.len()].size).sum()
-    }
-
-    /// Sets how pending writes become upload calls.
-    pub fn set_policy(&mut self, policy: MergePolicy) {
-        self.policy = policy;
-    }
-
-    /// The current merge policy.
-    pub fn policy(&self) -> MergePolicy {
-        self.policy
-    }
-
-    /// Sets the cost model [`MergePolicy::Auto`] plans with.
-    pub fn set_upload_costs(&mut self, costs: UploadCosts) {
-        self.costs = costs;
-    }
-
-    /// The cost model [`MergePolicy::Auto`] plans with.
-    pub fn upload_costs(&self) -> UploadCosts {
-        self.costs
-    }
+/// Growth, for rank-1 buffers.
+///
+/// # Examples
+///
+/// ```
+/// # use gloo_runtime::{Vertex, VertexBuffer};
+/// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct P { x: f32 }
+/// let mut v = VertexBuffer::<P>::zeros([0]);
+/// v.push(P { x: 1.0 });
+/// v.extend_from_slice(&[P { x: 2.0 }, P { x: 3.0 }]);
+/// assert_eq!((v.shape(), v.dirty()), ([3], Some(0..12)));
+/// v.truncate(1);
+/// assert_eq!(v.len(), 1);
+/// ```
+impl<T: Vertex> VertexBuffer<T, 1> {
+    growth_methods!(T);
 }
 
 impl<T: Vertex> VertexBuffer<T, 2> {
@@ -466,14 +313,14 @@ impl<T: Vertex> VertexBuffer<T, 2> {
     pub fn row(&self, i: usize) -> &[T] {
         match self.get_row(i) {
             Some(row) => row,
-            None => out_of_bounds(&[i, 0], &self.shape),
+            None => crate::tracked::out_of_bounds(&[i, 0], &self.shape),
         }
     }
 
     /// Row `i`, or `None` if it is out of bounds.
     pub fn get_row(&self, i: usize) -> Option<&[T]> {
         let cols = self.shape[1];
-        (i < self.shape[0]).then(|| &self.data[i * cols..(i + 1) * cols])
+        (i < self.shape[0]).then(|| &self.core.data[i * cols..(i + 1) * cols])
     }
 
     /// Row `i`, mutably; marks the whole row.
@@ -487,7 +334,7 @@ impl<T: Vertex> VertexBuffer<T, 2> {
         let shape = self.shape;
         match self.get_row_mut(i) {
             Some(row) => row,
-            None => out_of_bounds(&[i, 0], &shape),
+            None => crate::tracked::out_of_bounds(&[i, 0], &shape),
         }
     }
 
@@ -495,6 +342,34 @@ impl<T: Vertex> VertexBuffer<T, 2> {
     pub fn get_row_mut(&mut self, i: usize) -> Option<&mut [T]> {
         let cols = self.shape[1];
         (i < self.shape[0]).then(|| self.try_records_mut(i * cols..(i + 1) * cols).expect("row in bounds"))
+    }
+
+    /// Appends a row (marked for upload).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::RowLength`] (nothing appended) if `row` does not hold exactly
+    /// `shape()[1]` records.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use gloo_runtime::{Error, Vertex, VertexBuffer};
+    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct P { x: f32 }
+    /// let mut grid = VertexBuffer::<P, 2>::zeros([0, 3]);
+    /// grid.push_row(&[P { x: 1.0 }; 3])?;
+    /// assert_eq!(grid.shape(), [1, 3]);
+    /// assert!(matches!(grid.push_row(&[P { x: 1.0 }; 2]), Err(Error::RowLength { expected: 3, actual: 2 })));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn push_row(&mut self, row: &[T]) -> Result<(), Error> {
+        if row.len() != self.shape[1] {
+            return Err(Error::RowLength { expected: self.shape[1], actual: row.len() });
+        }
+        records_of([self.shape[0] + 1, self.shape[1]], T::LAYOUT.stride)?;
+        self.core.extend_from_slice(row);
+        self.shape[0] += 1;
+        Ok(())
     }
 }
 
@@ -506,20 +381,6 @@ fn unravel<const N: usize>(mut flat: usize, shape: [usize; N]) -> [usize; N] {
         flat /= shape[axis];
     }
     index
-}
-
-#[cold]
-#[inline(never)]
-#[track_caller]
-fn out_of_bounds(index: &[usize], shape: &[usize]) -> ! {
-    panic!("index {index:?} out of bounds for shape {shape:?}")
-}
-
-#[cold]
-#[inline(never)]
-#[track_caller]
-fn range_out_of_bounds(range: &Range<usize>, len: usize) -> ! {
-    panic!("record range {range:?} out of bounds for {len} records")
 }
 
 impl<T: Vertex, const N: usize> Deref for VertexBuffer<T, N> {
@@ -543,10 +404,7 @@ impl<T: Vertex, const N: usize> DerefMut for VertexBuffer<T, N> {
 /// are not shared between gloo buffers.
 impl<T: Vertex, const N: usize> Clone for VertexBuffer<T, N> {
     fn clone(&self) -> Self {
-        let mut copy = Self::new_dirty(self.shape, self.data.clone());
-        copy.policy = self.policy;
-        copy.costs = self.costs;
-        copy
+        VertexBuffer { core: self.core.detached_clone(), shape: self.shape }
     }
 }
 
@@ -556,8 +414,8 @@ impl<T: Vertex, const N: usize> fmt::Debug for VertexBuffer<T, N> {
             .field("vertex", &T::LAYOUT.name)
             .field("shape", &self.shape)
             .field("dirty", &self.dirty())
-            .field("policy", &self.policy)
-            .field("uploaded", &self.gpu.is_some())
+            .field("policy", &self.core.policy)
+            .field("uploaded", &self.core.gpu.is_some())
             .finish()
     }
 }

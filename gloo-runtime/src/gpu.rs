@@ -1,4 +1,8 @@
-//! The GL side: lazy creation, minimal uploads on bind, read-back, the trace.
+//! The GL side: lazy creation, minimal uploads, growth, read-back, the trace.
+//!
+//! The upload path does not care what the bytes are: it works on any
+//! [`GlStorage`], which vertex and index buffers both are, through glium's own
+//! slice writes and copies.
 
 use core::fmt;
 use core::ops::Range;
@@ -6,10 +10,12 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use glium::backend::{Context, Facade};
-use glium::vertex::{PerInstance, VerticesSource};
+use glium::buffer::{Buffer, BufferSlice};
+use glium::index::{IndexBuffer, IndicesSource, PrimitiveType};
+use glium::vertex::VerticesSource;
+use glium::{Api, Version};
 
-use crate::buffer::VertexBuffer;
-use crate::layout::Vertex;
+use crate::tracked::Tracked;
 use crate::Error;
 
 /// The `log` target of the GPU trace.
@@ -18,22 +24,75 @@ pub const TRACE_TARGET: &str = "gloo::gpu";
 /// What a buffer has sent to the GPU so far.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct UploadStats {
-    /// GL buffers created (one per buffer, plus one per reallocation).
+    /// GL buffers created: one when the buffer is first uploaded, one more per
+    /// reallocation.
     pub buffers_created: u64,
     /// Upload calls made (`glBufferData`/`glBufferSubData` through glium).
     pub upload_calls: u64,
-    /// Bytes sent, whole records included.
+    /// Bytes sent from the CPU, whole records included.
     pub bytes_uploaded: u64,
     /// Distinct bytes made dirty before each upload, summed over uploads:
     /// what the program actually changed.
     pub bytes_written: u64,
-    /// Times the GL buffer was reallocated to grow.
+    /// Times the GL buffer was reallocated to grow (its old content is copied
+    /// on the GPU, not sent again).
     pub reallocations: u64,
 }
 
+/// A glium buffer gloo can upload into: a typed view of a `Buffer<[E]>`.
+pub(crate) trait GlStorage<E: Copy>: Sized {
+    /// What creation needs besides the data (the primitive type of indices).
+    type Extra: Copy;
+
+    /// A buffer holding `data`, created and filled in one call.
+    fn with_data<F: Facade + ?Sized>(facade: &F, data: &[E], extra: Self::Extra) -> Result<Self, Error>;
+
+    /// A buffer with room for `capacity` records, contents undefined.
+    fn with_capacity<F: Facade + ?Sized>(facade: &F, capacity: usize, extra: Self::Extra) -> Result<Self, Error>;
+
+    /// The untyped storage behind it.
+    fn raw(&self) -> &Buffer<[E]>;
+}
+
+fn creation_error(error: impl fmt::Display) -> Error {
+    Error::BufferCreation(error.to_string())
+}
+
+impl<T: glium::Vertex> GlStorage<T> for glium::VertexBuffer<T> {
+    type Extra = ();
+
+    fn with_data<F: Facade + ?Sized>(facade: &F, data: &[T], (): ()) -> Result<Self, Error> {
+        glium::VertexBuffer::dynamic(facade, data).map_err(creation_error)
+    }
+
+    fn with_capacity<F: Facade + ?Sized>(facade: &F, capacity: usize, (): ()) -> Result<Self, Error> {
+        glium::VertexBuffer::empty_dynamic(facade, capacity).map_err(creation_error)
+    }
+
+    fn raw(&self) -> &Buffer<[T]> {
+        self
+    }
+}
+
+impl<I: glium::index::Index> GlStorage<I> for IndexBuffer<I> {
+    type Extra = PrimitiveType;
+
+    fn with_data<F: Facade + ?Sized>(facade: &F, data: &[I], primitive: PrimitiveType) -> Result<Self, Error> {
+        IndexBuffer::dynamic(facade, primitive, data).map_err(creation_error)
+    }
+
+    fn with_capacity<F: Facade + ?Sized>(facade: &F, capacity: usize, primitive: PrimitiveType) -> Result<Self, Error> {
+        IndexBuffer::empty_dynamic(facade, primitive, capacity).map_err(creation_error)
+    }
+
+    fn raw(&self) -> &Buffer<[I]> {
+        self
+    }
+}
+
 /// The GL object behind a buffer, and the context it belongs to.
-pub(crate) struct Gpu<T: Copy> {
-    pub(crate) buffer: glium::VertexBuffer<T>,
+pub(crate) struct Gpu<S> {
+    pub(crate) storage: S,
     context: Rc<Context>,
     pub(crate) id: u64,
 }
@@ -44,11 +103,150 @@ fn next_id() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// A buffer ready to draw from, as returned by [`VertexBuffer::bind`] and
-/// [`VertexBuffer::drawable`]: pass it to glium's `Surface::draw` as the
-/// vertex source, alone or in a tuple with other sources.
+impl<E: Copy, S: GlStorage<E>> Tracked<E, S> {
+    /// Brings the GL copy up to date: creates it on first use, grows it when
+    /// the records outgrew it, then sends the upload plan.
+    pub(crate) fn upload<F: Facade + ?Sized>(&mut self, facade: &F, extra: S::Extra) -> Result<&Gpu<S>, Error> {
+        match &self.gpu {
+            Some(gpu) if !Rc::ptr_eq(&gpu.context, facade.get_context()) => return Err(Error::ContextMismatch),
+            Some(gpu) if gpu.storage.raw().len() < self.data.len() => self.grow(facade, extra)?,
+            Some(_) => {}
+            None => self.create(facade, extra)?,
+        }
+        self.send_pending();
+        Ok(self.gpu.as_ref().expect("created above"))
+    }
+
+    /// The GL copy, if it is current and belongs to `facade`'s context.
+    pub(crate) fn gpu_in(&self, context: &Rc<Context>) -> Result<&Gpu<S>, Error> {
+        let gpu = self.gpu.as_ref().ok_or(Error::NotUploaded)?;
+        if !Rc::ptr_eq(&gpu.context, context) {
+            return Err(Error::ContextMismatch);
+        }
+        Ok(gpu)
+    }
+
+    /// The GL copy, for drawing through a shared borrow.
+    pub(crate) fn drawable(&self) -> Result<&Gpu<S>, Error> {
+        let gpu = self.gpu.as_ref().ok_or(Error::NotUploaded)?;
+        if gpu.storage.raw().len() < self.data.len() || !self.pending.is_empty() {
+            return Err(Error::PendingWrites);
+        }
+        log::debug!(target: TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
+        Ok(gpu)
+    }
+
+    /// The first `len()` records of the GL copy, read back.
+    pub(crate) fn read_gpu(&self, context: &Rc<Context>) -> Result<Vec<E>, Error> {
+        let gpu = self.gpu_in(context)?;
+        let len = self.data.len().min(gpu.storage.raw().len());
+        Ok(gpu.storage.raw().slice(0..len).expect("inside the buffer").read()?)
+    }
+
+    /// Creates the GL buffer with room for the CPU side's capacity, and sends
+    /// everything in one call.
+    fn create<F: Facade + ?Sized>(&mut self, facade: &F, extra: S::Extra) -> Result<(), Error> {
+        let id = next_id();
+        log::debug!(target: TRACE_TARGET, "GPU: Creating buffer (id={id})");
+        let capacity = self.data.capacity();
+        let storage = if capacity == self.data.len() {
+            S::with_data(facade, &self.data, extra)?
+        } else {
+            let storage = S::with_capacity(facade, capacity, extra)?;
+            write_records(storage.raw(), 0..self.data.len(), &self.data);
+            storage
+        };
+        self.stats.buffers_created += 1;
+        self.gpu = Some(Gpu { storage, context: facade.get_context().clone(), id });
+        // Everything was sent: the whole range counts as one upload.
+        let nbytes = self.nbytes();
+        self.log_update(id, 0..nbytes, self.bytes_pending());
+        self.count_upload(1, nbytes, self.bytes_pending());
+        self.pending.clear();
+        Ok(())
+    }
+
+    /// Reallocates the GL buffer at twice its capacity (or the length, if
+    /// more), copying the old content on the GPU; what the copy cannot
+    /// provide is marked for upload.
+    fn grow<F: Facade + ?Sized>(&mut self, facade: &F, extra: S::Extra) -> Result<(), Error> {
+        let gpu = self.gpu.as_mut().expect("grow needs a GL buffer");
+        let old = gpu.storage.raw();
+        let capacity = self.data.len().max(old.len().saturating_mul(2));
+        let storage = S::with_capacity(facade, capacity, extra)?;
+        let kept = old.len();
+        let copied = old.copy_to(storage.raw().slice(0..kept).expect("inside the new buffer"));
+        log::debug!(
+            target: TRACE_TARGET,
+            "GPU: Resizing buffer (id={}): {} -> {capacity} records, {} bytes copied on the GPU",
+            gpu.id,
+            kept,
+            if copied.is_ok() { kept * self.stride } else { 0 },
+        );
+        gpu.storage = storage;
+        self.stats.buffers_created += 1;
+        self.stats.reallocations += 1;
+        if copied.is_err() {
+            // No GPU-side copy here: send what the old buffer held.
+            self.pending.mark_records(0..kept);
+        }
+        Ok(())
+    }
+
+    /// Sends the ranges of the upload plan, one call each, and forgets them.
+    fn send_pending(&mut self) {
+        let plan = self.upload_plan();
+        if plan.is_empty() {
+            return;
+        }
+        let gpu = self.gpu.as_ref().expect("created");
+        for bytes in &plan {
+            let records = bytes.start / self.stride..bytes.end / self.stride;
+            write_records(gpu.storage.raw(), records.clone(), &self.data);
+            if log::log_enabled!(target: TRACE_TARGET, log::Level::Debug) {
+                self.log_update(gpu.id, bytes.clone(), self.bytes_pending_in(records));
+            }
+        }
+        let sent: usize = plan.iter().map(|bytes| bytes.len()).sum();
+        self.count_upload(plan.len(), sent, self.bytes_pending());
+        self.pending.clear();
+    }
+
+    fn count_upload(&mut self, calls: usize, sent: usize, written: usize) {
+        self.stats.upload_calls += calls as u64;
+        self.stats.bytes_uploaded += sent as u64;
+        self.stats.bytes_written += written as u64;
+    }
+
+    fn log_update(&self, id: u64, bytes: Range<usize>, written: usize) {
+        log::debug!(
+            target: TRACE_TARGET,
+            "GPU: Updating buffer (id={id}): {bytes:?}, {} bytes ({written} written)",
+            bytes.len()
+        );
+    }
+}
+
+/// Writes `data[records]` into the same records of `buffer`, in one call. A
+/// write covering the whole GL buffer lets glium invalidate the old storage
+/// first.
+fn write_records<E: Copy>(buffer: &Buffer<[E]>, records: Range<usize>, data: &[E]) {
+    if records == (0..buffer.len()) {
+        buffer.write(&data[records]);
+    } else if !records.is_empty() {
+        buffer.slice(records.clone()).expect("plan inside the buffer").write(&data[records]);
+    }
+}
+
+/// A vertex buffer ready to draw from, as returned by
+/// [`VertexBuffer::bind`](crate::VertexBuffer::bind) and
+/// [`VertexBuffer::drawable`](crate::VertexBuffer::drawable): pass it to
+/// glium's `Surface::draw` as the vertex source, alone or in a tuple with
+/// other sources. It covers the buffer's `len()` records, whatever the GL
+/// buffer's capacity.
 pub struct Bound<'a, T: Copy> {
-    buffer: &'a glium::VertexBuffer<T>,
+    buffer: &'a Buffer<[T]>,
+    len: usize,
 }
 
 impl<T: Copy> Clone for Bound<'_, T> {
@@ -61,186 +259,139 @@ impl<T: Copy> Copy for Bound<'_, T> {}
 
 impl<T: Copy> fmt::Debug for Bound<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Bound").field("len", &self.buffer.len()).finish()
+        f.debug_struct("Bound").field("len", &self.len).finish()
     }
 }
 
-impl<'a, T: Copy> Bound<'a, T> {
+impl<'a, T: glium::Vertex> Bound<'a, T> {
+    pub(crate) fn new(storage: &'a glium::VertexBuffer<T>, len: usize) -> Self {
+        Bound { buffer: storage.raw(), len }
+    }
+
+    fn source(self, per_instance: bool) -> VerticesSource<'a> {
+        let slice: BufferSlice<'a, [T]> = self.buffer.slice(0..self.len).expect("len within capacity");
+        VerticesSource::VertexBuffer(slice.as_slice_any(), T::build_bindings(), per_instance)
+    }
+
     /// Draws the buffer once per instance instead of once per vertex: each
     /// record feeds one instance.
     ///
     /// # Errors
     ///
-    /// [`Error::InstancingNotSupported`] if the context cannot draw instanced.
-    pub fn per_instance(self) -> Result<PerInstance<'a>, Error> {
-        self.buffer.per_instance().map_err(|_| Error::InstancingNotSupported)
-    }
-
-    /// The underlying glium buffer, for glium APIs that need it by name.
-    pub fn glium_buffer(self) -> &'a glium::VertexBuffer<T> {
-        self.buffer
+    /// [`Error::InstancingNotSupported`] if the context cannot draw instanced
+    /// (it needs OpenGL 3.3, OpenGL ES 3.0 or `GL_ARB_instanced_arrays`).
+    pub fn per_instance(self) -> Result<VerticesSource<'a>, Error> {
+        let context = self.buffer.get_context();
+        let version = *context.get_opengl_version();
+        let supported = version >= Version(Api::Gl, 3, 3)
+            || version >= Version(Api::GlEs, 3, 0)
+            || glium::CapabilitiesSource::get_extensions(&**context).gl_arb_instanced_arrays;
+        if !supported {
+            return Err(Error::InstancingNotSupported);
+        }
+        Ok(self.source(true))
     }
 }
 
-impl<'a, T: Copy> From<Bound<'a, T>> for VerticesSource<'a> {
+impl<'a, T: glium::Vertex> From<Bound<'a, T>> for VerticesSource<'a> {
     fn from(bound: Bound<'a, T>) -> VerticesSource<'a> {
-        bound.buffer.into()
+        bound.source(false)
     }
 }
 
-impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
-    /// Brings the GPU copy up to date and returns it as a vertex source.
+/// An index buffer ready to draw from, as returned by
+/// [`IndexBuffer::bind`](crate::IndexBuffer::bind): pass it to glium's
+/// `Surface::draw` as the index source. It covers the buffer's `len()`
+/// indices, whatever the GL buffer's capacity.
+pub struct BoundIndices<'a, I: glium::index::Index> {
+    slice: glium::index::IndexBufferSlice<'a, I>,
+}
+
+impl<'a, I: glium::index::Index> BoundIndices<'a, I> {
+    pub(crate) fn new(storage: &'a IndexBuffer<I>, len: usize) -> Self {
+        BoundIndices { slice: storage.slice(0..len).expect("len within capacity") }
+    }
+}
+
+impl<I: glium::index::Index> fmt::Debug for BoundIndices<'_, I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BoundIndices").field("len", &self.slice.len()).finish()
+    }
+}
+
+impl<'a, I: glium::index::Index> From<BoundIndices<'a, I>> for IndicesSource<'a> {
+    fn from(bound: BoundIndices<'a, I>) -> IndicesSource<'a> {
+        bound.slice.into()
+    }
+}
+
+impl crate::UploadCosts {
+    /// Measures what an upload costs in `facade`'s context: a short probe
+    /// (tens of milliseconds) that times small and large writes to a 16 MiB
+    /// scratch buffer. Call it once per context and hand the result to each
+    /// buffer with [`VertexBuffer::set_upload_costs`](crate::VertexBuffer::set_upload_costs).
     ///
-    /// On the first call, creates the GL buffer (`GL_ARRAY_BUFFER`, dynamic)
-    /// and uploads everything; later calls send exactly the ranges of
-    /// [`upload_plan`](Self::upload_plan), one call each, then forget them. A
-    /// clean buffer sends nothing. The result borrows the buffer; when you
-    /// need the buffer while drawing, call [`upload`](Self::upload) and then
-    /// [`drawable`](Self::drawable).
+    /// Timings are medians of a few rounds; on a busy machine they are still
+    /// noisy, so treat them as an order of magnitude, which is all
+    /// [`MergePolicy::Auto`](crate::MergePolicy::Auto) needs.
     ///
     /// # Errors
     ///
-    /// [`Error::ContextMismatch`] if the buffer lives in another context,
-    /// [`Error::BufferCreation`] if GL cannot create the buffer.
+    /// [`Error::BufferCreation`] if the scratch buffer cannot be created.
     ///
     /// # Examples
     ///
     /// ```
     /// use gloo_runtime::headless::HeadlessContext;
-    /// use gloo_runtime::{Vertex, VertexBuffer};
+    /// use gloo_runtime::{MergePolicy, UploadCosts, Vertex, VertexBuffer};
     ///
     /// #[derive(Clone, Copy, Vertex)]
     /// #[repr(C)]
-    /// struct Point { position: [f32; 2], color: [f32; 3] }
+    /// struct P { x: f32 }
     ///
     /// let context = HeadlessContext::new()?;
-    /// let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
-    /// v.bind(&context)?; // creates the buffer, sends 180 bytes
-    /// *v.position_mut(0, 0) = [0.5, 0.5];
-    /// *v.position_mut(1, 1) = [0.5, 0.5];
-    /// v.bind(&context)?; // sends records 0 to 4: 100 bytes, one call
-    /// assert_eq!(v.stats().bytes_uploaded, 280);
-    /// assert_eq!(v.read_gpu(&context)?, v.as_slice());
+    /// let costs = UploadCosts::calibrate(&context)?;
+    /// assert!(costs.call_ns > 0.0 && costs.byte_ns > 0.0);
+    /// let mut v = VertexBuffer::<P>::zeros([1000]);
+    /// v.set_policy(MergePolicy::Auto);
+    /// v.set_upload_costs(costs);
     /// # Ok::<(), gloo_runtime::Error>(())
     /// ```
-    pub fn bind<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<Bound<'_, T>, Error> {
-        self.upload(facade)?;
-        let gpu = self.gpu.as_ref().expect("uploaded");
-        log::debug!(target: TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
-        Ok(Bound { buffer: &gpu.buffer })
-    }
+    pub fn calibrate<F: Facade + ?Sized>(facade: &F) -> Result<crate::UploadCosts, Error> {
+        use glium::buffer::{Buffer, BufferMode, BufferType};
+        use std::time::Instant;
 
-    /// Brings the GPU copy up to date without drawing: creates the GL buffer
-    /// on first use, then sends the ranges of [`upload_plan`](Self::upload_plan).
-    ///
-    /// # Errors
-    ///
-    /// As [`bind`](Self::bind).
-    pub fn upload<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<(), Error> {
-        match &self.gpu {
-            Some(gpu) if !Rc::ptr_eq(&gpu.context, facade.get_context()) => Err(Error::ContextMismatch),
-            Some(_) => {
-                self.send_pending();
-                Ok(())
-            }
-            None => self.create(facade),
-        }
-    }
-
-    /// The GPU copy as a vertex source, through a shared borrow, for code
-    /// that needs the buffer while drawing. Call [`upload`](Self::upload) first.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::NotUploaded`] if the buffer was never uploaded,
-    /// [`Error::PendingWrites`] if it has writes the GPU has not seen: drawing
-    /// would show stale data.
-    pub fn drawable(&self) -> Result<Bound<'_, T>, Error> {
-        let gpu = self.gpu.as_ref().ok_or(Error::NotUploaded)?;
-        if !self.pending.is_empty() {
-            return Err(Error::PendingWrites);
-        }
-        log::debug!(target: TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
-        Ok(Bound { buffer: &gpu.buffer })
-    }
-
-    /// What the GPU holds now, read back; pending writes are not uploaded first.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::NotUploaded`] if there is no GPU copy yet,
-    /// [`Error::ContextMismatch`] if it lives in another context,
-    /// [`Error::Read`] if GL cannot read it back.
-    pub fn read_gpu<F: Facade + ?Sized>(&self, facade: &F) -> Result<Vec<T>, Error> {
-        let gpu = self.gpu.as_ref().ok_or(Error::NotUploaded)?;
-        if !Rc::ptr_eq(&gpu.context, facade.get_context()) {
-            return Err(Error::ContextMismatch);
-        }
-        Ok(gpu.buffer.read()?)
-    }
-
-    /// What this buffer has sent to the GPU so far.
-    pub fn stats(&self) -> UploadStats {
-        self.stats
-    }
-
-    fn create<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<(), Error> {
-        let id = next_id();
-        log::debug!(target: TRACE_TARGET, "GPU: Creating buffer (id={id})");
-        let buffer = glium::VertexBuffer::dynamic(facade, &self.data)
+        const BYTES: usize = 16 << 20;
+        const SMALL: usize = 16;
+        const CALLS: usize = 512;
+        let data = vec![0u8; BYTES];
+        let buffer = Buffer::<[u8]>::new(facade, &data[..], BufferType::ArrayBuffer, BufferMode::Dynamic)
             .map_err(|error| Error::BufferCreation(error.to_string()))?;
-        let (nbytes, written) = (self.nbytes(), self.bytes_pending());
-        log::debug!(target: TRACE_TARGET, "GPU: Updating buffer (id={id}): 0..{nbytes}, {nbytes} bytes ({written} written)");
-        self.stats.buffers_created += 1;
-        self.record_upload(nbytes, written);
-        self.pending.clear();
-        self.gpu = Some(Gpu { buffer, context: facade.get_context().clone(), id });
-        Ok(())
-    }
-
-    fn send_pending(&mut self) {
-        let plan = self.upload_plan();
-        if plan.is_empty() {
-            return;
-        }
-        self.stats.bytes_written += self.bytes_pending() as u64;
-        let gpu = self.gpu.as_ref().expect("created");
-        let stride = T::LAYOUT.stride;
-        for bytes in &plan {
-            let records = bytes.start / stride..bytes.end / stride;
-            if records == (0..self.data.len()) {
-                // glium invalidates the old storage on a whole-buffer write.
-                gpu.buffer.write(&self.data);
-            } else {
-                let slice = gpu.buffer.slice(records.clone()).expect("plan inside the buffer");
-                slice.write(&self.data[records.clone()]);
+        let context = facade.get_context();
+        let time = |f: &dyn Fn()| {
+            context.finish();
+            let start = Instant::now();
+            f();
+            context.finish();
+            start.elapsed().as_nanos() as f64
+        };
+        let small = || {
+            for call in 0..CALLS {
+                let at = call * (BYTES / CALLS);
+                buffer.slice(at..at + SMALL).expect("inside").write(&data[..SMALL]);
             }
-            if log::log_enabled!(target: TRACE_TARGET, log::Level::Debug) {
-                let written = self.bytes_written_in(records);
-                log::debug!(target: TRACE_TARGET, "GPU: Updating buffer (id={}): {bytes:?}, {} bytes ({written} written)", gpu.id, bytes.len());
-            }
-            self.stats.upload_calls += 1;
-            self.stats.bytes_uploaded += bytes.len() as u64;
-        }
-        self.pending.clear();
-    }
-
-    fn record_upload(&mut self, bytes: usize, written: usize) {
-        self.stats.upload_calls += 1;
-        self.stats.bytes_uploaded += bytes as u64;
-        self.stats.bytes_written += written as u64;
-    }
-
-    /// Distinct dirty bytes inside `records`, for the trace.
-    fn bytes_written_in(&self, records: Range<usize>) -> usize {
-        let fields = T::LAYOUT.fields;
-        let end = records.end * fields.len();
-        let mut bit = self.pending.next_one(records.start * fields.len());
-        let mut total = 0;
-        while let Some(b) = bit.filter(|&b| b < end) {
-            total += fields[b % fields.len()].size;
-            bit = self.pending.next_one(b + 1);
-        }
-        total
+        };
+        let partial = || buffer.slice(SMALL..).expect("inside").write(&data[SMALL..]);
+        let whole = || buffer.write(&data[..]);
+        let median = |f: &dyn Fn()| {
+            f(); // warm up: first touches fault pages in
+            let mut rounds: Vec<f64> = (0..5).map(|_| time(f)).collect();
+            rounds.sort_by(f64::total_cmp);
+            rounds[2]
+        };
+        let byte_ns = (median(&partial) / (BYTES - SMALL) as f64).max(1e-4);
+        let call_ns = (median(&small) / CALLS as f64 - SMALL as f64 * byte_ns).max(1.0);
+        let whole_factor = (median(&whole) / BYTES as f64 / byte_ns).clamp(0.5, 1.0);
+        Ok(crate::UploadCosts { call_ns, byte_ns, whole_factor })
     }
 }

@@ -30,8 +30,10 @@ pub mod dirty;
 pub mod error;
 mod gpu;
 pub mod headless;
+mod index;
 mod layout;
 pub mod plan;
+mod tracked;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -39,7 +41,8 @@ pub mod __private;
 
 pub use buffer::VertexBuffer;
 pub use error::Error;
-pub use gpu::{Bound, UploadStats, TRACE_TARGET};
+pub use gpu::{Bound, BoundIndices, UploadStats, TRACE_TARGET};
+pub use index::{IndexBuffer, IndexType};
 pub use layout::{Field, FieldLayout, Layout, Vertex};
 pub use plan::{MergePolicy, UploadCosts};
 
