@@ -1,0 +1,148 @@
+//! Instancing: one small triangle drawn thousands of times, one instance per
+//! record of a second gloo buffer whose offsets move every frame through the
+//! `offset_mut` accessor. Each frame uploads only the instances that moved.
+//!
+//! ```text
+//! cargo run --release --example instances -- --frames 60 --output instances.png
+//! cargo run --release --example instances -- --count 100000 --moving 1000 --frames 10
+//! ```
+
+use std::error::Error;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Parser;
+use gloo_runtime::glium::index::{NoIndices, PrimitiveType};
+use gloo_runtime::glium::texture::{MipmapsOption, RawImage2d, Texture2d, UncompressedFloatFormat};
+use gloo_runtime::glium::uniforms::EmptyUniforms;
+use gloo_runtime::glium::{Program, Surface};
+use gloo_runtime::headless::HeadlessContext;
+use gloo_runtime::{MergePolicy, Vertex, VertexBuffer};
+
+/// A corner of the shared triangle.
+#[derive(Clone, Copy, Vertex)]
+#[repr(C)]
+struct Corner {
+    position: [f32; 2],
+}
+
+/// One instance: where it is and its colour.
+#[derive(Clone, Copy, Vertex)]
+#[repr(C)]
+struct Instance {
+    offset: [f32; 2],
+    #[vertex(normalize)]
+    color: [u8; 4],
+}
+
+const VERTEX_SHADER: &str = "
+    #version 330 core
+    in vec2 position;
+    in vec2 offset;
+    in vec4 color;
+    out vec4 v_color;
+    void main() { v_color = color; gl_Position = vec4(position + offset, 0.0, 1.0); }
+";
+
+const FRAGMENT_SHADER: &str = "
+    #version 330 core
+    in vec4 v_color;
+    out vec4 frag;
+    void main() { frag = v_color; }
+";
+
+/// Thousands of instanced triangles, a few of them moving each frame, off-screen.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Instances drawn.
+    #[arg(long, default_value_t = 10_000)]
+    count: usize,
+    /// Instances moved each frame (spread over the buffer).
+    #[arg(long, default_value_t = 100)]
+    moving: usize,
+    /// Frames rendered.
+    #[arg(long, default_value_t = 60)]
+    frames: u32,
+    /// Write the last frame here as PNG.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+/// A point on a spiral for instance `n` of `count`, turned by `phase`.
+fn spiral(n: usize, count: usize, phase: f32) -> [f32; 2] {
+    let t = n as f32 / count as f32;
+    let angle = t * 60.0 + phase;
+    [0.9 * t * angle.cos(), 0.9 * t * angle.sin()]
+}
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let args = Args::parse();
+    if args.moving > args.count {
+        return Err(format!("--moving {} exceeds --count {}", args.moving, args.count).into());
+    }
+    let ctx = HeadlessContext::with_size(512, 512)?;
+    println!("[i] Using EGL (GL {}, {})", ctx.gl_version(), ctx.renderer());
+    let program = Program::from_source(&ctx, VERTEX_SHADER, FRAGMENT_SHADER, None)?;
+    let target = Texture2d::empty_with_format(&ctx, UncompressedFloatFormat::U8U8U8U8, MipmapsOption::NoMipmap, 512, 512)?;
+
+    let size = 0.01;
+    let mut triangle = VertexBuffer::<Corner>::from_vec(
+        [3],
+        vec![Corner { position: [-size, -size] }, Corner { position: [size, -size] }, Corner { position: [0.0, size] }],
+    )?;
+    let count = args.count;
+    let mut instances = VertexBuffer::<Instance>::from_fn([count], |[n]| Instance {
+        offset: spiral(n, count, 0.0),
+        color: [255, (255 * n / count.max(1)) as u8, 64, 255],
+    });
+    instances.set_policy(MergePolicy::Auto);
+
+    let stride = count / args.moving.max(1);
+    let started = Instant::now();
+    for frame in 0..args.frames {
+        let phase = frame as f32 * 0.05;
+        for k in 0..args.moving {
+            let n = k * stride;
+            *instances.offset_mut(n) = spiral(n, count, phase);
+        }
+        let before = instances.stats();
+        let mut surface = target.as_surface();
+        surface.clear_color(0.0, 0.0, 0.0, 1.0);
+        let sources = (triangle.bind(&ctx)?, instances.bind(&ctx)?.per_instance()?);
+        surface.draw(sources, NoIndices(PrimitiveType::TrianglesList), &program, &EmptyUniforms, &Default::default())?;
+        let after = instances.stats();
+        if frame < 3 || frame + 1 == args.frames {
+            println!(
+                "frame {frame}: {} instances drawn, {} bytes uploaded in {} calls ({} bytes written)",
+                count,
+                after.bytes_uploaded - before.bytes_uploaded,
+                after.upload_calls - before.upload_calls,
+                after.bytes_written - before.bytes_written,
+            );
+        }
+    }
+    let elapsed = started.elapsed();
+    let total = instances.stats();
+    println!(
+        "[i] {} frames in {:.1} ms; instance buffer: {} bytes uploaded in total, {} per frame after the first",
+        args.frames,
+        elapsed.as_secs_f64() * 1e3,
+        total.bytes_uploaded,
+        (total.bytes_uploaded - instances.nbytes() as u64) / u64::from(args.frames.max(2) - 1),
+    );
+
+    if let Some(path) = args.output {
+        let image: RawImage2d<'_, u8> = target.read();
+        let row = image.width as usize * 4;
+        // GL's origin is the bottom-left corner; PNG's is the top-left.
+        let flipped: Vec<u8> = image.data.chunks(row).rev().flatten().copied().collect();
+        let mut encoder = png::Encoder::new(BufWriter::new(File::create(&path)?), image.width, image.height);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        encoder.write_header()?.write_image_data(&flipped)?;
+        println!("[i] Wrote {}", path.display());
+    }
+    Ok(())
+}
