@@ -5,6 +5,8 @@
 
 use core::ops::Range;
 
+use crate::dirty::DirtyBits;
+
 /// How pending writes become upload calls when a buffer is bound.
 ///
 /// Every policy first rounds each pending write out to whole records (glium
@@ -91,28 +93,24 @@ impl UploadCosts {
     }
 }
 
-/// The byte ranges one upload sends, given the runs of dirty records in order.
+/// The byte ranges one upload sends for the pending set `pending`, whose
+/// records are `stride` bytes long.
 ///
-/// Ranges come out sorted, disjoint, record-aligned and inside `0..records * stride`.
-pub fn plan(
-    runs: impl IntoIterator<Item = Range<usize>>,
-    stride: usize,
-    records: usize,
-    policy: MergePolicy,
-    costs: &UploadCosts,
-) -> Vec<Range<usize>> {
+/// Ranges come out sorted, disjoint, record-aligned and inside
+/// `0..pending.records() * stride`. `Extent` reads only the first and last
+/// pending bits; the others walk the runs of dirty records once.
+pub fn plan(pending: &DirtyBits, stride: usize, policy: MergePolicy, costs: &UploadCosts) -> Vec<Range<usize>> {
     let bytes = |r: Range<usize>| r.start * stride..r.end * stride;
+    let slots = pending.slots();
     match policy {
-        MergePolicy::Extent => {
-            let mut runs = runs.into_iter();
-            let Some(first) = runs.next() else { return Vec::new() };
-            let end = runs.last().map_or(first.end, |last| last.end);
-            vec![bytes(first.start..end)]
-        }
-        MergePolicy::Coalesce { max_gap } => coalesce(runs.into_iter().map(bytes), max_gap),
+        MergePolicy::Extent => match (pending.next_one(0), pending.last_one()) {
+            (Some(first), Some(last)) => vec![bytes(first / slots..last / slots + 1)],
+            _ => Vec::new(),
+        },
+        MergePolicy::Coalesce { max_gap } => coalesce(pending.record_runs().map(bytes), max_gap),
         MergePolicy::Auto => {
-            let merged = coalesce(runs.into_iter().map(bytes), costs.max_gap());
-            let nbytes = records * stride;
+            let merged = coalesce(pending.record_runs().map(bytes), costs.max_gap());
+            let nbytes = pending.records() * stride;
             let whole = !merged.is_empty() && costs.whole_ns(nbytes) <= costs.plan_ns(&merged);
             if whole {
                 vec![0..nbytes]
@@ -142,7 +140,9 @@ mod tests {
     const COSTS: UploadCosts = UploadCosts { call_ns: 600.0, byte_ns: 0.1, whole_factor: 0.92 };
 
     fn plan_of(runs: &[Range<usize>], policy: MergePolicy) -> Vec<Range<usize>> {
-        plan(runs.iter().cloned(), 20, 1000, policy, &COSTS)
+        let mut pending = DirtyBits::new(1000, 2);
+        runs.iter().for_each(|run| pending.mark_records(run.clone()));
+        plan(&pending, 20, policy, &COSTS)
     }
 
     #[test]
@@ -160,7 +160,7 @@ mod tests {
 
     #[test]
     fn coalesce_zero_merges_only_touching_runs() {
-        // Runs never touch (they are maximal), so max_gap 0 keeps them apart.
+        // Runs are maximal, so they never touch: max_gap 0 keeps them apart.
         assert_eq!(
             plan_of(&[0..1, 2..3, 9..12], MergePolicy::Coalesce { max_gap: 0 }),
             vec![0..20, 40..60, 180..240]

@@ -81,8 +81,7 @@ impl<E: Copy, S> Tracked<E, S> {
     }
 
     pub(crate) fn upload_plan(&self) -> Vec<Range<usize>> {
-        let runs = self.pending.record_runs();
-        plan::plan(runs, self.stride, self.data.len(), self.policy, &self.costs)
+        plan::plan(&self.pending, self.stride, self.policy, &self.costs)
     }
 
     /// The distinct bytes made dirty since the last upload.
