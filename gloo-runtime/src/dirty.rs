@@ -19,6 +19,9 @@ const WORD: usize = u64::BITS as usize;
 pub struct DirtyBits {
     words: Vec<u64>,
     slots: usize,
+    /// `log2(slots)` when `slots` is a power of two: scans then find a bit's
+    /// record with a shift instead of a division.
+    shift: Option<u32>,
     bits: usize,
 }
 
@@ -32,7 +35,8 @@ impl DirtyBits {
     pub fn new(records: usize, slots: usize) -> Self {
         assert!(slots > 0, "a record has at least one slot");
         let bits = records.checked_mul(slots).expect("bit count overflows usize");
-        DirtyBits { words: vec![0; bits.div_ceil(WORD)], slots, bits }
+        let shift = slots.is_power_of_two().then(|| slots.trailing_zeros());
+        DirtyBits { words: vec![0; bits.div_ceil(WORD)], slots, shift, bits }
     }
 
     /// Slots per record.
@@ -145,37 +149,59 @@ impl DirtyBits {
         })
     }
 
-    /// Maximal runs of records with at least one pending slot, in order.
-    pub fn record_runs(&self) -> RecordRuns<'_> {
-        RecordRuns { bits: self, next: 0 }
+    /// The record a bit belongs to.
+    #[inline]
+    pub fn record_of(&self, bit: usize) -> usize {
+        match self.shift {
+            Some(shift) => bit >> shift,
+            None => bit / self.slots,
+        }
     }
-}
 
-/// Iterator over the runs of dirty records; see [`DirtyBits::record_runs`].
-#[derive(Debug)]
-pub struct RecordRuns<'a> {
-    bits: &'a DirtyBits,
-    next: usize,
-}
+    /// Runs of records with at least one pending slot, in order, merged
+    /// where at most `gap` clean records lie between them. `gap` 0 gives the
+    /// maximal runs (which never touch).
+    ///
+    /// The cost is one pass over the words. When the gap is wide enough that
+    /// no clean stretch inside one word can exceed it, only each non-empty
+    /// word's first and last bits are looked at; otherwise every set bit is.
+    pub fn merged_runs(&self, gap: usize) -> Vec<Range<usize>> {
+        let mut runs: Vec<Range<usize>> = Vec::new();
+        let mut add = |first: usize, last: usize| match runs.last_mut() {
+            Some(run) if first <= run.end.saturating_add(gap) => run.end = run.end.max(last + 1),
+            _ => runs.push(first..last + 1),
+        };
+        // Two bits of one word are at most 63 apart: at most 63 / slots
+        // clean records lie between them.
+        if gap.saturating_mul(self.slots) >= WORD {
+            for (index, &word) in self.words.iter().enumerate().filter(|(_, &w)| w != 0) {
+                let first = index * WORD + word.trailing_zeros() as usize;
+                let last = index * WORD + (WORD - 1 - word.leading_zeros() as usize);
+                add(self.record_of(first), self.record_of(last));
+            }
+        } else {
+            for bit in self.ones() {
+                let record = self.record_of(bit);
+                add(record, record);
+            }
+        }
+        runs
+    }
 
-impl Iterator for RecordRuns<'_> {
-    type Item = Range<usize>;
-
-    fn next(&mut self) -> Option<Range<usize>> {
-        let slots = self.bits.slots;
-        let start = self.bits.next_one(self.next * slots)? / slots;
-        let mut end = start + 1;
-        loop {
-            // One scan finds either the run's next record or the next run's
-            // start, which is where the following call resumes: no word is
-            // read twice.
-            match self.bits.next_one(end * slots) {
-                Some(bit) if bit / slots == end => end += 1,
-                found => {
-                    self.next = found.map_or(self.bits.records(), |bit| bit / slots);
-                    return Some(start..end);
+    /// How many pending bits each slot has, into `counts` (one per slot).
+    pub fn count_per_slot(&self, counts: &mut [usize]) {
+        debug_assert_eq!(counts.len(), self.slots);
+        counts.fill(0);
+        match self.shift {
+            // Slot `s` sits at the same positions in every word: count it
+            // with one mask and a popcount per word.
+            Some(_) if self.slots <= WORD => {
+                for (slot, count) in counts.iter_mut().enumerate() {
+                    let mask = (0..WORD).step_by(self.slots).fold(0u64, |m, at| m | 1 << at) << slot;
+                    *count = self.words.iter().map(|w| (w & mask).count_ones() as usize).sum();
                 }
             }
+            _ => self.ones().for_each(|bit| counts[bit % self.slots] += 1),
         }
     }
 }
@@ -185,7 +211,7 @@ mod tests {
     use super::*;
 
     fn runs(bits: &DirtyBits) -> Vec<Range<usize>> {
-        bits.record_runs().collect()
+        bits.merged_runs(0)
     }
 
     #[test]
@@ -229,6 +255,45 @@ mod tests {
         bits.mark_records(4..6);
         bits.mark(8 * 2 + 1);
         assert_eq!(runs(&bits), vec![2..6, 8..9]);
+    }
+
+    #[test]
+    fn merged_runs_agree_word_and_bit_level() {
+        // Slots of 1, 2 (shifts) and 3 (division); gaps below and above the
+        // word-level threshold; bits in every position of a word.
+        for slots in [1, 2, 3] {
+            let mut bits = DirtyBits::new(400, slots);
+            for bit in [0, 5, 63, 64, 100, 190, 191, 500, 700, 701, 1000] {
+                if bit < 400 * slots {
+                    bits.mark(bit);
+                }
+            }
+            let exact = bits.merged_runs(0);
+            for gap in [0, 1, 5, 20, 40, 64, 100, 1000] {
+                let mut expected: Vec<Range<usize>> = Vec::new();
+                for run in &exact {
+                    match expected.last_mut() {
+                        Some(last) if run.start - last.end <= gap => last.end = run.end,
+                        _ => expected.push(run.clone()),
+                    }
+                }
+                assert_eq!(bits.merged_runs(gap), expected, "slots {slots}, gap {gap}");
+            }
+        }
+    }
+
+    #[test]
+    fn counts_per_slot() {
+        for slots in [1, 2, 3, 4] {
+            let mut bits = DirtyBits::new(100, slots);
+            bits.mark_records(10..20);
+            bits.mark(slots * 50);
+            let mut counts = vec![0; slots];
+            bits.count_per_slot(&mut counts);
+            let mut expected = vec![10; slots];
+            expected[0] += 1;
+            assert_eq!(counts, expected, "slots {slots}");
+        }
     }
 
     #[test]

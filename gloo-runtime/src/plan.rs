@@ -100,16 +100,15 @@ impl UploadCosts {
 /// `0..pending.records() * stride`. `Extent` reads only the first and last
 /// pending bits; the others walk the runs of dirty records once.
 pub fn plan(pending: &DirtyBits, stride: usize, policy: MergePolicy, costs: &UploadCosts) -> Vec<Range<usize>> {
-    let bytes = |r: Range<usize>| r.start * stride..r.end * stride;
     let slots = pending.slots();
     match policy {
         MergePolicy::Extent => match (pending.next_one(0), pending.last_one()) {
-            (Some(first), Some(last)) => vec![bytes(first / slots..last / slots + 1)],
+            (Some(first), Some(last)) => vec![first / slots * stride..(last / slots + 1) * stride],
             _ => Vec::new(),
         },
-        MergePolicy::Coalesce { max_gap } => coalesce(pending.record_runs().map(bytes), max_gap),
+        MergePolicy::Coalesce { max_gap } => merged(pending, stride, max_gap),
         MergePolicy::Auto => {
-            let merged = coalesce(pending.record_runs().map(bytes), costs.max_gap());
+            let merged = merged(pending, stride, costs.max_gap());
             let nbytes = pending.records() * stride;
             let whole = !merged.is_empty() && costs.whole_ns(nbytes) <= costs.plan_ns(&merged);
             if whole {
@@ -121,16 +120,13 @@ pub fn plan(pending: &DirtyBits, stride: usize, policy: MergePolicy, costs: &Upl
     }
 }
 
-/// Merges sorted, disjoint byte ranges whose gap is at most `max_gap`.
-fn coalesce(ranges: impl Iterator<Item = Range<usize>>, max_gap: usize) -> Vec<Range<usize>> {
-    let mut out: Vec<Range<usize>> = Vec::new();
-    for range in ranges {
-        match out.last_mut() {
-            Some(last) if range.start - last.end <= max_gap => last.end = range.end,
-            _ => out.push(range),
-        }
-    }
-    out
+/// Runs of dirty records as byte ranges, merged where the clean bytes
+/// between them are at most `max_gap`.
+fn merged(pending: &DirtyBits, stride: usize, max_gap: usize) -> Vec<Range<usize>> {
+    let gap_records = max_gap.checked_div(stride).unwrap_or(usize::MAX);
+    let mut runs = pending.merged_runs(gap_records);
+    runs.iter_mut().for_each(|run| *run = run.start * stride..run.end * stride);
+    runs
 }
 
 #[cfg(test)]

@@ -90,7 +90,9 @@ impl<E: Copy, S> Tracked<E, S> {
         if slots.iter().all(|slot| slot.size == slots[0].size) {
             return self.pending.count() * slots[0].size;
         }
-        self.pending.ones().map(|bit| slots[bit % slots.len()].size).sum()
+        let mut counts = vec![0; slots.len()];
+        self.pending.count_per_slot(&mut counts);
+        counts.iter().zip(slots).map(|(count, slot)| count * slot.size).sum()
     }
 
     /// Distinct dirty bytes inside `records`, for the trace.

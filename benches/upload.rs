@@ -1,0 +1,193 @@
+//! Per-frame upload of a 1M-vertex (20 MB) buffer after editing a fraction of
+//! its vertices, for each merge policy, against a plain glium full-buffer
+//! `write` of the same data; plus the cost of building the plan.
+//!
+//! `cargo bench --bench upload` (headless Mesa; about three minutes). After
+//! criterion's own lines it prints a table of ratios from this run's means.
+
+use std::hint::black_box;
+use std::ops::Range;
+
+use criterion::{Criterion, SamplingMode};
+use gloo_runtime::glium::backend::Facade;
+use gloo_runtime::headless::HeadlessContext;
+use gloo_runtime::{glium, MergePolicy, UploadCosts, Vertex, VertexBuffer};
+
+#[derive(Clone, Copy, Vertex)]
+#[repr(C)]
+struct Point {
+    position: [f32; 2],
+    color: [f32; 3],
+}
+
+const RECORDS: usize = 1_000_000;
+
+/// Edit patterns: name and the records edited each frame.
+fn patterns() -> Vec<(&'static str, Vec<usize>)> {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut random = |count: usize| -> Vec<usize> {
+        (0..count)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state % RECORDS as u64) as usize
+            })
+            .collect()
+    };
+    vec![
+        ("0.01%", random(RECORDS / 10_000)),
+        ("0.1%", random(RECORDS / 1_000)),
+        ("1%", random(RECORDS / 100)),
+        ("10%", random(RECORDS / 10)),
+        ("1% clustered", (400_000..410_000).collect()),
+    ]
+}
+
+const CONTENDERS: [(&str, Option<MergePolicy>); 4] = [
+    ("Extent", Some(MergePolicy::Extent)),
+    ("Coalesce0", Some(MergePolicy::Coalesce { max_gap: 0 })),
+    ("Auto", Some(MergePolicy::Auto)),
+    ("glium full write", None),
+];
+
+fn point(n: usize) -> Point {
+    Point { position: [n as f32, 1.0], color: [0.5; 3] }
+}
+
+fn uploads(c: &mut Criterion, ctx: &HeadlessContext, costs: UploadCosts) {
+    for (pattern, edits) in patterns() {
+        let mut group = c.benchmark_group(format!("upload {pattern}"));
+        group.sampling_mode(SamplingMode::Flat).sample_size(10);
+        for (name, policy) in CONTENDERS {
+            match policy {
+                Some(policy) => {
+                    let mut v = VertexBuffer::<Point>::from_fn([RECORDS], |[i]| point(i));
+                    v.set_policy(policy);
+                    v.set_upload_costs(costs);
+                    v.upload(ctx).unwrap();
+                    let mut frame = 0.0f32;
+                    group.bench_function(name, |b| {
+                        b.iter(|| {
+                            frame += 1.0;
+                            for &i in &edits {
+                                *v.position_mut(i) = [frame, 1.0];
+                            }
+                            v.upload(ctx).unwrap();
+                            ctx.get_context().finish();
+                        })
+                    });
+                }
+                None => {
+                    let mut data: Vec<Point> = (0..RECORDS).map(point).collect();
+                    let buffer = glium::VertexBuffer::dynamic(ctx, &data).unwrap();
+                    let mut frame = 0.0f32;
+                    group.bench_function(name, |b| {
+                        b.iter(|| {
+                            frame += 1.0;
+                            for &i in &edits {
+                                data[i].position = [frame, 1.0];
+                            }
+                            buffer.write(&data);
+                            ctx.get_context().finish();
+                        })
+                    });
+                }
+            }
+        }
+        group.finish();
+    }
+}
+
+/// A whole-buffer upload through gloo against glium's own `write`.
+fn full(c: &mut Criterion, ctx: &HeadlessContext) {
+    let mut group = c.benchmark_group("full buffer");
+    group.sampling_mode(SamplingMode::Flat).sample_size(10);
+    let mut v = VertexBuffer::<Point>::from_fn([RECORDS], |[i]| point(i));
+    v.upload(ctx).unwrap();
+    group.bench_function("gloo", |b| {
+        b.iter(|| {
+            v.records_mut(0..RECORDS)[0].color[0] += 1.0;
+            v.upload(ctx).unwrap();
+            ctx.get_context().finish();
+        })
+    });
+    let mut data: Vec<Point> = (0..RECORDS).map(point).collect();
+    let buffer = glium::VertexBuffer::dynamic(ctx, &data).unwrap();
+    group.bench_function("glium write", |b| {
+        b.iter(|| {
+            data[0].color[0] += 1.0;
+            buffer.write(&data);
+            ctx.get_context().finish();
+        })
+    });
+    group.finish();
+}
+
+/// Building the plan for 100k pending writes on a 1M-record buffer.
+fn planning(c: &mut Criterion) {
+    let mut group = c.benchmark_group("plan 100k writes");
+    let scattered: Vec<usize> = (0..100_000).map(|n| n * 10 + n % 7).collect();
+    let clustered: Vec<usize> = (300_000..400_000).collect();
+    for (name, writes) in [("scattered", scattered), ("clustered", clustered)] {
+        let mut v = VertexBuffer::<Point>::zeros([RECORDS]);
+        v.take_dirty();
+        for &i in &writes {
+            *v.position_mut(i) = [1.0, 1.0];
+        }
+        for (label, policy) in CONTENDERS.iter().filter_map(|(label, policy)| Some((label, (*policy)?))) {
+            v.set_policy(policy);
+            group.bench_function(format!("{name} {label}"), |b| b.iter(|| black_box(v.upload_plan())));
+        }
+    }
+    group.finish();
+}
+
+/// Criterion's mean for one benchmark of this run, in nanoseconds.
+fn mean_ns(group: &str, bench: &str) -> Option<f64> {
+    let dir = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
+    let path = format!("{dir}/criterion/{group}/{bench}/new/estimates.json");
+    let text = std::fs::read_to_string(path).ok()?;
+    let mean = &text[text.find("\"mean\"")?..];
+    let value = &mean[mean.find("\"point_estimate\":")? + 17..];
+    value[..value.find(',')?].trim().parse().ok()
+}
+
+fn report(costs: &UploadCosts) {
+    println!("\ncalibrated costs: {costs:?}");
+    println!("\n| edited | Extent | Coalesce0 | Auto | glium full write | Auto / best | full write / Auto |");
+    println!("|---|---|---|---|---|---|---|");
+    for (pattern, _) in patterns() {
+        let group = format!("upload {pattern}");
+        let times: Vec<Option<f64>> = CONTENDERS.iter().map(|(name, _)| mean_ns(&group, name)).collect();
+        let [Some(extent), Some(coalesce), Some(auto), Some(glium)] = times[..] else { continue };
+        let best = extent.min(coalesce).min(glium);
+        let ms = |ns: f64| format!("{:.3} ms", ns / 1e6);
+        println!(
+            "| {pattern} | {} | {} | {} | {} | {:.2}× | {:.1}× |",
+            ms(extent), ms(coalesce), ms(auto), ms(glium), auto / best, glium / auto
+        );
+    }
+    if let (Some(gloo), Some(glium)) = (mean_ns("full buffer", "gloo"), mean_ns("full buffer", "glium write")) {
+        println!("\nfull-buffer upload: gloo {:.3} ms, glium write {:.3} ms: {:.2}×", gloo / 1e6, glium / 1e6, gloo / glium);
+    }
+    for name in ["scattered", "clustered"] {
+        let times: Vec<String> = ["Extent", "Coalesce0", "Auto"]
+            .iter()
+            .filter_map(|p| mean_ns("plan 100k writes", &format!("{name} {p}")).map(|ns| format!("{p}: {:.1} µs", ns / 1e3)))
+            .collect();
+        println!("plan for 100k {name} writes on 1M records: {}", times.join(", "));
+    }
+}
+
+fn main() {
+    let ctx = HeadlessContext::new().expect("headless EGL context");
+    println!("[i] Using EGL (GL {}, {})", ctx.gl_version(), ctx.renderer());
+    let costs = UploadCosts::calibrate(&ctx).expect("calibration");
+    let mut c = Criterion::default().configure_from_args();
+    uploads(&mut c, &ctx, costs);
+    full(&mut c, &ctx);
+    planning(&mut c);
+    c.final_summary();
+    report(&costs);
+}
