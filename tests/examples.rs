@@ -1,0 +1,244 @@
+//! The examples, run off-screen the way a user runs them: `cargo run
+//! --example NAME -- ARGS`, with the cargo, target directory, profile and
+//! features of this test build, so nothing already built is built again.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// `cargo run --example name -- args`, checked for success.
+fn run_example(name: &str, args: &[&str], configure: impl FnOnce(&mut Command)) -> Output {
+    let mut command = Command::new(env!("CARGO"));
+    command.args(["run", "--quiet", "--example", name, "--manifest-path"]);
+    command.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"));
+    if let Some(target_dir) = target_dir() {
+        command.arg("--target-dir").arg(target_dir);
+    }
+    if !cfg!(debug_assertions) {
+        command.arg("--release");
+    }
+    if !cfg!(feature = "windowed") {
+        command.arg("--no-default-features");
+    }
+    command.arg("--").args(args);
+    configure(&mut command);
+    let output = command.output().expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "`{name} {}` failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
+        args.join(" "),
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    output
+}
+
+/// The target directory this test was built in (`<dir>/<profile>/deps/<test>`).
+fn target_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let deps = exe.parent().filter(|dir| dir.ends_with("deps"))?;
+    Some(deps.parent()?.parent()?.to_owned())
+}
+
+/// A fresh path for an output file, removed if it exists.
+fn output_path(name: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
+}
+
+/// An RGBA8 PNG, decoded.
+struct Image {
+    width: usize,
+    height: usize,
+    pixels: Vec<u8>,
+}
+
+impl Image {
+    fn open(path: &Path) -> Image {
+        let file =
+            File::open(path).unwrap_or_else(|error| panic!("open {}: {error}", path.display()));
+        let mut reader = png::Decoder::new(BufReader::new(file))
+            .read_info()
+            .expect("a PNG");
+        let mut pixels = vec![0; reader.output_buffer_size().expect("a sane size")];
+        let info = reader.next_frame(&mut pixels).expect("PNG data");
+        assert_eq!(
+            (info.color_type, info.bit_depth),
+            (png::ColorType::Rgba, png::BitDepth::Eight)
+        );
+        pixels.truncate(info.buffer_size());
+        Image {
+            width: info.width as usize,
+            height: info.height as usize,
+            pixels,
+        }
+    }
+
+    /// The pixel `x` from the left, `y` from the top.
+    fn at(&self, x: usize, y: usize) -> [u8; 4] {
+        let start = (y * self.width + x) * 4;
+        self.pixels[start..start + 4].try_into().expect("4 bytes")
+    }
+}
+
+const YELLOW: [u8; 4] = [255, 255, 0, 255];
+const BLACK: [u8; 4] = [0, 0, 0, 255];
+
+#[test]
+fn gloo_quad_headless_traces_one_creation_then_updates_and_draws_a_yellow_quad() {
+    let png = output_path("gloo-quad.png");
+    let args = [
+        "--headless",
+        "--frames",
+        "3",
+        "--debug",
+        "--output",
+        png.to_str().expect("UTF-8 path"),
+    ];
+    let output = run_example("gloo-quad", &args, |_| {});
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+
+    assert!(stdout.contains("[i] Using EGL (GL "), "{stdout}");
+    assert!(
+        stdout.contains("[i] Running at 60 frames/second"),
+        "{stdout}"
+    );
+    let creations = stderr
+        .lines()
+        .filter(|line| line.starts_with("GPU: Creating buffer"))
+        .count();
+    assert_eq!(creations, 1, "{stderr}");
+    let updates = stderr
+        .lines()
+        .filter(|line| line.starts_with("GPU: Updating buffer"))
+        .count();
+    assert_eq!(
+        updates, 3,
+        "one at creation, then one per later frame:\n{stderr}"
+    );
+    assert!(
+        stderr.lines().all(|line| line.starts_with("GPU: ")),
+        "plain glumpy-style lines:\n{stderr}"
+    );
+
+    let image = Image::open(&png);
+    assert_eq!((image.width, image.height), (800, 800));
+    assert_eq!(image.at(400, 400), YELLOW, "centre");
+    for (x, y) in [(0, 0), (799, 0), (0, 799), (799, 799)] {
+        assert_eq!(image.at(x, y), BLACK, "corner ({x}, {y})");
+    }
+}
+
+#[test]
+fn gloo_quad_runs_headless_without_a_display() {
+    let png = output_path("gloo-quad-no-display.png");
+    let args = [
+        "--frames",
+        "1",
+        "-f",
+        "0",
+        "--size",
+        "64x32",
+        "-o",
+        png.to_str().expect("UTF-8 path"),
+    ];
+    let output = run_example("gloo-quad", &args, |command| {
+        command.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
+    });
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("[i] No display found: running headless"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("[i] Running at full speed"), "{stdout}");
+    assert!(output.stderr.is_empty(), "no trace without --debug");
+
+    let image = Image::open(&png);
+    assert_eq!((image.width, image.height), (64, 32));
+    assert_eq!(image.at(32, 16), YELLOW);
+    assert_eq!(image.at(0, 0), BLACK);
+}
+
+#[test]
+fn split_buffers_upload_fewer_bytes_per_frame_than_one_interleaved_buffer() {
+    let output = run_example(
+        "split-buffers",
+        &["--points", "1000", "--frames", "3"],
+        |_| {},
+    );
+    let stdout = text(&output.stdout);
+    let summary = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("bytes per frame after the first: "))
+        .unwrap_or_else(|| panic!("no summary line:\n{stdout}"));
+    let number_after = |label: &str| -> u64 {
+        let rest = &summary[summary.find(label).expect(label) + label.len()..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits
+            .parse()
+            .unwrap_or_else(|_| panic!("no number after {label:?} in {summary:?}"))
+    };
+    let (split, interleaved) = (number_after("split "), number_after("interleaved "));
+    // 1000 positions of 8 bytes, against 1000 whole records of 20 bytes.
+    assert_eq!((split, interleaved), (8000, 20000), "{stdout}");
+    assert!(
+        stdout.contains("[i] Both approaches drew the same image"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn dirty_map_draws_the_88_byte_example_by_default() {
+    let svg = output_path("dirty-map.svg");
+    let output = run_example(
+        "dirty-map",
+        &["-o", svg.to_str().expect("UTF-8 path")],
+        |_| {},
+    );
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout.contains("dirty(): Some(0..88), 16 bytes written"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("[0..100], 1 call, 100 bytes"), "{stdout}");
+
+    let picture = std::fs::read_to_string(&svg).expect("the SVG is written");
+    assert!(picture.starts_with("<svg ") && picture.trim_end().ends_with("</svg>"));
+    assert_eq!(
+        picture.matches("[2,2]</text>").count(),
+        1,
+        "one labelled row per record"
+    );
+    assert!(picture.contains("dirty(): 0..88"));
+}
+
+#[test]
+fn dirty_map_follows_the_writes_and_policy_given() {
+    let svg = output_path("dirty-map-coalesce.svg");
+    let args = [
+        "position:0,0",
+        "color:1,1",
+        "record:2,2",
+        "--policy",
+        "coalesce:0",
+        "-o",
+        svg.to_str().expect("UTF-8 path"),
+    ];
+    let stdout = text(&run_example("dirty-map", &args, |_| {}).stdout);
+    assert!(
+        stdout.contains("dirty(): Some(0..180), 40 bytes written"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("[0..20, 80..100, 160..180], 3 calls, 60 bytes"),
+        "{stdout}"
+    );
+    assert!(svg.exists());
+}
