@@ -6,7 +6,6 @@
 //! criterion's own lines it prints a table of ratios from this run's means.
 
 use std::hint::black_box;
-use std::ops::Range;
 
 use criterion::{Criterion, SamplingMode};
 use gloo_runtime::glium::backend::Facade;

@@ -140,7 +140,7 @@ fn draws_from_bind_and_redraws_after_an_accessor_write() {
     let mut quad = VertexBuffer::<Point>::from_fn([4], |[i]| Point { position: corners[i], color: [1.0, 1.0, 0.0] });
     let strip = index::NoIndices(index::PrimitiveType::TriangleStrip);
 
-    let mut frame = |quad: &mut VertexBuffer<Point>| {
+    let frame = |quad: &mut VertexBuffer<Point>| {
         let mut surface = texture.as_surface();
         surface.clear_color(0.0, 0.0, 0.0, 1.0);
         let source = quad.bind(&ctx).unwrap();

@@ -193,12 +193,14 @@ impl DirtyBits {
         debug_assert_eq!(counts.len(), self.slots);
         counts.fill(0);
         match self.shift {
-            // Slot `s` sits at the same positions in every word: count it
-            // with one mask and a popcount per word.
+            // Slot `s` sits at the same positions in every word: one mask and
+            // a popcount per slot and non-empty word.
             Some(_) if self.slots <= WORD => {
-                for (slot, count) in counts.iter_mut().enumerate() {
-                    let mask = (0..WORD).step_by(self.slots).fold(0u64, |m, at| m | 1 << at) << slot;
-                    *count = self.words.iter().map(|w| (w & mask).count_ones() as usize).sum();
+                let every = (0..WORD).step_by(self.slots).fold(0u64, |mask, at| mask | 1 << at);
+                for &word in self.words.iter().filter(|&&w| w != 0) {
+                    for (slot, count) in counts.iter_mut().enumerate() {
+                        *count += (word & every << slot).count_ones() as usize;
+                    }
                 }
             }
             _ => self.ones().for_each(|bit| counts[bit % self.slots] += 1),

@@ -120,6 +120,16 @@ impl<T, F> Field<T, F> {
         self.offset
     }
 
+    /// The field's size in bytes.
+    pub const fn size(self) -> usize {
+        size_of::<F>()
+    }
+
+    /// The field's byte range inside a record.
+    pub const fn bytes(self) -> core::ops::Range<usize> {
+        self.offset..self.offset + size_of::<F>()
+    }
+
     /// Projects a record onto this field.
     pub fn get(self, record: &T) -> &F {
         // SAFETY: `new_unchecked`'s contract: a field of type `F` lives at
