@@ -13,9 +13,7 @@
 
 use std::error::Error;
 use std::fmt;
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
@@ -24,11 +22,12 @@ use clap::Parser;
 use gloo_runtime::glium::backend::Facade;
 use gloo_runtime::glium::framebuffer::SimpleFrameBuffer;
 use gloo_runtime::glium::index::{NoIndices, PrimitiveType};
-use gloo_runtime::glium::texture::{MipmapsOption, RawImage2d, Texture2d, UncompressedFloatFormat};
 use gloo_runtime::glium::uniforms::EmptyUniforms;
 use gloo_runtime::glium::{Program, Surface};
 use gloo_runtime::headless::HeadlessContext;
-use gloo_runtime::{Vertex, VertexBuffer, TRACE_TARGET};
+use gloo_runtime::{Vertex, VertexBuffer};
+
+mod common;
 
 /// One corner of the quad.
 #[derive(Clone, Copy, Vertex)]
@@ -201,7 +200,7 @@ impl Pacer {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    init_trace(args.debug);
+    common::init_trace(args.debug, &[EXAMPLE_TARGET]);
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -209,25 +208,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Prints the GPU trace in glumpy's format (bare `GPU: ...` lines) when
-/// `debug` is set; other logs only from warnings up.
-fn init_trace(debug: bool) {
-    let level = if debug {
-        log::LevelFilter::Debug
-    } else {
-        log::LevelFilter::Warn
-    };
-    env_logger::Builder::new()
-        .filter_level(log::LevelFilter::Warn)
-        .filter_module(TRACE_TARGET, level)
-        .filter_module(EXAMPLE_TARGET, level)
-        .format(|out, record| match record.target() {
-            TRACE_TARGET | EXAMPLE_TARGET => writeln!(out, "{}", record.args()),
-            target => writeln!(out, "[{}] {target}: {}", record.level(), record.args()),
-        })
-        .init();
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
@@ -284,13 +264,7 @@ fn run_headless(args: &Args) -> Result<(), Box<dyn Error>> {
     );
     print_rate(args.framerate);
 
-    let texture = Texture2d::empty_with_format(
-        &context,
-        UncompressedFloatFormat::U8U8U8U8,
-        MipmapsOption::NoMipmap,
-        width,
-        height,
-    )?;
+    let texture = common::rgba_texture(&context, width, height)?;
     let mut quad = Quad::new(&context)?;
     let mut pacer = Pacer::new(args.framerate);
     let frames = args.frames.unwrap_or(DEFAULT_HEADLESS_FRAMES);
@@ -304,31 +278,9 @@ fn run_headless(args: &Args) -> Result<(), Box<dyn Error>> {
     println!("[i] Rendered {frames} frame{plural} of {}", args.size);
 
     if let Some(path) = &args.output {
-        save_png(path, texture.read())?;
+        common::save_png(path, texture.read())?;
         println!("[i] Wrote {}", path.display());
     }
-    Ok(())
-}
-
-/// Writes an RGBA8 image read back from OpenGL as a PNG, top row first
-/// (OpenGL's rows go bottom to top).
-fn save_png(path: &Path, image: RawImage2d<'_, u8>) -> Result<(), Box<dyn Error>> {
-    let row_bytes = image.width as usize * 4;
-    let file =
-        File::create(path).map_err(|error| format!("cannot create {}: {error}", path.display()))?;
-    let mut encoder = png::Encoder::new(BufWriter::new(file), image.width, image.height);
-    encoder.set_color(png::ColorType::Rgba);
-    encoder.set_depth(png::BitDepth::Eight);
-    let mut writer = encoder.write_header()?;
-    let flipped: Vec<u8> = image
-        .data
-        .chunks_exact(row_bytes)
-        .rev()
-        .flatten()
-        .copied()
-        .collect();
-    writer.write_image_data(&flipped)?;
-    writer.finish()?;
     Ok(())
 }
 
@@ -351,7 +303,8 @@ mod windowed {
     use gloo_runtime::glium::winit::window::{Window, WindowId};
     use gloo_runtime::glium::{Api, BlitTarget, Display, Frame, Profile, Surface};
 
-    use super::{print_rate, save_png, Args, Pacer, Quad, TURN_RATE};
+    use super::common::save_png;
+    use super::{print_rate, Args, Pacer, Quad, TURN_RATE};
 
     /// Opens the window and draws until it is closed, Escape is pressed, or
     /// `--frames` have been drawn.

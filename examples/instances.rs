@@ -8,18 +8,17 @@
 //! ```
 
 use std::error::Error;
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
 use gloo_runtime::glium::index::{NoIndices, PrimitiveType};
-use gloo_runtime::glium::texture::{MipmapsOption, RawImage2d, Texture2d, UncompressedFloatFormat};
 use gloo_runtime::glium::uniforms::EmptyUniforms;
 use gloo_runtime::glium::{Program, Surface};
 use gloo_runtime::headless::HeadlessContext;
 use gloo_runtime::{MergePolicy, Vertex, VertexBuffer};
+
+mod common;
 
 /// A corner of the shared triangle.
 #[derive(Clone, Copy, Vertex)]
@@ -85,7 +84,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let ctx = HeadlessContext::with_size(512, 512)?;
     println!("[i] Using EGL (GL {}, {})", ctx.gl_version(), ctx.renderer());
     let program = Program::from_source(&ctx, VERTEX_SHADER, FRAGMENT_SHADER, None)?;
-    let target = Texture2d::empty_with_format(&ctx, UncompressedFloatFormat::U8U8U8U8, MipmapsOption::NoMipmap, 512, 512)?;
+    let target = common::rgba_texture(&ctx, 512, 512)?;
 
     let size = 0.01;
     let mut triangle = VertexBuffer::<Corner>::from_vec(
@@ -134,14 +133,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     );
 
     if let Some(path) = args.output {
-        let image: RawImage2d<'_, u8> = target.read();
-        let row = image.width as usize * 4;
-        // GL's origin is the bottom-left corner; PNG's is the top-left.
-        let flipped: Vec<u8> = image.data.chunks(row).rev().flatten().copied().collect();
-        let mut encoder = png::Encoder::new(BufWriter::new(File::create(&path)?), image.width, image.height);
-        encoder.set_color(png::ColorType::Rgba);
-        encoder.set_depth(png::BitDepth::Eight);
-        encoder.write_header()?.write_image_data(&flipped)?;
+        common::save_png(&path, target.read())?;
         println!("[i] Wrote {}", path.display());
     }
     Ok(())

@@ -13,17 +13,18 @@
 
 use std::error::Error;
 use std::f32::consts::TAU;
-use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 use gloo_runtime::glium::framebuffer::SimpleFrameBuffer;
 use gloo_runtime::glium::index::{NoIndices, PrimitiveType};
-use gloo_runtime::glium::texture::{MipmapsOption, Texture2d, UncompressedFloatFormat};
+use gloo_runtime::glium::texture::Texture2d;
 use gloo_runtime::glium::uniforms::EmptyUniforms;
 use gloo_runtime::glium::{Program, Surface};
 use gloo_runtime::headless::HeadlessContext;
-use gloo_runtime::{Vertex, VertexBuffer, TRACE_TARGET};
+use gloo_runtime::{Vertex, VertexBuffer};
+
+mod common;
 
 /// The dynamic half of a split point.
 #[derive(Clone, Copy, Vertex)]
@@ -147,7 +148,7 @@ impl FrameBytes {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    init_trace(args.debug);
+    common::init_trace(args.debug, &[]);
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -155,23 +156,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Prints the GPU trace as bare `GPU: ...` lines when `debug` is set.
-fn init_trace(debug: bool) {
-    let level = if debug {
-        log::LevelFilter::Debug
-    } else {
-        log::LevelFilter::Warn
-    };
-    env_logger::Builder::new()
-        .filter_level(log::LevelFilter::Warn)
-        .filter_module(TRACE_TARGET, level)
-        .format(|out, record| match record.target() {
-            TRACE_TARGET => writeln!(out, "{}", record.args()),
-            target => writeln!(out, "[{}] {target}: {}", record.level(), record.args()),
-        })
-        .init();
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
@@ -190,10 +174,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     );
 
     let program = Program::from_source(&context, VERTEX_SHADER, FRAGMENT_SHADER, None)?;
-    let new_target = || {
-        let (format, mipmaps) = (UncompressedFloatFormat::U8U8U8U8, MipmapsOption::NoMipmap);
-        Texture2d::empty_with_format(&context, format, mipmaps, IMAGE_SIZE, IMAGE_SIZE)
-    };
+    let new_target = || common::rgba_texture(&context, IMAGE_SIZE, IMAGE_SIZE);
     let (split_image, interleaved_image) = (new_target()?, new_target()?);
     let mut scene = Scene::new(args.points as usize);
     let points = NoIndices(PrimitiveType::Points);

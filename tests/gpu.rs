@@ -1,11 +1,13 @@
 //! The GL half, against a real driver (Mesa through `HeadlessContext`): lazy
 //! creation, minimal uploads, the GPU copy mirroring the CPU one, drawing.
 
-use gloo_runtime::glium::texture::{MipmapsOption, Texture2d, UncompressedFloatFormat};
-use gloo_runtime::glium::{self, index, Program, Surface};
+use gloo_runtime::glium::{self, index, Surface};
 use gloo_runtime::headless::HeadlessContext;
 use gloo_runtime::{Error, MergePolicy, UploadCosts, UploadStats, Vertex, VertexBuffer};
 use proptest::prelude::*;
+
+mod common;
+use common::{colour_program, context, pixel, target};
 
 #[derive(Clone, Copy, Debug, PartialEq, Vertex)]
 #[repr(C)]
@@ -14,9 +16,6 @@ struct Point {
     color: [f32; 3],
 }
 
-fn context() -> HeadlessContext {
-    HeadlessContext::new().expect("headless EGL context (install libegl1 libegl-mesa0 libgl1-mesa-dri)")
-}
 
 #[test]
 fn seed_sequence_uploads_100_bytes_in_one_call() {
@@ -115,27 +114,13 @@ fn contexts_on_parallel_threads() {
     }
 }
 
-const VERTEX_SHADER: &str = "#version 330 core
-in vec2 position;
-in vec3 color;
-out vec3 v_color;
-void main() { v_color = color; gl_Position = vec4(position, 0.0, 1.0); }";
 
-const FRAGMENT_SHADER: &str = "#version 330 core
-in vec3 v_color;
-out vec4 frag;
-void main() { frag = vec4(v_color, 1.0); }";
-
-fn pixel(texture: &Texture2d, x: usize, y: usize) -> (u8, u8, u8, u8) {
-    let pixels: Vec<Vec<(u8, u8, u8, u8)>> = texture.read();
-    pixels[y][x]
-}
 
 #[test]
 fn draws_from_bind_and_redraws_after_an_accessor_write() {
     let ctx = context();
-    let program = Program::from_source(&ctx, VERTEX_SHADER, FRAGMENT_SHADER, None).unwrap();
-    let texture = Texture2d::empty_with_format(&ctx, UncompressedFloatFormat::U8U8U8U8, MipmapsOption::NoMipmap, 16, 16).unwrap();
+    let program = colour_program(&ctx);
+    let texture = target(&ctx, 16);
     let corners = [[-0.5, -0.5], [0.5, -0.5], [-0.5, 0.5], [0.5, 0.5]];
     let mut quad = VertexBuffer::<Point>::from_fn([4], |[i]| Point { position: corners[i], color: [1.0, 1.0, 0.0] });
     let strip = index::NoIndices(index::PrimitiveType::TriangleStrip);
@@ -172,8 +157,8 @@ fn draws_two_buffers_as_one_and_per_instance() {
         color: [f32; 3],
     }
     let ctx = context();
-    let program = Program::from_source(&ctx, VERTEX_SHADER, FRAGMENT_SHADER, None).unwrap();
-    let texture = Texture2d::empty_with_format(&ctx, UncompressedFloatFormat::U8U8U8U8, MipmapsOption::NoMipmap, 8, 8).unwrap();
+    let program = colour_program(&ctx);
+    let texture = target(&ctx, 8);
     let corners = [[-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0], [1.0, 1.0]];
     let mut positions = VertexBuffer::<Corner>::from_fn([4], |[i]| Corner { position: corners[i] });
     let mut colors = VertexBuffer::<Instance>::from_vec([1], vec![Instance { color: [0.0, 1.0, 0.0] }]).unwrap();

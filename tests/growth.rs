@@ -2,11 +2,13 @@
 //! driver (Mesa through `HeadlessContext`).
 
 use gloo_runtime::glium::index::PrimitiveType;
-use gloo_runtime::glium::texture::{MipmapsOption, Texture2d, UncompressedFloatFormat};
-use gloo_runtime::glium::{self, Program, Surface};
+use gloo_runtime::glium::{self, Surface};
 use gloo_runtime::headless::HeadlessContext;
 use gloo_runtime::{Error, IndexBuffer, MergePolicy, Vertex, VertexBuffer};
 use proptest::prelude::*;
+
+mod common;
+use common::{colour_program, context, target};
 
 #[derive(Clone, Copy, Debug, PartialEq, Vertex)]
 #[repr(C)]
@@ -19,9 +21,6 @@ fn point(n: usize) -> Point {
     Point { position: [n as f32, -(n as f32)], color: [0.5; 3] }
 }
 
-fn context() -> HeadlessContext {
-    HeadlessContext::new().expect("headless EGL context")
-}
 
 #[test]
 fn pushing_grows_the_gl_buffer_by_doubling_and_keeps_its_content() {
@@ -86,22 +85,12 @@ fn index_buffer_tracks_like_a_vertex_buffer() {
     assert_eq!(ib.stats().reallocations, 1);
 }
 
-const VERTEX_SHADER: &str = "#version 330 core
-in vec2 position;
-in vec3 color;
-out vec3 v_color;
-void main() { v_color = color; gl_Position = vec4(position, 0.0, 1.0); }";
-
-const FRAGMENT_SHADER: &str = "#version 330 core
-in vec3 v_color;
-out vec4 frag;
-void main() { frag = vec4(v_color, 1.0); }";
 
 #[test]
 fn draws_with_an_index_buffer_edited_between_frames() {
     let ctx = context();
-    let program = Program::from_source(&ctx, VERTEX_SHADER, FRAGMENT_SHADER, None).unwrap();
-    let texture = Texture2d::empty_with_format(&ctx, UncompressedFloatFormat::U8U8U8U8, MipmapsOption::NoMipmap, 16, 16).unwrap();
+    let program = colour_program(&ctx);
+    let texture = target(&ctx, 16);
     // Left half red, right half green: two quads of four corners.
     let (red, green) = ([1.0, 0.0, 0.0], [0.0, 1.0, 0.0]);
     let corners = [
