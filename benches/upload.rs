@@ -164,16 +164,28 @@ fn report(costs: &UploadCosts) {
         let ms = |ns: f64| format!("{:.3} ms", ns / 1e6);
         println!(
             "| {pattern} | {} | {} | {} | {} | {:.2}× | {:.1}× |",
-            ms(extent), ms(coalesce), ms(auto), ms(glium), auto / best, glium / auto
+            ms(extent),
+            ms(coalesce),
+            ms(auto),
+            ms(glium),
+            auto / best,
+            glium / auto
         );
     }
     if let (Some(gloo), Some(glium)) = (mean_ns("full buffer", "gloo"), mean_ns("full buffer", "glium write")) {
-        println!("\nfull-buffer upload: gloo {:.3} ms, glium write {:.3} ms: {:.2}×", gloo / 1e6, glium / 1e6, gloo / glium);
+        println!(
+            "\nfull-buffer upload: gloo {:.3} ms, glium write {:.3} ms: {:.2}×",
+            gloo / 1e6,
+            glium / 1e6,
+            gloo / glium
+        );
     }
     for name in ["scattered", "clustered"] {
         let times: Vec<String> = ["Extent", "Coalesce0", "Auto"]
             .iter()
-            .filter_map(|p| mean_ns("plan 100k writes", &format!("{name} {p}")).map(|ns| format!("{p}: {:.1} µs", ns / 1e3)))
+            .filter_map(|p| {
+                mean_ns("plan 100k writes", &format!("{name} {p}")).map(|ns| format!("{p}: {:.1} µs", ns / 1e3))
+            })
             .collect();
         println!("plan for 100k {name} writes on 1M records: {}", times.join(", "));
     }

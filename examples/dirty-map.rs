@@ -66,12 +66,8 @@ impl FromStr for Shape {
         let (rows, cols) = text.split_once(['x', 'X']).ok_or_else(expected)?;
         let parse = |n: &str| n.trim().parse::<usize>().ok().filter(|&n| n > 0);
         match (parse(rows), parse(cols)) {
-            (Some(rows), Some(cols)) if rows.checked_mul(cols).is_some_and(|n| n <= 4096) => {
-                Ok(Shape([rows, cols]))
-            }
-            (Some(_), Some(_)) => Err(format!(
-                "shape `{text}` has more than 4096 records: too many to draw"
-            )),
+            (Some(rows), Some(cols)) if rows.checked_mul(cols).is_some_and(|n| n <= 4096) => Ok(Shape([rows, cols])),
+            (Some(_), Some(_)) => Err(format!("shape `{text}` has more than 4096 records: too many to draw")),
             _ => Err(expected()),
         }
     }
@@ -97,19 +93,15 @@ impl FromStr for WriteOp {
     type Err = String;
 
     fn from_str(text: &str) -> Result<WriteOp, String> {
-        let (name, index) = text.split_once(':').ok_or_else(|| {
-            format!("expected WHAT:INDEX, such as position:0,0 or row:1, not `{text}`")
-        })?;
+        let (name, index) = text
+            .split_once(':')
+            .ok_or_else(|| format!("expected WHAT:INDEX, such as position:0,0 or row:1, not `{text}`"))?;
         let (target, rank) = match name {
             "position" => (Target::Position, 2),
             "color" => (Target::Color, 2),
             "record" => (Target::Record, 2),
             "row" => (Target::Row, 1),
-            _ => {
-                return Err(format!(
-                    "unknown write `{name}`: expected position, color, record or row"
-                ))
-            }
+            _ => return Err(format!("unknown write `{name}`: expected position, color, record or row")),
         };
         let index = index
             .split(',')
@@ -117,10 +109,7 @@ impl FromStr for WriteOp {
             .collect::<Result<Vec<_>, _>>()
             .map_err(|_| format!("bad index in `{text}`: expected numbers separated by commas"))?;
         if index.len() != rank {
-            return Err(format!(
-                "`{name}` takes {rank} index(es), `{text}` gives {}",
-                index.len()
-            ));
+            return Err(format!("`{name}` takes {rank} index(es), `{text}` gives {}", index.len()));
         }
         Ok(WriteOp { target, index })
     }
@@ -146,12 +135,8 @@ fn parse_policy(text: &str) -> Result<MergePolicy, String> {
         Some(("coalesce", gap)) => gap
             .parse()
             .map(|max_gap| MergePolicy::Coalesce { max_gap })
-            .map_err(|_| {
-                format!("bad gap in `{text}`: expected a number of bytes, such as coalesce:64")
-            }),
-        _ => Err(format!(
-            "unknown policy `{text}`: expected extent, coalesce:GAP or auto"
-        )),
+            .map_err(|_| format!("bad gap in `{text}`: expected a number of bytes, such as coalesce:64")),
+        _ => Err(format!("unknown policy `{text}`: expected extent, coalesce:GAP or auto")),
     }
 }
 
@@ -203,16 +188,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     };
 
     print_layout(buffer.shape(), buffer.nbytes());
-    let writes: Vec<String> = written
-        .iter()
-        .map(|(write, bytes)| format!("{write} -> bytes {bytes:?}"))
-        .collect();
+    let writes: Vec<String> = written.iter().map(|(write, bytes)| format!("{write} -> bytes {bytes:?}")).collect();
     println!("writes: {}", writes.join(", "));
-    println!(
-        "dirty(): {:?}, {} bytes written",
-        picture.dirty,
-        picture.bytes_written()
-    );
+    println!("dirty(): {:?}, {} bytes written", picture.dirty, picture.bytes_written());
     let sent: usize = picture.plan.iter().map(Range::len).sum();
     let calls = picture.plan.len();
     println!(
@@ -241,38 +219,27 @@ fn apply(buffer: &mut VertexBuffer<Point, 2>, write: &WriteOp) -> Option<Range<u
     match write.target {
         Target::Position => {
             *buffer.get_position_mut(i, j)? = [0.5, 0.5];
-            Some(record(
-                &Point::LAYOUT.fields[Point::FIELDS.position.index()],
-            ))
+            Some(record(&Point::LAYOUT.fields[Point::FIELDS.position.index()]))
         }
         Target::Color => {
             *buffer.get_color_mut(i, j)? = [1.0, 1.0, 0.0];
             Some(record(&Point::LAYOUT.fields[Point::FIELDS.color.index()]))
         }
         Target::Record => {
-            *buffer.get_mut([i, j])? = Point {
-                position: [0.5, 0.5],
-                color: [1.0, 1.0, 0.0],
-            };
+            *buffer.get_mut([i, j])? = Point { position: [0.5, 0.5], color: [1.0, 1.0, 0.0] };
             let start = (i * cols + j) * stride;
             Some(start..start + stride)
         }
         Target::Row => {
-            buffer.get_row_mut(i)?.fill(Point {
-                position: [0.5, 0.5],
-                color: [1.0, 1.0, 0.0],
-            });
+            buffer.get_row_mut(i)?.fill(Point { position: [0.5, 0.5], color: [1.0, 1.0, 0.0] });
             Some(i * cols * stride..(i + 1) * cols * stride)
         }
     }
 }
 
 fn print_layout(shape: [usize; 2], nbytes: usize) {
-    let fields: Vec<String> = Point::LAYOUT
-        .fields
-        .iter()
-        .map(|field| format!("{} {:?}", field.ident, field.bytes()))
-        .collect();
+    let fields: Vec<String> =
+        Point::LAYOUT.fields.iter().map(|field| format!("{} {:?}", field.ident, field.bytes())).collect();
     println!(
         "buffer: {} records of {} ({} bytes: {}), {nbytes} bytes",
         shape.map(|n| n.to_string()).join("x"),
@@ -337,10 +304,7 @@ impl Picture {
 
     /// The rectangle of `block`, grown by `outset` pixels on every side.
     fn rect(&self, block: &Block, outset: f64) -> [f64; 4] {
-        let (x, y) = (
-            self.x(block.bytes.start) - outset,
-            self.y(block.rows.start) - outset,
-        );
+        let (x, y) = (self.x(block.bytes.start) - outset, self.y(block.rows.start) - outset);
         let width = block.bytes.len() as f64 * self.px_per_byte() + 2.0 * outset;
         let height = self.y(block.rows.end) - self.y(block.rows.start) - ROW_GAP + 2.0 * outset;
         [x, y, width, height]
@@ -348,15 +312,8 @@ impl Picture {
 
     fn to_svg(&self) -> String {
         // Wide enough for the longest legend line too (about 7 px a character).
-        let longest = self
-            .legend()
-            .iter()
-            .map(|(_, label)| label.len())
-            .max()
-            .unwrap_or(0);
-        let width = (LEFT + RECORD_WIDTH + RIGHT)
-            .max(LEGEND_TEXT + 7.0 * longest as f64 + 16.0)
-            .ceil();
+        let longest = self.legend().iter().map(|(_, label)| label.len()).max().unwrap_or(0);
+        let width = (LEFT + RECORD_WIDTH + RIGHT).max(LEGEND_TEXT + 7.0 * longest as f64 + 16.0).ceil();
         let height = self.y(self.records()) + 96.0;
         let mut svg = String::new();
         let _ = writeln!(
@@ -379,11 +336,7 @@ impl Picture {
             Point::LAYOUT.name,
             self.records() * Point::LAYOUT.stride
         );
-        let _ = writeln!(
-            svg,
-            r#"<text x="{LEFT}" y="22" font-size="15" font-weight="bold">{}</text>"#,
-            escape(&title)
-        );
+        let _ = writeln!(svg, r#"<text x="{LEFT}" y="22" font-size="15" font-weight="bold">{}</text>"#, escape(&title));
         for field in Point::LAYOUT.fields {
             let x = (self.x(field.offset) + self.x(field.offset + field.size)) / 2.0;
             let label = format!("{} ({} bytes)", field.ident, field.size);
@@ -403,11 +356,7 @@ impl Picture {
         for record in 0..self.records() {
             let (y, mid) = (self.y(record), self.y(record) + ROW_HEIGHT / 2.0 + 4.0);
             let [i, j] = [record / self.shape[1], record % self.shape[1]];
-            let _ = writeln!(
-                svg,
-                r#"<text x="{}" y="{mid}" text-anchor="end">[{i},{j}]</text>"#,
-                LEFT - 8.0
-            );
+            let _ = writeln!(svg, r#"<text x="{}" y="{mid}" text-anchor="end">[{i},{j}]</text>"#, LEFT - 8.0);
             let base = record * stride;
             let _ = writeln!(
                 svg,
@@ -418,10 +367,7 @@ impl Picture {
             for range in &self.written {
                 let (start, end) = (range.start.max(base), range.end.min(base + stride));
                 if start < end {
-                    let block = Block {
-                        rows: record..record + 1,
-                        bytes: start - base..end - base,
-                    };
+                    let block = Block { rows: record..record + 1, bytes: start - base..end - base };
                     let [x, y, w, h] = self.rect(&block, 0.0);
                     let _ = writeln!(
                         svg,
@@ -442,22 +388,14 @@ impl Picture {
     /// The dirty extent (dashed) and the upload plan (thick), around the cells.
     fn outlines(&self, svg: &mut String) {
         let stride = Point::LAYOUT.stride;
-        for block in self
-            .dirty
-            .iter()
-            .flat_map(|dirty| blocks(dirty.clone(), stride))
-        {
+        for block in self.dirty.iter().flat_map(|dirty| blocks(dirty.clone(), stride)) {
             let [x, y, w, h] = self.rect(&block, 2.0);
             let _ = writeln!(
                 svg,
                 r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" fill="none" stroke="{DIRTY_STROKE}" stroke-width="1.5" stroke-dasharray="5 3"/>"#
             );
         }
-        for block in self
-            .plan
-            .iter()
-            .flat_map(|range| blocks(range.clone(), stride))
-        {
+        for block in self.plan.iter().flat_map(|range| blocks(range.clone(), stride)) {
             let [x, y, w, h] = self.rect(&block, 5.0);
             let _ = writeln!(
                 svg,
@@ -469,28 +407,17 @@ impl Picture {
     /// The legend: a swatch style and a label per line.
     fn legend(&self) -> [(String, String); 3] {
         let sent: usize = self.plan.iter().map(Range::len).sum();
-        let dirty = self
-            .dirty
-            .as_ref()
-            .map_or("nothing".to_owned(), |d| format!("{d:?}"));
+        let dirty = self.dirty.as_ref().map_or("nothing".to_owned(), |d| format!("{d:?}"));
         let (policy, calls) = (policy_name(self.policy), calls_text(self.plan.len()));
         [
+            (format!(r#"fill="{WRITTEN_FILL}""#), format!("bytes written: {}", self.bytes_written())),
             (
-                format!(r#"fill="{WRITTEN_FILL}""#),
-                format!("bytes written: {}", self.bytes_written()),
-            ),
-            (
-                format!(
-                    r#"fill="none" stroke="{DIRTY_STROKE}" stroke-width="1.5" stroke-dasharray="5 3""#
-                ),
+                format!(r#"fill="none" stroke="{DIRTY_STROKE}" stroke-width="1.5" stroke-dasharray="5 3""#),
                 format!("dirty(): {dirty}"),
             ),
             (
                 format!(r#"fill="none" stroke="{PLAN_STROKE}" stroke-width="3""#),
-                format!(
-                    "upload_plan() ({policy}): {:?}, {calls}, {sent} bytes",
-                    self.plan
-                ),
+                format!("upload_plan() ({policy}): {:?}, {calls}, {sent} bytes", self.plan),
             ),
         ]
     }
@@ -498,17 +425,8 @@ impl Picture {
     fn draw_legend(&self, svg: &mut String, top: f64) {
         for (n, (style, label)) in self.legend().iter().enumerate() {
             let y = top + n as f64 * 22.0;
-            let _ = writeln!(
-                svg,
-                r#"<rect x="{LEFT}" y="{y}" width="24" height="14" {style}/>"#
-            );
-            let _ = writeln!(
-                svg,
-                r#"<text x="{}" y="{}">{}</text>"#,
-                LEGEND_TEXT,
-                y + 11.0,
-                escape(label)
-            );
+            let _ = writeln!(svg, r#"<rect x="{LEFT}" y="{y}" width="24" height="14" {style}/>"#);
+            let _ = writeln!(svg, r#"<text x="{}" y="{}">{}</text>"#, LEGEND_TEXT, y + 11.0, escape(label));
         }
     }
 }
@@ -521,32 +439,21 @@ fn blocks(range: Range<usize>, stride: usize) -> Vec<Block> {
     if start % stride != 0 && start < end {
         let row = start / stride;
         let row_end = end.min((row + 1) * stride);
-        out.push(Block {
-            rows: row..row + 1,
-            bytes: start - row * stride..row_end - row * stride,
-        });
+        out.push(Block { rows: row..row + 1, bytes: start - row * stride..row_end - row * stride });
         start = row_end;
     }
     if end / stride > start / stride && start < end {
-        out.push(Block {
-            rows: start / stride..end / stride,
-            bytes: 0..stride,
-        });
+        out.push(Block { rows: start / stride..end / stride, bytes: 0..stride });
         start = end / stride * stride;
     }
     if start < end {
         let row = start / stride;
-        out.push(Block {
-            rows: row..row + 1,
-            bytes: 0..end - row * stride,
-        });
+        out.push(Block { rows: row..row + 1, bytes: 0..end - row * stride });
     }
     out
 }
 
 /// Escapes text for SVG.
 fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }

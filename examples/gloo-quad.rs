@@ -152,13 +152,7 @@ impl Quad {
         surface.clear_color(0.0, 0.0, 0.0, 1.0);
         let strip = NoIndices(PrimitiveType::TriangleStrip);
         let vertices = self.vertices.bind(facade)?;
-        surface.draw(
-            vertices,
-            strip,
-            &self.program,
-            &EmptyUniforms,
-            &Default::default(),
-        )?;
+        surface.draw(vertices, strip, &self.program, &EmptyUniforms, &Default::default())?;
         Ok(())
     }
 }
@@ -172,10 +166,7 @@ struct Pacer {
 impl Pacer {
     fn new(framerate: u32) -> Pacer {
         let period = (framerate > 0).then(|| Duration::from_secs(1) / framerate);
-        Pacer {
-            period,
-            next: Instant::now(),
-        }
+        Pacer { period, next: Instant::now() }
     }
 
     /// Whether a frame is due at `now`; if so, schedules the next one (without
@@ -223,9 +214,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
 
 /// Whether a window system is there to open a window on.
 fn has_display() -> bool {
-    ["DISPLAY", "WAYLAND_DISPLAY"]
-        .iter()
-        .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
+    ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
 }
 
 #[cfg(not(feature = "windowed"))]
@@ -257,11 +246,7 @@ fn angle_at_frame(frame: u64, framerate: u32) -> f32 {
 fn run_headless(args: &Args) -> Result<(), Box<dyn Error>> {
     let Size { width, height } = args.size;
     let context = HeadlessContext::with_size(width, height)?;
-    println!(
-        "[i] Using EGL (GL {}, {})",
-        context.gl_version(),
-        context.renderer()
-    );
+    println!("[i] Using EGL (GL {}, {})", context.gl_version(), context.renderer());
     print_rate(args.framerate);
 
     let texture = common::rgba_texture(&context, width, height)?;
@@ -292,9 +277,7 @@ mod windowed {
 
     use gloo_runtime::glium::backend::glutin::SimpleWindowBuilder;
     use gloo_runtime::glium::glutin::surface::WindowSurface;
-    use gloo_runtime::glium::texture::{
-        MipmapsOption, RawImage2d, Texture2d, UncompressedFloatFormat,
-    };
+    use gloo_runtime::glium::texture::{MipmapsOption, RawImage2d, Texture2d, UncompressedFloatFormat};
     use gloo_runtime::glium::uniforms::MagnifySamplerFilter;
     use gloo_runtime::glium::winit::application::ApplicationHandler;
     use gloo_runtime::glium::winit::event::{ElementState, KeyEvent, WindowEvent};
@@ -313,14 +296,8 @@ mod windowed {
             return Err("--output in a window needs --frames N to know which frame to save".into());
         }
         let event_loop = EventLoop::new()?;
-        let mut app = App {
-            args,
-            open: None,
-            pacer: Pacer::new(args.framerate),
-            start: Instant::now(),
-            frame: 0,
-            error: None,
-        };
+        let mut app =
+            App { args, open: None, pacer: Pacer::new(args.framerate), start: Instant::now(), frame: 0, error: None };
         event_loop.run_app(&mut app)?;
         app.error.map_or(Ok(()), Err)
     }
@@ -347,18 +324,10 @@ mod windowed {
                 .with_title("gloo-quad")
                 .with_inner_size(self.args.size.width, self.args.size.height)
                 .build(event_loop);
-            println!(
-                "[i] Using glutin (GL {}, {})",
-                gl_version(&display),
-                display.get_opengl_renderer_string()
-            );
+            println!("[i] Using glutin (GL {}, {})", gl_version(&display), display.get_opengl_renderer_string());
             print_rate(self.args.framerate);
             let quad = Quad::new(&display)?;
-            Ok(Open {
-                window,
-                display,
-                quad,
-            })
+            Ok(Open { window, display, quad })
         }
 
         /// Draws one frame; after the last one, saves it and stops.
@@ -369,16 +338,12 @@ mod windowed {
             self.frame += 1;
             let last = Some(self.frame) == self.args.frames;
             let output = self.args.output.as_deref().filter(|_| last);
-            open.quad
-                .turn(TURN_RATE * self.start.elapsed().as_secs_f32());
+            open.quad.turn(TURN_RATE * self.start.elapsed().as_secs_f32());
             let mut frame = open.display.draw();
-            let drawn = open
-                .quad
-                .draw(&open.display, &mut frame)
-                .and_then(|()| match output {
-                    Some(path) => save_png(path, capture(&open.display, &frame)?),
-                    None => Ok(()),
-                });
+            let drawn = open.quad.draw(&open.display, &mut frame).and_then(|()| match output {
+                Some(path) => save_png(path, capture(&open.display, &frame)?),
+                None => Ok(()),
+            });
             // A glium frame must be finished even when drawing failed.
             frame.finish()?;
             drawn?;
@@ -411,12 +376,7 @@ mod windowed {
             match event {
                 WindowEvent::CloseRequested
                 | WindowEvent::KeyboardInput {
-                    event:
-                        KeyEvent {
-                            logical_key: Key::Named(NamedKey::Escape),
-                            state: ElementState::Pressed,
-                            ..
-                        },
+                    event: KeyEvent { logical_key: Key::Named(NamedKey::Escape), state: ElementState::Pressed, .. },
                     ..
                 } => event_loop.exit(),
                 WindowEvent::Resized(size) => {
@@ -447,19 +407,11 @@ mod windowed {
 
     /// What `frame` shows, copied from the back buffer before the swap (the
     /// front buffer of a window cannot be read back reliably).
-    fn capture(
-        display: &Display<WindowSurface>,
-        frame: &Frame,
-    ) -> Result<RawImage2d<'static, u8>, Box<dyn Error>> {
+    fn capture(display: &Display<WindowSurface>, frame: &Frame) -> Result<RawImage2d<'static, u8>, Box<dyn Error>> {
         let (width, height) = frame.get_dimensions();
         let (format, mipmaps) = (UncompressedFloatFormat::U8U8U8U8, MipmapsOption::NoMipmap);
         let texture = Texture2d::empty_with_format(display, format, mipmaps, width, height)?;
-        let whole = BlitTarget {
-            left: 0,
-            bottom: 0,
-            width: width as i32,
-            height: height as i32,
-        };
+        let whole = BlitTarget { left: 0, bottom: 0, width: width as i32, height: height as i32 };
         frame.blit_whole_color_to(&texture.as_surface(), &whole, MagnifySamplerFilter::Nearest);
         Ok(texture.read())
     }

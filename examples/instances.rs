@@ -110,7 +110,13 @@ fn main() -> Result<(), Box<dyn Error>> {
         let mut surface = target.as_surface();
         surface.clear_color(0.0, 0.0, 0.0, 1.0);
         let sources = (triangle.bind(&ctx)?, instances.bind(&ctx)?.per_instance()?);
-        surface.draw(sources, NoIndices(PrimitiveType::TrianglesList), &program, &EmptyUniforms, &Default::default())?;
+        surface.draw(
+            sources,
+            NoIndices(PrimitiveType::TrianglesList),
+            &program,
+            &EmptyUniforms,
+            &Default::default(),
+        )?;
         let after = instances.stats();
         if frame < 3 || frame + 1 == args.frames {
             println!(

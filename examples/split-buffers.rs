@@ -97,9 +97,7 @@ impl Scene {
     fn new(points: usize) -> Scene {
         let color = |i: usize| hue(i as f32 / points as f32);
         Scene {
-            positions: VertexBuffer::from_fn([points], |[i]| Position {
-                position: place(i, points, 0.0),
-            }),
+            positions: VertexBuffer::from_fn([points], |[i]| Position { position: place(i, points, 0.0) }),
             colors: VertexBuffer::from_fn([points], |[i]| Color { color: color(i) }),
             interleaved: VertexBuffer::from_fn([points], |[i]| Point {
                 position: place(i, points, 0.0),
@@ -160,11 +158,7 @@ fn main() -> ExitCode {
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     let context = HeadlessContext::with_size(IMAGE_SIZE, IMAGE_SIZE)?;
-    println!(
-        "[i] Using EGL (GL {}, {})",
-        context.gl_version(),
-        context.renderer()
-    );
+    println!("[i] Using EGL (GL {}, {})", context.gl_version(), context.renderer());
     println!(
         "[i] {} points, {} frames: positions ({} bytes each) move every frame, colours ({} bytes) never change",
         args.points,
@@ -187,22 +181,13 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
 
         let mut surface = SimpleFrameBuffer::new(&context, &split_image)?;
         surface.clear_color(0.0, 0.0, 0.0, 1.0);
-        let split = (
-            scene.positions.bind(&context)?,
-            scene.colors.bind(&context)?,
-        );
+        let split = (scene.positions.bind(&context)?, scene.colors.bind(&context)?);
         surface.draw(split, points, &program, &EmptyUniforms, &Default::default())?;
 
         let mut surface = SimpleFrameBuffer::new(&context, &interleaved_image)?;
         surface.clear_color(0.0, 0.0, 0.0, 1.0);
         let interleaved = scene.interleaved.bind(&context)?;
-        surface.draw(
-            interleaved,
-            points,
-            &program,
-            &EmptyUniforms,
-            &Default::default(),
-        )?;
+        surface.draw(interleaved, points, &program, &EmptyUniforms, &Default::default())?;
 
         let bytes = since(before, bytes_so_far(&scene));
         println!(
@@ -220,10 +205,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     if split_pixels != pixels(&interleaved_image) {
         return Err("the split and interleaved buffers drew different images".into());
     }
-    let lit = split_pixels
-        .iter()
-        .filter(|&&(r, g, b, _)| (r, g, b) != (0, 0, 0))
-        .count();
+    let lit = split_pixels.iter().filter(|&&(r, g, b, _)| (r, g, b) != (0, 0, 0)).count();
     println!("[i] Both approaches drew the same image ({lit} pixels lit)");
     Ok(())
 }

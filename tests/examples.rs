@@ -62,23 +62,13 @@ struct Image {
 
 impl Image {
     fn open(path: &Path) -> Image {
-        let file =
-            File::open(path).unwrap_or_else(|error| panic!("open {}: {error}", path.display()));
-        let mut reader = png::Decoder::new(BufReader::new(file))
-            .read_info()
-            .expect("a PNG");
+        let file = File::open(path).unwrap_or_else(|error| panic!("open {}: {error}", path.display()));
+        let mut reader = png::Decoder::new(BufReader::new(file)).read_info().expect("a PNG");
         let mut pixels = vec![0; reader.output_buffer_size().expect("a sane size")];
         let info = reader.next_frame(&mut pixels).expect("PNG data");
-        assert_eq!(
-            (info.color_type, info.bit_depth),
-            (png::ColorType::Rgba, png::BitDepth::Eight)
-        );
+        assert_eq!((info.color_type, info.bit_depth), (png::ColorType::Rgba, png::BitDepth::Eight));
         pixels.truncate(info.buffer_size());
-        Image {
-            width: info.width as usize,
-            height: info.height as usize,
-            pixels,
-        }
+        Image { width: info.width as usize, height: info.height as usize, pixels }
     }
 
     /// The pixel `x` from the left, `y` from the top.
@@ -94,39 +84,17 @@ const BLACK: [u8; 4] = [0, 0, 0, 255];
 #[test]
 fn gloo_quad_headless_traces_one_creation_then_updates_and_draws_a_yellow_quad() {
     let png = output_path("gloo-quad.png");
-    let args = [
-        "--headless",
-        "--frames",
-        "3",
-        "--debug",
-        "--output",
-        png.to_str().expect("UTF-8 path"),
-    ];
+    let args = ["--headless", "--frames", "3", "--debug", "--output", png.to_str().expect("UTF-8 path")];
     let output = run_example("gloo-quad", &args, |_| {});
     let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
 
     assert!(stdout.contains("[i] Using EGL (GL "), "{stdout}");
-    assert!(
-        stdout.contains("[i] Running at 60 frames/second"),
-        "{stdout}"
-    );
-    let creations = stderr
-        .lines()
-        .filter(|line| line.starts_with("GPU: Creating buffer"))
-        .count();
+    assert!(stdout.contains("[i] Running at 60 frames/second"), "{stdout}");
+    let creations = stderr.lines().filter(|line| line.starts_with("GPU: Creating buffer")).count();
     assert_eq!(creations, 1, "{stderr}");
-    let updates = stderr
-        .lines()
-        .filter(|line| line.starts_with("GPU: Updating buffer"))
-        .count();
-    assert_eq!(
-        updates, 3,
-        "one at creation, then one per later frame:\n{stderr}"
-    );
-    assert!(
-        stderr.lines().all(|line| line.starts_with("GPU: ")),
-        "plain glumpy-style lines:\n{stderr}"
-    );
+    let updates = stderr.lines().filter(|line| line.starts_with("GPU: Updating buffer")).count();
+    assert_eq!(updates, 3, "one at creation, then one per later frame:\n{stderr}");
+    assert!(stderr.lines().all(|line| line.starts_with("GPU: ")), "plain glumpy-style lines:\n{stderr}");
 
     let image = Image::open(&png);
     assert_eq!((image.width, image.height), (800, 800));
@@ -139,24 +107,12 @@ fn gloo_quad_headless_traces_one_creation_then_updates_and_draws_a_yellow_quad()
 #[test]
 fn gloo_quad_runs_headless_without_a_display() {
     let png = output_path("gloo-quad-no-display.png");
-    let args = [
-        "--frames",
-        "1",
-        "-f",
-        "0",
-        "--size",
-        "64x32",
-        "-o",
-        png.to_str().expect("UTF-8 path"),
-    ];
+    let args = ["--frames", "1", "-f", "0", "--size", "64x32", "-o", png.to_str().expect("UTF-8 path")];
     let output = run_example("gloo-quad", &args, |command| {
         command.env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
     });
     let stdout = text(&output.stdout);
-    assert!(
-        stdout.contains("[i] No display found: running headless"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("[i] No display found: running headless"), "{stdout}");
     assert!(stdout.contains("[i] Running at full speed"), "{stdout}");
     assert!(output.stderr.is_empty(), "no trace without --debug");
 
@@ -168,11 +124,7 @@ fn gloo_quad_runs_headless_without_a_display() {
 
 #[test]
 fn split_buffers_upload_fewer_bytes_per_frame_than_one_interleaved_buffer() {
-    let output = run_example(
-        "split-buffers",
-        &["--points", "1000", "--frames", "3"],
-        |_| {},
-    );
+    let output = run_example("split-buffers", &["--points", "1000", "--frames", "3"], |_| {});
     let stdout = text(&output.stdout);
     let summary = stdout
         .lines()
@@ -181,64 +133,35 @@ fn split_buffers_upload_fewer_bytes_per_frame_than_one_interleaved_buffer() {
     let number_after = |label: &str| -> u64 {
         let rest = &summary[summary.find(label).expect(label) + label.len()..];
         let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-        digits
-            .parse()
-            .unwrap_or_else(|_| panic!("no number after {label:?} in {summary:?}"))
+        digits.parse().unwrap_or_else(|_| panic!("no number after {label:?} in {summary:?}"))
     };
     let (split, interleaved) = (number_after("split "), number_after("interleaved "));
     // 1000 positions of 8 bytes, against 1000 whole records of 20 bytes.
     assert_eq!((split, interleaved), (8000, 20000), "{stdout}");
-    assert!(
-        stdout.contains("[i] Both approaches drew the same image"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("[i] Both approaches drew the same image"), "{stdout}");
 }
 
 #[test]
 fn dirty_map_draws_the_88_byte_example_by_default() {
     let svg = output_path("dirty-map.svg");
-    let output = run_example(
-        "dirty-map",
-        &["-o", svg.to_str().expect("UTF-8 path")],
-        |_| {},
-    );
+    let output = run_example("dirty-map", &["-o", svg.to_str().expect("UTF-8 path")], |_| {});
     let stdout = text(&output.stdout);
-    assert!(
-        stdout.contains("dirty(): Some(0..88), 16 bytes written"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("dirty(): Some(0..88), 16 bytes written"), "{stdout}");
     assert!(stdout.contains("[0..100], 1 call, 100 bytes"), "{stdout}");
 
     let picture = std::fs::read_to_string(&svg).expect("the SVG is written");
     assert!(picture.starts_with("<svg ") && picture.trim_end().ends_with("</svg>"));
-    assert_eq!(
-        picture.matches("[2,2]</text>").count(),
-        1,
-        "one labelled row per record"
-    );
+    assert_eq!(picture.matches("[2,2]</text>").count(), 1, "one labelled row per record");
     assert!(picture.contains("dirty(): 0..88"));
 }
 
 #[test]
 fn dirty_map_follows_the_writes_and_policy_given() {
     let svg = output_path("dirty-map-coalesce.svg");
-    let args = [
-        "position:0,0",
-        "color:1,1",
-        "record:2,2",
-        "--policy",
-        "coalesce:0",
-        "-o",
-        svg.to_str().expect("UTF-8 path"),
-    ];
+    let args =
+        ["position:0,0", "color:1,1", "record:2,2", "--policy", "coalesce:0", "-o", svg.to_str().expect("UTF-8 path")];
     let stdout = text(&run_example("dirty-map", &args, |_| {}).stdout);
-    assert!(
-        stdout.contains("dirty(): Some(0..180), 40 bytes written"),
-        "{stdout}"
-    );
-    assert!(
-        stdout.contains("[0..20, 80..100, 160..180], 3 calls, 60 bytes"),
-        "{stdout}"
-    );
+    assert!(stdout.contains("dirty(): Some(0..180), 40 bytes written"), "{stdout}");
+    assert!(stdout.contains("[0..20, 80..100, 160..180], 3 calls, 60 bytes"), "{stdout}");
     assert!(svg.exists());
 }

@@ -16,7 +16,6 @@ struct Point {
     color: [f32; 3],
 }
 
-
 #[test]
 fn seed_sequence_uploads_100_bytes_in_one_call() {
     let ctx = context();
@@ -25,7 +24,8 @@ fn seed_sequence_uploads_100_bytes_in_one_call() {
     assert!(matches!(v.read_gpu(&ctx), Err(Error::NotUploaded)));
 
     v.bind(&ctx).unwrap();
-    let first = UploadStats { buffers_created: 1, upload_calls: 1, bytes_uploaded: 180, bytes_written: 180, reallocations: 0 };
+    let first =
+        UploadStats { buffers_created: 1, upload_calls: 1, bytes_uploaded: 180, bytes_written: 180, reallocations: 0 };
     assert_eq!(v.stats(), first);
     assert_eq!(v.read_gpu(&ctx).unwrap(), v.as_slice());
 
@@ -113,8 +113,6 @@ fn contexts_on_parallel_threads() {
         thread.join().expect("thread with its own context");
     }
 }
-
-
 
 #[test]
 fn draws_from_bind_and_redraws_after_an_accessor_write() {

@@ -21,7 +21,6 @@ fn point(n: usize) -> Point {
     Point { position: [n as f32, -(n as f32)], color: [0.5; 3] }
 }
 
-
 #[test]
 fn pushing_grows_the_gl_buffer_by_doubling_and_keeps_its_content() {
     let ctx = context();
@@ -85,7 +84,6 @@ fn index_buffer_tracks_like_a_vertex_buffer() {
     assert_eq!(ib.stats().reallocations, 1);
 }
 
-
 #[test]
 fn draws_with_an_index_buffer_edited_between_frames() {
     let ctx = context();
@@ -94,12 +92,20 @@ fn draws_with_an_index_buffer_edited_between_frames() {
     // Left half red, right half green: two quads of four corners.
     let (red, green) = ([1.0, 0.0, 0.0], [0.0, 1.0, 0.0]);
     let corners = [
-        ([-1.0, -1.0], red), ([0.0, -1.0], red), ([-1.0, 1.0], red), ([0.0, 1.0], red),
-        ([0.0, -1.0], green), ([1.0, -1.0], green), ([0.0, 1.0], green), ([1.0, 1.0], green),
+        ([-1.0, -1.0], red),
+        ([0.0, -1.0], red),
+        ([-1.0, 1.0], red),
+        ([0.0, 1.0], red),
+        ([0.0, -1.0], green),
+        ([1.0, -1.0], green),
+        ([0.0, 1.0], green),
+        ([1.0, 1.0], green),
     ];
     let mut vertices = VertexBuffer::<Point>::from_fn([8], |[i]| Point { position: corners[i].0, color: corners[i].1 });
     // Row 0 draws the left quad; row 1 starts out degenerate.
-    let mut indices = IndexBuffer::<u16, 2>::from_vec(PrimitiveType::TrianglesList, [2, 6], vec![0, 1, 2, 2, 1, 3, 0, 0, 0, 0, 0, 0]).unwrap();
+    let mut indices =
+        IndexBuffer::<u16, 2>::from_vec(PrimitiveType::TrianglesList, [2, 6], vec![0, 1, 2, 2, 1, 3, 0, 0, 0, 0, 0, 0])
+            .unwrap();
     let frame = |vertices: &mut VertexBuffer<Point>, indices: &mut IndexBuffer<u16, 2>| {
         let mut surface = texture.as_surface();
         surface.clear_color(0.0, 0.0, 0.0, 1.0);

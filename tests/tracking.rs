@@ -91,11 +91,19 @@ fn out_of_bounds_panics_like_std_and_marks_nothing() {
     assert_eq!(v.dirty(), None, "a panicking access marks nothing");
 
     for result in [
-        catch_unwind(AssertUnwindSafe(|| { let _ = v.at_mut([0, 3]); })),
-        catch_unwind(AssertUnwindSafe(|| { let _ = v.records_mut(8..10); })),
+        catch_unwind(AssertUnwindSafe(|| {
+            let _ = v.at_mut([0, 3]);
+        })),
+        catch_unwind(AssertUnwindSafe(|| {
+            let _ = v.records_mut(8..10);
+        })),
         #[allow(clippy::reversed_empty_ranges)]
-        catch_unwind(AssertUnwindSafe(|| { let _ = v.records_mut(5..4); })),
-        catch_unwind(AssertUnwindSafe(|| { let _ = v.row_mut(3); })),
+        catch_unwind(AssertUnwindSafe(|| {
+            let _ = v.records_mut(5..4);
+        })),
+        catch_unwind(AssertUnwindSafe(|| {
+            let _ = v.row_mut(3);
+        })),
     ] {
         assert!(result.is_err());
     }
@@ -144,10 +152,7 @@ fn bulk_writes() {
     v.copy_from_slice(&data);
     assert_eq!(v.take_dirty(), Some(0..180));
     assert_eq!(v.as_slice(), &data[..]);
-    assert!(matches!(
-        v.try_copy_from_slice(&data[..3]),
-        Err(Error::ShapeMismatch { expected: 9, actual: 3, .. })
-    ));
+    assert!(matches!(v.try_copy_from_slice(&data[..3]), Err(Error::ShapeMismatch { expected: 9, actual: 3, .. })));
     assert_eq!(v.dirty(), None, "a failed copy marks nothing");
 }
 
@@ -166,14 +171,8 @@ fn constructors_check_shapes() {
         VertexBuffer::<Point, 2>::from_vec([2, 2], vec![v.as_slice()[0]; 3]),
         Err(Error::ShapeMismatch { expected: 4, actual: 3, .. })
     ));
-    assert!(matches!(
-        VertexBuffer::<Point, 2>::try_zeros([usize::MAX, 2]),
-        Err(Error::ShapeOverflow { .. })
-    ));
-    assert!(matches!(
-        VertexBuffer::<Point, 1>::try_zeros([usize::MAX / 10]),
-        Err(Error::ShapeOverflow { .. }),
-    ));
+    assert!(matches!(VertexBuffer::<Point, 2>::try_zeros([usize::MAX, 2]), Err(Error::ShapeOverflow { .. })));
+    assert!(matches!(VertexBuffer::<Point, 1>::try_zeros([usize::MAX / 10]), Err(Error::ShapeOverflow { .. }),));
     let empty = VertexBuffer::<Point, 2>::zeros([0, 5]);
     assert!(empty.is_empty());
     assert_eq!((empty.dirty(), empty.upload_plan()), (None, vec![]));

@@ -195,7 +195,6 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
         Some(field.get_mut(&mut self.core.data[flat]))
     }
 
-
     /// Sets field `field` of every record to `value`; marks that field of every record.
     ///
     /// # Examples
@@ -214,7 +213,6 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
             *field.get_mut(&mut self.core.data[flat]) = value;
         }
     }
-
 }
 
 /// The GL side.

@@ -153,9 +153,7 @@ impl HeadlessContext {
                 }
             }
         }
-        Err(first_error.unwrap_or_else(|| Error::NoEgl {
-            reason: "EGL lists no devices".to_owned(),
-        }))
+        Err(first_error.unwrap_or_else(|| Error::NoEgl { reason: "EGL lists no devices".to_owned() }))
     }
 
     /// The name of the OpenGL renderer (`GL_RENDERER`), for example
@@ -214,10 +212,7 @@ impl fmt::Debug for HeadlessContext {
         f.debug_struct("HeadlessContext")
             .field("renderer", &self.context.get_opengl_renderer_string())
             .field("version", &self.gl_version())
-            .field(
-                "framebuffer_dimensions",
-                &self.context.get_framebuffer_dimensions(),
-            )
+            .field("framebuffer_dimensions", &self.context.get_framebuffer_dimensions())
             .finish()
     }
 }
@@ -236,14 +231,9 @@ fn ordered_devices() -> Result<Vec<Device>, Error> {
         })?
         .collect();
     if devices.is_empty() {
-        return Err(Error::NoEgl {
-            reason: "EGL lists no devices".to_owned(),
-        });
+        return Err(Error::NoEgl { reason: "EGL lists no devices".to_owned() });
     }
-    if let Some(software) = devices
-        .iter()
-        .position(|device| device.extensions().contains(SOFTWARE_DEVICE_EXTENSION))
-    {
+    if let Some(software) = devices.iter().position(|device| device.extensions().contains(SOFTWARE_DEVICE_EXTENSION)) {
         let software = devices.remove(software);
         devices.insert(0, software);
     }
@@ -290,10 +280,8 @@ impl EglBackend {
         // SAFETY: `device` comes from `Device::query_devices`, so it is a valid
         // EGL device for the lifetime of the EGL library, and no native display
         // handle is passed.
-        let display =
-            unsafe { Display::with_device(device, None) }.map_err(|err| Error::NoEgl {
-                reason: format!("cannot open an EGL display on device {which}: {err}"),
-            })?;
+        let display = unsafe { Display::with_device(device, None) }
+            .map_err(|err| Error::NoEgl { reason: format!("cannot open an EGL display on device {which}: {err}") })?;
 
         // No surface will be made, so accept configs of any surface type (the
         // device platform has no window configs).
@@ -306,16 +294,10 @@ impl EglBackend {
             .build();
         // SAFETY: the template holds no native window handle.
         let config = unsafe { display.find_configs(template) }
-            .map_err(|err| {
-                Error::Context(format!(
-                    "cannot list the EGL configs of device {which}: {err}"
-                ))
-            })?
+            .map_err(|err| Error::Context(format!("cannot list the EGL configs of device {which}: {err}")))?
             .next()
             .ok_or_else(|| {
-                Error::Context(format!(
-                    "device {which} offers no EGL config that supports desktop OpenGL"
-                ))
+                Error::Context(format!("device {which} offers no EGL config that supports desktop OpenGL"))
             })?;
 
         let attributes = ContextAttributesBuilder::new()
@@ -325,21 +307,13 @@ impl EglBackend {
         // SAFETY: `config` was returned by this display, and the attributes
         // share no context and name no window.
         let context = unsafe { display.create_context(&config, &attributes) }.map_err(|err| {
-            Error::Context(format!(
-                "cannot create an OpenGL 3.3 core context on device {which}: {err}"
-            ))
+            Error::Context(format!("cannot create an OpenGL 3.3 core context on device {which}: {err}"))
         })?;
         let context = context.make_current_surfaceless().map_err(|err| {
-            Error::Context(format!(
-                "cannot make the OpenGL context current without a surface on device {which}: {err}"
-            ))
+            Error::Context(format!("cannot make the OpenGL context current without a surface on device {which}: {err}"))
         })?;
 
-        Ok(EglBackend {
-            context,
-            display,
-            size: Cell::new(size),
-        })
+        Ok(EglBackend { context, display, size: Cell::new(size) })
     }
 }
 

@@ -157,10 +157,7 @@ mod tests {
     #[test]
     fn coalesce_zero_merges_only_touching_runs() {
         // Runs are maximal, so they never touch: max_gap 0 keeps them apart.
-        assert_eq!(
-            plan_of(&[0..1, 2..3, 9..12], MergePolicy::Coalesce { max_gap: 0 }),
-            vec![0..20, 40..60, 180..240]
-        );
+        assert_eq!(plan_of(&[0..1, 2..3, 9..12], MergePolicy::Coalesce { max_gap: 0 }), vec![0..20, 40..60, 180..240]);
     }
 
     #[test]

@@ -276,123 +276,122 @@ macro_rules! growth_methods {
     };
 }
 
-
 /// Record access by N-d index and by flat range, written once for vertex
 /// and index buffers (needs `core` and `shape: [usize; N]` fields).
 macro_rules! record_methods {
     ($e:ty) => {
-    /// The row-major position of `index`, or `None` if it is out of bounds.
-    #[inline(always)]
-    fn flat(&self, index: [usize; N]) -> Option<usize> {
-        let mut flat = 0usize;
-        for (&i, &len) in index.iter().zip(&self.shape) {
-            if i >= len {
+        /// The row-major position of `index`, or `None` if it is out of bounds.
+        #[inline(always)]
+        fn flat(&self, index: [usize; N]) -> Option<usize> {
+            let mut flat = 0usize;
+            for (&i, &len) in index.iter().zip(&self.shape) {
+                if i >= len {
+                    return None;
+                }
+                flat = flat * len + i;
+            }
+            Some(flat)
+        }
+
+        #[inline(always)]
+        #[track_caller]
+        fn flat_or_panic(&self, index: [usize; N]) -> usize {
+            match self.flat(index) {
+                Some(flat) => flat,
+                None => crate::tracked::out_of_bounds(&index, &self.shape),
+            }
+        }
+
+        /// The record at `index`, or `None` if it is out of bounds.
+        pub fn get(&self, index: [usize; N]) -> Option<&$e> {
+            self.flat(index).map(|flat| &self.core.data[flat])
+        }
+
+        /// The record at `index`.
+        ///
+        /// # Panics
+        ///
+        /// If `index` is out of bounds: `index [3, 0] out of bounds for shape [3, 3]`.
+        #[track_caller]
+        pub fn at(&self, index: [usize; N]) -> &$e {
+            &self.core.data[self.flat_or_panic(index)]
+        }
+
+        /// The record at `index`, mutably, or `None` (marking nothing) if it is out of bounds.
+        pub fn get_mut(&mut self, index: [usize; N]) -> Option<&mut $e> {
+            let flat = self.flat(index)?;
+            self.core.pending.mark_records(flat..flat + 1);
+            Some(&mut self.core.data[flat])
+        }
+
+        /// The record at `index`, mutably; marks the whole record for upload.
+        ///
+        /// # Panics
+        ///
+        /// If `index` is out of bounds (nothing is marked then).
+        #[track_caller]
+        pub fn at_mut(&mut self, index: [usize; N]) -> &mut $e {
+            let flat = self.flat_or_panic(index);
+            self.core.pending.mark_records(flat..flat + 1);
+            &mut self.core.data[flat]
+        }
+
+        /// Sets every record to `value`; marks everything.
+        pub fn fill(&mut self, value: $e) {
+            self.core.data.fill(value);
+            self.core.pending.mark_all();
+        }
+
+        /// Overwrites every record from `src`; marks everything.
+        ///
+        /// # Panics
+        ///
+        /// If `src.len() != self.len()`, like [`slice::copy_from_slice`];
+        /// [`try_copy_from_slice`](Self::try_copy_from_slice) returns an error instead.
+        #[track_caller]
+        pub fn copy_from_slice(&mut self, src: &[$e]) {
+            self.try_copy_from_slice(src).unwrap_or_else(|error| panic!("{error}"));
+        }
+
+        /// Overwrites every record from `src`; marks everything.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::ShapeMismatch`](crate::Error::ShapeMismatch) (nothing written or marked) if `src.len() != self.len()`.
+        pub fn try_copy_from_slice(&mut self, src: &[$e]) -> Result<(), crate::Error> {
+            if src.len() != self.core.data.len() {
+                let (expected, actual) = (self.core.data.len(), src.len());
+                return Err(crate::Error::ShapeMismatch { shape: self.shape.to_vec(), expected, actual });
+            }
+            self.core.data.copy_from_slice(src);
+            self.core.pending.mark_all();
+            Ok(())
+        }
+
+        /// The records in `range` of the row-major order, mutably; marks them all
+        /// (an empty range marks nothing).
+        ///
+        /// # Panics
+        ///
+        /// If the range is out of bounds or decreasing, like slice indexing.
+        #[track_caller]
+        pub fn records_mut(&mut self, range: core::ops::Range<usize>) -> &mut [$e] {
+            if range.start > range.end || range.end > self.core.data.len() {
+                crate::tracked::range_out_of_bounds(&range, self.core.data.len());
+            }
+            self.core.pending.mark_records(range.clone());
+            &mut self.core.data[range]
+        }
+
+        /// The records in `range`, mutably, or `None` (marking nothing) if the
+        /// range is out of bounds or decreasing.
+        pub fn try_records_mut(&mut self, range: core::ops::Range<usize>) -> Option<&mut [$e]> {
+            if range.start > range.end || range.end > self.core.data.len() {
                 return None;
             }
-            flat = flat * len + i;
+            self.core.pending.mark_records(range.clone());
+            Some(&mut self.core.data[range])
         }
-        Some(flat)
-    }
-
-    #[inline(always)]
-    #[track_caller]
-    fn flat_or_panic(&self, index: [usize; N]) -> usize {
-        match self.flat(index) {
-            Some(flat) => flat,
-            None => crate::tracked::out_of_bounds(&index, &self.shape),
-        }
-    }
-
-    /// The record at `index`, or `None` if it is out of bounds.
-    pub fn get(&self, index: [usize; N]) -> Option<&$e> {
-        self.flat(index).map(|flat| &self.core.data[flat])
-    }
-
-    /// The record at `index`.
-    ///
-    /// # Panics
-    ///
-    /// If `index` is out of bounds: `index [3, 0] out of bounds for shape [3, 3]`.
-    #[track_caller]
-    pub fn at(&self, index: [usize; N]) -> &$e {
-        &self.core.data[self.flat_or_panic(index)]
-    }
-
-    /// The record at `index`, mutably, or `None` (marking nothing) if it is out of bounds.
-    pub fn get_mut(&mut self, index: [usize; N]) -> Option<&mut $e> {
-        let flat = self.flat(index)?;
-        self.core.pending.mark_records(flat..flat + 1);
-        Some(&mut self.core.data[flat])
-    }
-
-    /// The record at `index`, mutably; marks the whole record for upload.
-    ///
-    /// # Panics
-    ///
-    /// If `index` is out of bounds (nothing is marked then).
-    #[track_caller]
-    pub fn at_mut(&mut self, index: [usize; N]) -> &mut $e {
-        let flat = self.flat_or_panic(index);
-        self.core.pending.mark_records(flat..flat + 1);
-        &mut self.core.data[flat]
-    }
-
-    /// Sets every record to `value`; marks everything.
-    pub fn fill(&mut self, value: $e) {
-        self.core.data.fill(value);
-        self.core.pending.mark_all();
-    }
-
-    /// Overwrites every record from `src`; marks everything.
-    ///
-    /// # Panics
-    ///
-    /// If `src.len() != self.len()`, like [`slice::copy_from_slice`];
-    /// [`try_copy_from_slice`](Self::try_copy_from_slice) returns an error instead.
-    #[track_caller]
-    pub fn copy_from_slice(&mut self, src: &[$e]) {
-        self.try_copy_from_slice(src).unwrap_or_else(|error| panic!("{error}"));
-    }
-
-    /// Overwrites every record from `src`; marks everything.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::ShapeMismatch`](crate::Error::ShapeMismatch) (nothing written or marked) if `src.len() != self.len()`.
-    pub fn try_copy_from_slice(&mut self, src: &[$e]) -> Result<(), crate::Error> {
-        if src.len() != self.core.data.len() {
-            let (expected, actual) = (self.core.data.len(), src.len());
-            return Err(crate::Error::ShapeMismatch { shape: self.shape.to_vec(), expected, actual });
-        }
-        self.core.data.copy_from_slice(src);
-        self.core.pending.mark_all();
-        Ok(())
-    }
-
-    /// The records in `range` of the row-major order, mutably; marks them all
-    /// (an empty range marks nothing).
-    ///
-    /// # Panics
-    ///
-    /// If the range is out of bounds or decreasing, like slice indexing.
-    #[track_caller]
-    pub fn records_mut(&mut self, range: core::ops::Range<usize>) -> &mut [$e] {
-        if range.start > range.end || range.end > self.core.data.len() {
-            crate::tracked::range_out_of_bounds(&range, self.core.data.len());
-        }
-        self.core.pending.mark_records(range.clone());
-        &mut self.core.data[range]
-    }
-
-    /// The records in `range`, mutably, or `None` (marking nothing) if the
-    /// range is out of bounds or decreasing.
-    pub fn try_records_mut(&mut self, range: core::ops::Range<usize>) -> Option<&mut [$e]> {
-        if range.start > range.end || range.end > self.core.data.len() {
-            return None;
-        }
-        self.core.pending.mark_records(range.clone());
-        Some(&mut self.core.data[range])
-    }
     };
 }
 

@@ -8,14 +8,8 @@ use gloo_runtime::headless::HeadlessContext;
 
 /// Clears a 4×4 RGBA8 texture to yellow and checks every pixel read back.
 fn clear_and_check(ctx: &HeadlessContext) {
-    let texture = Texture2d::empty_with_format(
-        ctx,
-        UncompressedFloatFormat::U8U8U8U8,
-        MipmapsOption::NoMipmap,
-        4,
-        4,
-    )
-    .expect("create a 4x4 texture");
+    let texture = Texture2d::empty_with_format(ctx, UncompressedFloatFormat::U8U8U8U8, MipmapsOption::NoMipmap, 4, 4)
+        .expect("create a 4x4 texture");
     texture.as_surface().clear_color(1.0, 1.0, 0.0, 1.0);
     let pixels: Vec<Vec<(u8, u8, u8, u8)>> = texture.read();
     assert_eq!(pixels.len(), 4);
@@ -33,22 +27,12 @@ fn open() -> HeadlessContext {
 fn context_reports_gl_3_3_core_or_later() {
     let ctx = open();
     let version = *ctx.get_context().get_opengl_version();
-    assert!(
-        version >= Version(Api::Gl, 3, 3),
-        "got OpenGL {version:?}, want 3.3 or later"
-    );
+    assert!(version >= Version(Api::Gl, 3, 3), "got OpenGL {version:?}, want 3.3 or later");
     assert!(!ctx.renderer().trim().is_empty());
     let text = ctx.gl_version();
-    assert!(
-        text.starts_with(&format!("{}.{}", version.1, version.2)),
-        "{text}"
-    );
+    assert!(text.starts_with(&format!("{}.{}", version.1, version.2)), "{text}");
     assert!(text.ends_with(" core"), "{text}");
-    eprintln!(
-        "[i] Using EGL (GL {}, {})",
-        ctx.gl_version(),
-        ctx.renderer()
-    );
+    eprintln!("[i] Using EGL (GL {}, {})", ctx.gl_version(), ctx.renderer());
     assert!(format!("{ctx:?}").contains("HeadlessContext"));
 }
 
