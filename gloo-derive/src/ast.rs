@@ -1,5 +1,7 @@
 //! The typed model of the derive's input.
 
+use std::collections::HashSet;
+
 use proc_macro2::Span;
 use quote::format_ident;
 use syn::ext::IdentExt;
@@ -31,23 +33,28 @@ impl<'a> Input<'a> {
     pub fn from_syn(cx: &mut Ctxt, node: &'a DeriveInput) -> Option<Self> {
         let attrs = attr::container(cx, &node.attrs);
         let named = match &node.data {
-            Data::Struct(data) => match &data.fields {
-                Fields::Named(named) => Some(named),
-                Fields::Unnamed(_) => {
-                    cx.error_spanned_by(&data.fields, "`#[derive(Vertex)]` needs named fields: the shader sees each attribute by its field's name; write `struct Name { a: [f32; 2], ... }`");
-                    None
+            Data::Struct(data) => {
+                match &data.fields {
+                    Fields::Named(named) => Some(named),
+                    Fields::Unnamed(_) => {
+                        cx.error_spanned_by(&data.fields, "`#[derive(Vertex)]` needs named fields: the shader sees each attribute by its field's name; write `struct Name { a: [f32; 2], ... }`");
+                        None
+                    }
+                    Fields::Unit => {
+                        cx.error_spanned_by(&node.ident, "`#[derive(Vertex)]` needs at least one field: a vertex with no attribute has nothing to draw");
+                        None
+                    }
                 }
-                Fields::Unit => {
-                    cx.error_spanned_by(&node.ident, "`#[derive(Vertex)]` needs at least one field: a vertex with no attribute has nothing to draw");
-                    None
-                }
-            },
+            }
             Data::Enum(data) => {
                 cx.error_spanned_by(data.enum_token, "`#[derive(Vertex)]` works on structs only: an enum has no fixed layout of attributes; use a `#[repr(C)]` struct");
                 None
             }
             Data::Union(data) => {
-                cx.error_spanned_by(data.union_token, "`#[derive(Vertex)]` works on structs only: a union's fields overlap; use a `#[repr(C)]` struct");
+                cx.error_spanned_by(
+                    data.union_token,
+                    "`#[derive(Vertex)]` works on structs only: a union's fields overlap; use a `#[repr(C)]` struct",
+                );
                 None
             }
         };
@@ -65,7 +72,14 @@ impl<'a> Input<'a> {
 
     /// The path to the runtime crate.
     pub fn krate(&self) -> Path {
-        self.attrs.krate.clone().unwrap_or_else(|| syn::parse_quote!(::gloo_runtime))
+        self.attrs.krate.clone().unwrap_or_else(default_krate)
+    }
+
+    /// The path to the runtime crate named by an input that is not a struct
+    /// with named fields; its errors are dropped, `from_syn` has them.
+    pub fn krate_of(node: &DeriveInput) -> Path {
+        let attrs = attr::container(&mut Ctxt::default(), &node.attrs);
+        attrs.krate.unwrap_or_else(default_krate)
     }
 
     /// Fields that get named accessors: all but those whose name starts with
@@ -74,10 +88,31 @@ impl<'a> Input<'a> {
         self.fields.iter().filter(|field| !field.unraw().starts_with('_'))
     }
 
+    /// The fields that get named accessors, with the accessors' names, minus
+    /// any whose names are invalid or taken by an earlier field: `validate`
+    /// reports those, and the stub emitted beside its errors must not
+    /// define a method twice.
+    pub fn accessor_methods(&self) -> Vec<(&Field<'a>, [Ident; 4])> {
+        let mut taken = HashSet::new();
+        self.accessor_fields()
+            .filter_map(|field| Some((field, field.accessor_idents()?)))
+            .filter(|(_, names)| {
+                let names = names.each_ref().map(|name| name.unraw().to_string());
+                let fresh = names.iter().all(|name| !taken.contains(name));
+                taken.extend(names);
+                fresh
+            })
+            .collect()
+    }
+
     /// Fields that are shader attributes.
     pub fn attributes(&self) -> impl Iterator<Item = &Field<'a>> {
         self.fields.iter().filter(|field| field.attrs.skip.is_none())
     }
+}
+
+fn default_krate() -> Path {
+    syn::parse_quote!(::gloo_runtime)
 }
 
 impl Field<'_> {
@@ -99,20 +134,23 @@ impl Field<'_> {
         }
     }
 
-    /// The four accessor names: `x`, `x_mut`, `get_x`, `get_x_mut`. The
-    /// reading one keeps `r#` when the field had it (`v.r#type(i)`).
-    pub fn accessor_idents(&self) -> [Ident; 4] {
+    /// The four accessor names: `x`, `x_mut`, `get_x`, `get_x_mut`, or `None`
+    /// if `#[vertex(accessor = "...")]` is not an identifier. The reading one
+    /// keeps `r#` when the name has it (`v.r#type(i)`); the others drop it
+    /// (`v.type_mut(i)`).
+    pub fn accessor_idents(&self) -> Option<[Ident; 4]> {
         let (base, span) = self.accessor();
-        let read = if self.attrs.accessor.is_none() {
-            self.ident.clone()
-        } else {
-            Ident::new(&base, span)
+        let mut read = match &self.attrs.accessor {
+            None => self.ident.clone(),
+            Some(_) => syn::parse_str::<Ident>(&base).ok()?,
         };
-        [
+        read.set_span(span);
+        let base = read.unraw();
+        Some([
             read,
             format_ident!("{}_mut", base, span = span),
             format_ident!("get_{}", base, span = span),
             format_ident!("get_{}_mut", base, span = span),
-        ]
+        ])
     }
 }

@@ -1,7 +1,9 @@
 //! Parses `#[vertex(...)]` and `#[repr(...)]`.
 
 use proc_macro2::Span;
-use syn::{Attribute, Ident, LitInt, LitStr, Path};
+use quote::ToTokens;
+use syn::meta::ParseNestedMeta;
+use syn::{parenthesized, token, Attribute, Ident, LitInt, LitStr, Path, Token};
 
 use crate::ctxt::Ctxt;
 
@@ -45,10 +47,7 @@ pub fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                         set_once(cx, &mut out.krate, path, &key);
                         Ok(())
                     }
-                    _ => Err(meta.error(
-                        "unknown `#[vertex(...)]` option on a struct; the only one is `crate = \"path\"` \
-                         (field options go on the fields)",
-                    )),
+                    _ => unknown(cx, &meta, &["crate"], CONTAINER_OPTIONS),
                 }
             });
             result.unwrap_or_else(|error| cx.syn_error(error));
@@ -70,9 +69,9 @@ fn parse_repr(cx: &mut Ctxt, attr: &Attribute, out: &mut ContainerAttrs) {
         }
         // Other reprs (`align`, `transparent`, integer types) are judged
         // elsewhere: `repr(C)` missing, or padding, reports them.
-        if meta.input.peek(syn::token::Paren) {
+        if meta.input.peek(token::Paren) {
             let _content;
-            syn::parenthesized!(_content in meta.input);
+            parenthesized!(_content in meta.input);
         }
         Ok(())
     });
@@ -84,7 +83,7 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("vertex")) {
         let result = attr.parse_nested_meta(|meta| {
             let Some(key) = meta.path.get_ident().cloned() else {
-                return Err(meta.error(UNKNOWN_FIELD_OPTION));
+                return unknown(cx, &meta, FIELD_KEYS, FIELD_OPTIONS);
             };
             match key.to_string().as_str() {
                 "name" => set_once(cx, &mut out.name, meta.value()?.parse()?, &key),
@@ -92,7 +91,7 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                 "accessor" => set_once(cx, &mut out.accessor, meta.value()?.parse()?, &key),
                 "normalize" => set_once(cx, &mut out.normalize, key.span(), &key),
                 "skip" => set_once(cx, &mut out.skip, key.span(), &key),
-                _ => return Err(meta.error(UNKNOWN_FIELD_OPTION)),
+                _ => return unknown(cx, &meta, FIELD_KEYS, FIELD_OPTIONS),
             }
             Ok(())
         });
@@ -101,5 +100,55 @@ pub fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     out
 }
 
-const UNKNOWN_FIELD_OPTION: &str = "unknown `#[vertex(...)]` option; field options are \
-     `name = \"...\"`, `location = N`, `normalize`, `skip` and `accessor = \"...\"`";
+const FIELD_KEYS: &[&str] = &["name", "location", "normalize", "skip", "accessor"];
+const FIELD_OPTIONS: &str = "field options are `name = \"...\"`, `location = N`, `normalize`, \
+     `skip` and `accessor = \"...\"`";
+const CONTAINER_OPTIONS: &str = "the only struct option is `crate = \"path\"`; field options go on the fields";
+
+/// Reports an unknown option, with the known one it is probably a typo of,
+/// and skips its value so that the options after it are still read.
+fn unknown(cx: &mut Ctxt, meta: &ParseNestedMeta, known: &[&str], options: &str) -> syn::Result<()> {
+    let path = &meta.path;
+    let name = path.to_token_stream().to_string().replace(' ', "");
+    let guess = known.iter().find(|known| is_typo(&name, known));
+    let hint = guess.map_or_else(String::new, |known| format!(" (did you mean `{known}`?)"));
+    cx.error_spanned_by(path, format!("unknown `#[vertex(...)]` option `{name}`{hint}; {options}"));
+    if meta.input.peek(Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(token::Paren) {
+        let _content;
+        parenthesized!(_content in meta.input);
+    }
+    Ok(())
+}
+
+/// Whether `word` is at most two edits (insert, delete, substitute) from `known`.
+fn is_typo(word: &str, known: &str) -> bool {
+    let (word, known): (Vec<char>, Vec<char>) = (word.chars().collect(), known.chars().collect());
+    let mut row: Vec<usize> = (0..=known.len()).collect();
+    for (i, &w) in word.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &k) in known.iter().enumerate() {
+            let substitute = diagonal + usize::from(w != k);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[known.len()] <= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_typo;
+
+    #[test]
+    fn typos_are_near_misses() {
+        assert!(is_typo("normalise", "normalize"));
+        assert!(is_typo("normalized", "normalize"));
+        assert!(is_typo("locaton", "location"));
+        assert!(is_typo("skip", "skip"));
+        assert!(!is_typo("offset", "location"));
+        assert!(!is_typo("x", "name"));
+    }
+}

@@ -18,25 +18,43 @@ pub fn derive(node: &DeriveInput) -> TokenStream {
     match (cx.check(), input) {
         (Ok(()), Some(input)) => expand(&input),
         (Err(errors), input) => {
-            let stub = input.filter(|i| i.original.generics.params.is_empty()).map(|i| fallback(&i));
             let errors = errors.to_compile_error();
+            let stub = fallback(node, input.as_ref());
             quote!(#errors #stub)
         }
         (Ok(()), None) => unreachable!("a rejected input always records an error"),
     }
 }
 
-/// Impls that keep one mistake from cascading into "`Point: Vertex` is not
-/// satisfied" at every use. They never run: the `compile_error!` beside them
-/// stops the build.
-fn fallback(input: &Input) -> TokenStream {
-    let krate = input.krate();
-    let ident = input.ident;
-    quote! {
+/// What keeps one mistake from cascading into "`Point: Vertex` is not
+/// satisfied", "no associated item `FIELDS`" and "no method `position_mut`"
+/// at every use: stub trait impls, and for a struct with named fields the
+/// real handles and accessors. The field type proofs come along, as they
+/// hold whatever else is wrong, so that every error shows at once. Nothing
+/// here runs: the `compile_error!` beside it stops the build. A generic
+/// struct gets no stub, as its impls would need bounds it does not state.
+fn fallback(node: &DeriveInput, input: Option<&Input>) -> Option<TokenStream> {
+    if !node.generics.params.is_empty() {
+        return None;
+    }
+    let ident = &node.ident;
+    // The errors of this second reading were reported by the first.
+    let krate = input.map_or_else(|| Input::krate_of(node), Input::krate);
+    let (accessors_type, rest) = match input {
+        Some(input) => {
+            let accessors_ident = accessors_ident(input);
+            let proofs = input.fields.iter().map(|field| type_proof(field, &krate));
+            let handles = field_handles(input, &krate);
+            let accessors = accessors(input, &krate);
+            (quote!(#accessors_ident<N>), quote!(#(#proofs)* #handles #accessors))
+        }
+        None => (quote!(#krate::__private::NoAccessors<Self, N>), TokenStream::new()),
+    };
+    Some(quote! {
         #[automatically_derived]
         unsafe impl #krate::Vertex for #ident {
             const LAYOUT: #krate::Layout = #krate::Layout { name: "", stride: 0, fields: &[] };
-            type Accessors<const N: usize> = #krate::__private::NoAccessors<Self, N>;
+            type Accessors<const N: usize> = #accessors_type;
         }
         #[automatically_derived]
         impl #krate::__private::glium::Vertex for #ident {
@@ -46,7 +64,8 @@ fn fallback(input: &Input) -> TokenStream {
         unsafe impl #krate::__private::bytemuck::Zeroable for #ident {}
         #[automatically_derived]
         unsafe impl #krate::__private::bytemuck::Pod for #ident {}
-    }
+        #rest
+    })
 }
 
 fn expand(input: &Input) -> TokenStream {
@@ -61,8 +80,8 @@ fn expand(input: &Input) -> TokenStream {
         #proofs
         #vertex
         #glium
-        // SAFETY: `proofs` fails the build unless the struct is `repr(C)`
-        // (checked by the derive), every field is `Pod` and no byte is padding.
+        // SAFETY: `proofs` fails the build unless every field is `Pod` and no
+        // byte is padding; the derive has checked that the struct is `repr(C)`.
         #[automatically_derived]
         unsafe impl #krate::__private::bytemuck::Zeroable for #ident {}
         #[automatically_derived]
@@ -72,77 +91,81 @@ fn expand(input: &Input) -> TokenStream {
     }
 }
 
+/// The field's attribute type, as an expression whose trait bound is also
+/// the proof that the type is an attribute (or, for a skipped field, plain
+/// old data). Spanned on the type so that a failed bound points at it; each
+/// use gives the same error, which rustc reports once.
+fn attribute_type(field: &Field, krate: &Path) -> TokenStream {
+    let ty = field.ty;
+    match field.attrs.skip {
+        Some(_) => quote_spanned!(ty.span()=> #krate::__private::skipped::<#ty>()),
+        None => quote_spanned! {ty.span()=>
+            ::core::option::Option::Some(#krate::__private::attribute_type::<#ty>())
+        },
+    }
+}
+
+/// Fails the build, on the field's type, unless the type is an attribute
+/// (or, for a skipped field, plain old data).
+fn type_proof(field: &Field, krate: &Path) -> TokenStream {
+    let ty = attribute_type(field, krate);
+    quote!(const _: () = { let _ = #ty; };)
+}
+
 /// Compile-time proofs, each spanned on the field it is about.
 fn proofs(input: &Input, krate: &Path) -> TokenStream {
     let ident = input.ident;
-    let types = input.fields.iter().map(|field| {
-        let ty = field.ty;
-        let bound = if field.attrs.skip.is_some() {
-            quote!(#krate::__private::PodField)
-        } else {
-            quote!(#krate::__private::AttributeField)
-        };
-        quote_spanned! {ty.span()=>
-            const _: fn() = || {
-                fn field_type_is_supported<T: ?Sized + #bound>() {}
-                field_type_is_supported::<#ty>();
-            };
-        }
-    });
+    let types = input.fields.iter().map(|field| type_proof(field, krate));
     let pairs = input.fields.windows(2).map(|pair| {
         let (a, b) = (&pair[0], &pair[1]);
         let (a_ident, a_ty, b_ident) = (a.ident, a.ty, b.ident);
-        let messages = padding_messages(|bytes, count| {
+        let padding = quote! {
+            ::core::mem::offset_of!(#ident, #b_ident)
+                - (::core::mem::offset_of!(#ident, #a_ident) + ::core::mem::size_of::<#a_ty>())
+        };
+        padding_proof(b.ident.span(), padding, |bytes, count| {
             format!(
                 "{bytes} of padding between `{}` and `{}` in `{ident}`; add an explicit `#[vertex(skip)] _pad: [u8; {count}]` field",
                 a.unraw(),
                 b.unraw(),
             )
-        });
-        quote_spanned! {b.ident.span()=>
-            const _: () = {
-                let end = ::core::mem::offset_of!(#ident, #a_ident) + ::core::mem::size_of::<#a_ty>();
-                let padding = ::core::mem::offset_of!(#ident, #b_ident) - end;
-                #messages
-            };
-        }
+        })
     });
     let trailing = input.fields.last().map(|last| {
         let (last_ident, last_ty) = (last.ident, last.ty);
-        let messages = padding_messages(|bytes, count| {
+        let padding = quote! {
+            ::core::mem::size_of::<#ident>()
+                - (::core::mem::offset_of!(#ident, #last_ident) + ::core::mem::size_of::<#last_ty>())
+        };
+        padding_proof(last.ident.span(), padding, |bytes, count| {
             format!(
                 "{bytes} of trailing padding after `{}` in `{ident}`; add an explicit `#[vertex(skip)] _pad: [u8; {count}]` field at the end",
                 last.unraw(),
             )
-        });
-        quote_spanned! {last.ident.span()=>
-            const _: () = {
-                let end = ::core::mem::offset_of!(#ident, #last_ident) + ::core::mem::size_of::<#last_ty>();
-                let padding = ::core::mem::size_of::<#ident>() - end;
-                #messages
-            };
-        }
+        })
     });
     quote!(#(#types)* #(#pairs)* #trailing)
 }
 
-/// A `match` on the padding byte count that panics with a literal message:
-/// const panics cannot format numbers, so every count gets its own string.
-/// Pod fields align to at most 16 bytes in practice; beyond, the message
-/// says how to count.
-fn padding_messages(message: impl Fn(&str, &str) -> String) -> TokenStream {
+/// A `const` that matches on the `padding` byte count and panics with a
+/// literal message, as const panics cannot format numbers: every count gets
+/// its own string. Pod fields align to at most 16 bytes in practice; beyond,
+/// the message says how to count. No `let`: a user's `const padding` in scope
+/// would turn the binding into a pattern. Spanned on `span`, which is where
+/// the compiler reports the panic.
+fn padding_proof(span: Span, padding: TokenStream, message: impl Fn(&str, &str) -> String) -> TokenStream {
     let arms = (1..16usize).map(|n| {
         let bytes = if n == 1 { "1 byte".to_owned() } else { format!("{n} bytes") };
         let text = message(&bytes, &n.to_string());
-        quote!(#n => ::core::panic!(#text),)
+        quote_spanned!(span=> #n => ::core::panic!(#text),)
     });
     let many = message("16 or more bytes", "N");
-    quote! {
-        match padding {
+    quote_spanned! {span=>
+        const _: () = match #padding {
             0 => {}
             #(#arms)*
             _ => ::core::panic!(#many),
-        }
+        };
     }
 }
 
@@ -154,10 +177,7 @@ fn impl_vertex(input: &Input, krate: &Path) -> TokenStream {
         let (member, ty) = (field.ident, field.ty);
         let (shader, rust) = (field.shader_name(), field.unraw());
         let normalize = field.attrs.normalize.is_some();
-        let attribute = match field.attrs.skip {
-            Some(_) => quote!(::core::option::Option::None),
-            None => quote!(::core::option::Option::Some(<#ty as #krate::__private::glium::vertex::Attribute>::TYPE)),
-        };
+        let attribute = attribute_type(field, krate);
         let location = match &field.attrs.location {
             Some(location) => quote!(::core::option::Option::Some(#location)),
             None => quote!(::core::option::Option::None),
@@ -196,6 +216,7 @@ fn impl_glium(input: &Input, krate: &Path) -> TokenStream {
     let glium = quote!(#krate::__private::glium);
     let bindings = input.attributes().map(|field| {
         let (member, ty, shader) = (field.ident, field.ty, field.shader_name());
+        let attribute = quote_spanned!(ty.span()=> #krate::__private::attribute_type::<#ty>());
         let normalize = field.attrs.normalize.is_some();
         let location = match &field.attrs.location {
             Some(location) => quote!(#location),
@@ -206,7 +227,7 @@ fn impl_glium(input: &Input, krate: &Path) -> TokenStream {
                 #krate::__private::Cow::Borrowed(#shader),
                 ::core::mem::offset_of!(#ident, #member),
                 #location,
-                <#ty as #glium::vertex::Attribute>::TYPE,
+                #attribute,
                 #normalize,
             )
         }
@@ -272,7 +293,8 @@ fn accessors(input: &Input, krate: &Path) -> TokenStream {
     );
     let impls = RANKS.iter().map(|&(rank, axes)| {
         let axes: Vec<Ident> = axes.iter().map(|axis| Ident::new(axis, Span::call_site())).collect();
-        let methods = input.accessor_fields().map(|field| rank_methods(field, ident, &axes, vis));
+        let methods =
+            input.accessor_methods().into_iter().map(|(field, names)| rank_methods(field, names, ident, &axes, vis));
         quote! {
             #[automatically_derived]
             impl #accessors<#rank> {
@@ -289,9 +311,9 @@ fn accessors(input: &Input, krate: &Path) -> TokenStream {
     }
 }
 
-fn rank_methods(field: &Field, ident: &Ident, axes: &[Ident], vis: &syn::Visibility) -> TokenStream {
+fn rank_methods(field: &Field, names: [Ident; 4], ident: &Ident, axes: &[Ident], vis: &syn::Visibility) -> TokenStream {
     let (member, ty, name) = (field.ident, field.ty, field.unraw());
-    let [read, write, get, get_mut] = field.accessor_idents();
+    let [read, write, get, get_mut] = names;
     let index = quote!([#(#axes),*]);
     let params = quote!(#(#axes: usize),*);
     let at = axes.iter().map(|axis| format!("`{axis}`")).collect::<Vec<_>>().join(", ");

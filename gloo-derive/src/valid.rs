@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use syn::ext::IdentExt;
 use syn::{GenericParam, Ident};
 
 use crate::ast::Input;
@@ -10,15 +11,67 @@ use crate::ctxt::Ctxt;
 /// Methods of `VertexBuffer` (its own and those of prelude traits it
 /// implements). The named accessors are reached through `Deref`, so a buffer
 /// method of the same name would silently win: such names are rejected.
-/// Keep in sync with `gloo-runtime/src/buffer.rs`.
+/// Keep in sync with `gloo-runtime/src/{buffer,tracked}.rs`; `tests/accessor_names.rs`
+/// fails when a method is missing here.
 const BUFFER_METHODS: &[&str] = &[
-    "as_bytes", "as_slice", "at", "at_mut", "bind", "capacity", "clear", "clone", "clone_from",
-    "clone_into", "copy_from_slice", "dirty", "drawable", "eq", "extend_from_slice", "field",
-    "field_mut", "fill", "fill_field", "from_fn", "from_vec", "get", "get_field", "get_field_mut",
-    "get_mut", "get_row", "get_row_mut", "into", "into_vec", "is_empty", "len", "ne", "nbytes",
-    "policy", "push", "push_row", "read_gpu", "records", "records_mut", "reserve", "resize", "row",
-    "row_mut", "set_policy", "set_upload_costs", "shape", "stats", "take_dirty", "to_owned",
-    "truncate", "try_into", "try_records_mut", "upload", "upload_costs", "upload_plan", "zeros",
+    "as_bytes",
+    "as_slice",
+    "at",
+    "at_mut",
+    "bind",
+    "capacity",
+    "clear",
+    "clone",
+    "clone_from",
+    "clone_into",
+    "copy_from_slice",
+    "dirty",
+    "drawable",
+    "eq",
+    "extend_from_slice",
+    "field",
+    "field_mut",
+    "fill",
+    "fill_field",
+    "from_fn",
+    "from_vec",
+    "get",
+    "get_field",
+    "get_field_mut",
+    "get_mut",
+    "get_row",
+    "get_row_mut",
+    "into",
+    "into_vec",
+    "is_empty",
+    "len",
+    "ne",
+    "nbytes",
+    "policy",
+    "push",
+    "push_row",
+    "read_gpu",
+    "records",
+    "records_mut",
+    "reserve",
+    "resize",
+    "row",
+    "row_mut",
+    "set_policy",
+    "set_upload_costs",
+    "shape",
+    "stats",
+    "take_dirty",
+    "to_owned",
+    "truncate",
+    "try_copy_from_slice",
+    "try_into",
+    "try_records_mut",
+    "try_zeros",
+    "upload",
+    "upload_costs",
+    "upload_plan",
+    "zeros",
 ];
 
 impl Input<'_> {
@@ -43,9 +96,15 @@ impl Input<'_> {
             cx.error_spanned_by(self.ident, "`#[derive(Vertex)]` needs `#[repr(C)]` on the struct: without it Rust may reorder the fields and the GPU would read the wrong bytes");
         }
         if self.fields.is_empty() {
-            cx.error_spanned_by(self.ident, "`#[derive(Vertex)]` needs at least one field: a vertex with no attribute has nothing to draw");
+            cx.error_spanned_by(
+                self.ident,
+                "`#[derive(Vertex)]` needs at least one field: a vertex with no attribute has nothing to draw",
+            );
         } else if self.attributes().next().is_none() {
-            cx.error_spanned_by(self.ident, "every field is `#[vertex(skip)]`: a vertex needs at least one shader attribute");
+            cx.error_spanned_by(
+                self.ident,
+                "every field is `#[vertex(skip)]`: a vertex needs at least one shader attribute",
+            );
         }
     }
 
@@ -79,19 +138,38 @@ impl Input<'_> {
         let mut seen: HashMap<String, &Ident> = HashMap::new();
         for field in self.accessor_fields() {
             let (base, span) = field.accessor();
-            let user_given = field.attrs.accessor.is_some();
-            if user_given && syn::parse_str::<Ident>(&base).is_err() {
-                cx.syn_error(syn::Error::new(span, format!("`{base}` is not a valid method name; give `#[vertex(accessor = \"...\")]` an identifier that is not a keyword")));
+            let Some(methods) = field.accessor_idents() else {
+                cx.syn_error(syn::Error::new(span, format!("`{base}` is not a valid method name; give `#[vertex(accessor = \"...\")]` an identifier (a keyword needs `r#`, as in `\"r#type\"`)")));
                 continue;
+            };
+            let names = methods.map(|method| method.unraw().to_string());
+            let (shadowed, own): (Vec<&String>, Vec<&String>) =
+                names.iter().partition(|name| BUFFER_METHODS.contains(&name.as_str()));
+            if !shadowed.is_empty() {
+                let (them, it) = if shadowed.len() == 1 { ("it", "a method") } else { ("them", "methods") };
+                cx.syn_error(syn::Error::new(span, format!("field `{}` would get {}, which `VertexBuffer` already has as {it}; rename {them} with `#[vertex(accessor = \"...\")]`", field.unraw(), accessors(&shadowed))));
             }
-            for method in field.accessor_idents() {
-                let name = method.to_string();
-                let name = name.trim_start_matches("r#");
-                if BUFFER_METHODS.contains(&name) {
-                    cx.syn_error(syn::Error::new(span, format!("field `{}` would get the accessor `{name}`, which `VertexBuffer` already has as a method; rename it with `#[vertex(accessor = \"...\")]`", field.unraw())));
-                } else if let Some(other) = seen.insert(name.to_owned(), field.ident) {
-                    cx.syn_error(syn::Error::new(span, format!("fields `{other}` and `{}` would both get the accessor `{name}`; rename one with `#[vertex(accessor = \"...\")]`", field.unraw())));
+            // One error per earlier field that took some of the names.
+            let mut clashes: Vec<(&Ident, Vec<&String>)> = Vec::new();
+            for name in own {
+                let Some(other) = seen.insert(name.clone(), field.ident) else {
+                    continue;
+                };
+                match clashes.iter_mut().find(|(earlier, _)| *earlier == other) {
+                    Some((_, names)) => names.push(name),
+                    None => clashes.push((other, vec![name])),
                 }
+            }
+            for (other, names) in clashes {
+                cx.syn_error(syn::Error::new(
+                    span,
+                    format!(
+                        "fields `{}` and `{}` would both get {}; rename one with `#[vertex(accessor = \"...\")]`",
+                        other.unraw(),
+                        field.unraw(),
+                        accessors(&names)
+                    ),
+                ));
             }
         }
     }
@@ -102,8 +180,18 @@ impl Input<'_> {
             if let Some(other) = seen.insert(field.shader_name(), field.ident) {
                 let name = field.shader_name();
                 let culprit = field.attrs.name.as_ref().map_or_else(|| field.ident.span(), |lit| lit.span());
-                cx.syn_error(syn::Error::new(culprit, format!("fields `{other}` and `{}` both give the shader the attribute `{name}`; rename one with `#[vertex(name = \"...\")]`", field.unraw())));
+                cx.syn_error(syn::Error::new(culprit, format!("fields `{}` and `{}` both give the shader the attribute `{name}`; rename one with `#[vertex(name = \"...\")]`", other.unraw(), field.unraw())));
             }
         }
+    }
+}
+
+/// "the accessor `a`", "the accessors `a` and `b`", "the accessors `a`, `b` and `c`".
+fn accessors(names: &[&String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => format!("the accessor {last}"),
+        Some((last, rest)) => format!("the accessors {} and {last}", rest.join(", ")),
+        None => String::new(),
     }
 }

@@ -4,6 +4,8 @@ pub use bytemuck;
 pub use glium;
 pub use std::borrow::Cow;
 
+use glium::vertex::AttributeType;
+
 use crate::VertexBuffer;
 
 /// The `Accessors` of a struct whose derive failed: never used, since the
@@ -22,8 +24,9 @@ impl<T: Copy, const N: usize> core::fmt::Debug for NoAccessors<T, N> {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a vertex attribute type",
     label = "this field's type has no vertex attribute type",
-    note = "attributes are f32, f64, i8, u8, i16, u16, i32, u32, i64, u64, arrays of 2 to 4 of them, \
-            and square f32 or f64 matrices such as `[[f32; 4]; 4]`",
+    note = "attributes are f32, f64, i8, u8, i16, u16, i32, u32, i64, u64, arrays of 2 to 4 of them \
+            such as `[f32; 2]`, and square f32 or f64 matrices such as `[[f32; 4]; 4]`",
+    note = "a tuple such as `(f32, f32)` has no fixed layout: use the array `[f32; 2]`",
     note = "for data the shader must not see, mark the field `#[vertex(skip)]`"
 )]
 pub trait AttributeField: glium::vertex::Attribute + bytemuck::Pod {}
@@ -56,3 +59,17 @@ impl AttributeField for [[f64; 4]; 4] {}
 pub trait PodField: bytemuck::Pod {}
 
 impl<T: bytemuck::Pod> PodField for T {}
+
+/// The attribute type of a field of type `T`. The derive calls it, spanned on
+/// the field's type, wherever it needs that type: the bound is the proof that
+/// `T` is an attribute and `Pod`, and a type that is not fails with
+/// `AttributeField`'s message once (rustc merges identical errors).
+pub const fn attribute_type<T: AttributeField>() -> AttributeType {
+    T::TYPE
+}
+
+/// The attribute type of a `#[vertex(skip)]` field: none. The bound is the
+/// proof that the field is `Pod`.
+pub const fn skipped<T: PodField>() -> Option<AttributeType> {
+    None
+}
