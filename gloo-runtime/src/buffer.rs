@@ -14,7 +14,7 @@ use crate::Error;
 ///
 /// Every way to get a `&mut` to the data goes through the dirty tracker, which
 /// records the bytes handed out; [`bind`](VertexBuffer::bind) uploads only
-/// those (rounded to whole records and merged by the [`MergePolicy`]), and
+/// those (rounded to whole records and merged by the [`MergePolicy`](crate::MergePolicy)), and
 /// only when the buffer is bound for a draw. A buffer never bound creates no
 /// GL object and uploads nothing.
 ///
