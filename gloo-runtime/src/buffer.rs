@@ -182,8 +182,28 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     #[track_caller]
     pub fn field_mut<F>(&mut self, field: Field<T, F>, index: [usize; N]) -> &mut F {
         let flat = self.flat_or_panic(index);
-        self.core.mark_slot(flat, field.index(), size_of::<F>());
-        field.get_mut(&mut self.core.data[flat])
+        // SAFETY: `flat_or_panic` checked every axis against the shape, whose
+        // product is `len()`, the record count of both the data and the
+        // pending set; a `Field` of `T` has `index() < T::LAYOUT.fields.len()`.
+        unsafe { self.field_mut_unchecked(field, flat) }
+    }
+
+    /// The write path without its checks: marks the field, returns it.
+    ///
+    /// # Safety
+    ///
+    /// `flat < self.len()`.
+    #[inline(always)]
+    unsafe fn field_mut_unchecked<F>(&mut self, field: Field<T, F>, flat: usize) -> &mut F {
+        // A zero-sized field has no bytes to send. The slot count is a
+        // constant of `T`, so the bit index folds to one multiply-add.
+        if size_of::<F>() != 0 {
+            // SAFETY: `flat < len()` and `field.index() < slots`, so the bit is
+            // below `len() * slots`.
+            unsafe { self.core.pending.mark_unchecked(flat * T::LAYOUT.fields.len() + field.index()) };
+        }
+        // SAFETY: `flat < len() == data.len()`.
+        field.get_mut(unsafe { self.core.data.get_unchecked_mut(flat) })
     }
 
     /// Field `field` of the record at `index`, mutably, or `None` (marking
@@ -191,8 +211,8 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     #[inline]
     pub fn get_field_mut<F>(&mut self, field: Field<T, F>, index: [usize; N]) -> Option<&mut F> {
         let flat = self.flat(index)?;
-        self.core.mark_slot(flat, field.index(), size_of::<F>());
-        Some(field.get_mut(&mut self.core.data[flat]))
+        // SAFETY: `flat` passed the bounds checks of `flat`; see `field_mut`.
+        Some(unsafe { self.field_mut_unchecked(field, flat) })
     }
 
     /// Sets field `field` of every record to `value`; marks that field of every record.
@@ -311,7 +331,7 @@ impl<T: Vertex> VertexBuffer<T, 2> {
     pub fn row(&self, i: usize) -> &[T] {
         match self.get_row(i) {
             Some(row) => row,
-            None => crate::tracked::out_of_bounds(&[i, 0], &self.shape),
+            None => crate::tracked::out_of_bounds([i, 0], self.shape),
         }
     }
 
@@ -332,7 +352,7 @@ impl<T: Vertex> VertexBuffer<T, 2> {
         let shape = self.shape;
         match self.get_row_mut(i) {
             Some(row) => row,
-            None => crate::tracked::out_of_bounds(&[i, 0], &shape),
+            None => crate::tracked::out_of_bounds([i, 0], shape),
         }
     }
 

@@ -56,6 +56,19 @@ impl DirtyBits {
         self.words[bit / WORD] |= 1 << (bit % WORD);
     }
 
+    /// Marks one slot without a bounds check: for the tracked write path.
+    ///
+    /// # Safety
+    ///
+    /// `bit < records * slots`.
+    #[inline(always)]
+    pub unsafe fn mark_unchecked(&mut self, bit: usize) {
+        debug_assert!(bit < self.bits);
+        // SAFETY: `bit < self.bits <= self.words.len() * WORD` by the caller's
+        // promise and `new`/`resize`, which size `words` to hold every bit.
+        unsafe { *self.words.get_unchecked_mut(bit / WORD) |= 1 << (bit % WORD) };
+    }
+
     /// Marks every slot of the records in `records`.
     pub fn mark_records(&mut self, records: Range<usize>) {
         self.mark_bits(records.start * self.slots..records.end * self.slots);

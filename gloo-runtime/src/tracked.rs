@@ -298,7 +298,9 @@ macro_rules! record_methods {
         fn flat_or_panic(&self, index: [usize; N]) -> usize {
             match self.flat(index) {
                 Some(flat) => flat,
-                None => crate::tracked::out_of_bounds(&index, &self.shape),
+                // By value: a reference would make every call keep the
+                // index in memory for this cold path.
+                None => crate::tracked::out_of_bounds(index, self.shape),
             }
         }
 
@@ -398,7 +400,7 @@ macro_rules! record_methods {
 #[cold]
 #[inline(never)]
 #[track_caller]
-pub(crate) fn out_of_bounds(index: &[usize], shape: &[usize]) -> ! {
+pub(crate) fn out_of_bounds<const N: usize>(index: [usize; N], shape: [usize; N]) -> ! {
     panic!("index {index:?} out of bounds for shape {shape:?}")
 }
 
