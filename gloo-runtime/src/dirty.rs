@@ -187,26 +187,36 @@ impl DirtyBits {
     /// maximal runs (which never touch).
     ///
     /// The cost is one pass over the words. When the gap is wide enough that
-    /// no clean stretch inside one word can exceed it, only each non-empty
-    /// word's first and last bits are looked at; otherwise every set bit is.
+    /// no clean stretch inside a block of 1, 8 or 64 words can exceed it,
+    /// only each non-empty block's first and last bits are looked at;
+    /// otherwise every set bit is.
     pub fn merged_runs(&self, gap: usize) -> Vec<Range<usize>> {
         let mut runs: Vec<Range<usize>> = Vec::new();
         let mut add = |first: usize, last: usize| match runs.last_mut() {
             Some(run) if first <= run.end.saturating_add(gap) => run.end = run.end.max(last + 1),
             _ => runs.push(first..last + 1),
         };
-        // Two bits of one word are at most 63 apart: at most 63 / slots
-        // clean records lie between them.
-        if gap.saturating_mul(self.slots) >= WORD {
-            for (index, word) in self.nonzero_words() {
-                let first = index * WORD + word.trailing_zeros() as usize;
-                let last = index * WORD + (WORD - 1 - word.leading_zeros() as usize);
-                add(self.record_of(first), self.record_of(last));
+        // Two bits of one granule of `g` words are at most `64 g - 1` apart:
+        // fewer than `64 g / slots` clean records lie between them. Take the
+        // widest granule whose inner gaps are all mergeable, and look only at
+        // its first and last set bits.
+        let granule = [64, 8, 1].into_iter().find(|&g| g * WORD <= gap.saturating_mul(self.slots));
+        match granule {
+            Some(g) => {
+                for (index, block) in self.words.chunks(g).enumerate() {
+                    let Some(head) = block.iter().position(|&w| w != 0) else { continue };
+                    let tail = block.iter().rposition(|&w| w != 0).expect("a non-empty block has a last word");
+                    let base = index * g * WORD;
+                    let first = base + head * WORD + block[head].trailing_zeros() as usize;
+                    let last = base + tail * WORD + (WORD - 1 - block[tail].leading_zeros() as usize);
+                    add(self.record_of(first), self.record_of(last));
+                }
             }
-        } else {
-            for bit in self.ones() {
-                let record = self.record_of(bit);
-                add(record, record);
+            None => {
+                for bit in self.ones() {
+                    let record = self.record_of(bit);
+                    add(record, record);
+                }
             }
         }
         runs
@@ -218,10 +228,11 @@ impl DirtyBits {
         counts.fill(0);
         match self.shift {
             // Slot `s` sits at the same positions in every word: one mask and
-            // a popcount per slot and non-empty word.
+            // a popcount per slot and word, branch-free (cheaper than
+            // skipping empty words when they mix with full ones at random).
             Some(_) if self.slots <= WORD => {
                 let every = (0..WORD).step_by(self.slots).fold(0u64, |mask, at| mask | 1 << at);
-                for (_, word) in self.nonzero_words() {
+                for &word in &self.words {
                     for (slot, count) in counts.iter_mut().enumerate() {
                         *count += (word & every << slot).count_ones() as usize;
                     }
@@ -288,14 +299,14 @@ mod tests {
         // Slots of 1, 2 (shifts) and 3 (division); gaps below and above the
         // word-level threshold; bits in every position of a word.
         for slots in [1, 2, 3] {
-            let mut bits = DirtyBits::new(400, slots);
-            for bit in [0, 5, 63, 64, 100, 190, 191, 500, 700, 701, 1000] {
-                if bit < 400 * slots {
+            let mut bits = DirtyBits::new(12_000, slots);
+            for bit in [0, 5, 63, 64, 100, 190, 191, 500, 700, 701, 1000, 4000, 4500, 9000, 20_000, 35_000] {
+                if bit < 12_000 * slots {
                     bits.mark(bit);
                 }
             }
             let exact = bits.merged_runs(0);
-            for gap in [0, 1, 5, 20, 40, 64, 100, 1000] {
+            for gap in [0, 1, 5, 20, 40, 64, 100, 300, 1000, 5000] {
                 let mut expected: Vec<Range<usize>> = Vec::new();
                 for run in &exact {
                     match expected.last_mut() {
