@@ -10,6 +10,9 @@ use core::ops::Range;
 
 const WORD: usize = u64::BITS as usize;
 
+/// Words tested at once when skipping empty stretches.
+const BLOCK: usize = 8;
+
 /// A bit set over `records × slots` bits, with record-level queries.
 ///
 /// A slot is a field of a vertex struct (or the whole element of an index
@@ -153,7 +156,6 @@ impl DirtyBits {
     /// wide loads: sparse and clustered sets cost little more than their
     /// non-empty words.
     pub fn nonzero_words(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
-        const BLOCK: usize = 8;
         self.words.chunks(BLOCK).enumerate().filter(|(_, block)| block.iter().fold(0, |any, &w| any | w) != 0).flat_map(
             |(b, block)| block.iter().enumerate().filter(|(_, &w)| w != 0).map(move |(i, &w)| (b * BLOCK + i, w)),
         )
@@ -204,7 +206,11 @@ impl DirtyBits {
         match granule {
             Some(g) => {
                 for (index, block) in self.words.chunks(g).enumerate() {
-                    let Some(head) = block.iter().position(|&w| w != 0) else { continue };
+                    // One wide test per block: most are all empty or all not.
+                    if block.iter().fold(0, |any, &w| any | w) == 0 {
+                        continue;
+                    }
+                    let head = block.iter().position(|&w| w != 0).expect("a non-empty block has a first word");
                     let tail = block.iter().rposition(|&w| w != 0).expect("a non-empty block has a last word");
                     let base = index * g * WORD;
                     let first = base + head * WORD + block[head].trailing_zeros() as usize;
@@ -228,13 +234,24 @@ impl DirtyBits {
         counts.fill(0);
         match self.shift {
             // Slot `s` sits at the same positions in every word: one mask and
-            // a popcount per slot and word, branch-free (cheaper than
-            // skipping empty words when they mix with full ones at random).
+            // a popcount per slot and word. Empty blocks of words are skipped
+            // (sparse sets cost nothing); inside a block no word is tested,
+            // as a mispredicted test costs more than a popcount.
             Some(_) if self.slots <= WORD => {
                 let every = (0..WORD).step_by(self.slots).fold(0u64, |mask, at| mask | 1 << at);
-                for &word in &self.words {
-                    for (slot, count) in counts.iter_mut().enumerate() {
-                        *count += (word & every << slot).count_ones() as usize;
+                for block in self.words.chunks(BLOCK) {
+                    if block.iter().fold(0, |any, &w| any | w) == 0 {
+                        continue;
+                    }
+                    for &word in block {
+                        if word == !0 {
+                            // A full word, as after `fill` or a bulk write.
+                            counts.iter_mut().for_each(|count| *count += WORD / self.slots);
+                            continue;
+                        }
+                        for (slot, count) in counts.iter_mut().enumerate() {
+                            *count += (word & every << slot).count_ones() as usize;
+                        }
                     }
                 }
             }
