@@ -159,9 +159,9 @@ impl<E: Copy, S: GlStorage<E>> Tracked<E, S> {
         self.stats.buffers_created += 1;
         self.gpu = Some(Gpu { storage, context: facade.get_context().clone(), id });
         // Everything was sent: the whole range counts as one upload.
-        let nbytes = self.nbytes();
-        self.log_update(id, 0..nbytes, self.bytes_pending());
-        self.count_upload(1, nbytes, self.bytes_pending());
+        let (nbytes, written) = (self.nbytes(), self.bytes_pending());
+        self.log_update(id, 0..nbytes, written);
+        self.count_upload(1, nbytes, written);
         self.pending.clear();
         Ok(())
     }
