@@ -32,6 +32,10 @@ use crate::Error;
 /// The device extension that marks Mesa's software rasteriser (llvmpipe).
 const SOFTWARE_DEVICE_EXTENSION: &str = "EGL_MESA_device_software";
 
+/// The environment variable that, set to `hardware`, makes
+/// [`HeadlessContext`] try the GPU's EGL devices before Mesa's software one.
+pub const DEVICE_VARIABLE: &str = "GLOO_EGL_DEVICE";
+
 /// The framebuffer size reported to glium by [`HeadlessContext::new`].
 const DEFAULT_SIZE: (u32, u32) = (800, 800);
 
@@ -39,7 +43,9 @@ const DEFAULT_SIZE: (u32, u32) = (800, 800);
 ///
 /// It is made with EGL's device platform (`EGL_EXT_platform_device`),
 /// preferring Mesa's software device (llvmpipe, `EGL_MESA_device_software`)
-/// and otherwise taking the first device EGL lists. The context is an OpenGL
+/// and otherwise taking the first device EGL lists. With the environment
+/// variable `GLOO_EGL_DEVICE=hardware` ([`DEVICE_VARIABLE`]), the other
+/// devices (a GPU's driver, such as NVIDIA's EGL) are tried first. The context is an OpenGL
 /// 3.3 (or later) core-profile context, current on the thread that created it
 /// and made current again by glium whenever it is used, so several
 /// `HeadlessContext`s can live on one thread, and each thread can have its own.
@@ -233,10 +239,9 @@ fn ordered_devices() -> Result<Vec<Device>, Error> {
     if devices.is_empty() {
         return Err(Error::NoEgl { reason: "EGL lists no devices".to_owned() });
     }
-    if let Some(software) = devices.iter().position(|device| device.extensions().contains(SOFTWARE_DEVICE_EXTENSION)) {
-        let software = devices.remove(software);
-        devices.insert(0, software);
-    }
+    let prefer_hardware = std::env::var_os(DEVICE_VARIABLE).is_some_and(|value| value == "hardware");
+    // A stable sort keeps EGL's order within each kind.
+    devices.sort_by_key(|device| device.extensions().contains(SOFTWARE_DEVICE_EXTENSION) == prefer_hardware);
     Ok(devices)
 }
 
