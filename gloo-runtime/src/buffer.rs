@@ -229,8 +229,8 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// ```
     pub fn fill_field<F: Copy>(&mut self, field: Field<T, F>, value: F) {
         for flat in 0..self.core.data.len() {
-            self.core.mark_slot(flat, field.index(), size_of::<F>());
-            *field.get_mut(&mut self.core.data[flat]) = value;
+            // SAFETY: `flat < len()`.
+            *unsafe { self.field_mut_unchecked(field, flat) } = value;
         }
     }
 }

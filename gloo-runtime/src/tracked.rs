@@ -47,15 +47,6 @@ impl<E: Copy, S> Tracked<E, S> {
         copy
     }
 
-    /// Marks slot `slot` of record `record`; `size` is the slot's size, and a
-    /// zero-sized slot has no bytes to send.
-    #[inline(always)]
-    pub(crate) fn mark_slot(&mut self, record: usize, slot: usize, size: usize) {
-        if size != 0 {
-            self.pending.mark(record * self.slots.len() + slot);
-        }
-    }
-
     pub(crate) fn nbytes(&self) -> usize {
         self.data.len() * self.stride
     }
