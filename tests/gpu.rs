@@ -3,7 +3,7 @@
 
 use gloo_runtime::glium::{self, index, Surface};
 use gloo_runtime::headless::HeadlessContext;
-use gloo_runtime::{Error, MergePolicy, UploadCosts, UploadStats, Vertex, VertexBuffer};
+use gloo_runtime::{Error, IndexBuffer, MergePolicy, UploadCosts, UploadStats, Vertex, VertexBuffer};
 use proptest::prelude::*;
 
 mod common;
@@ -74,13 +74,82 @@ fn second_context_is_refused() {
 fn drawable_refuses_stale_data() {
     let ctx = context();
     let mut v = VertexBuffer::<Point>::zeros([4]);
-    assert!(matches!(v.drawable(), Err(Error::NotUploaded)));
+    assert!(matches!(v.drawable(&ctx), Err(Error::NotUploaded)));
     v.upload(&ctx).unwrap();
-    assert!(v.drawable().is_ok());
+    assert!(v.drawable(&ctx).is_ok());
     *v.position_mut(0) = [1.0, 1.0];
-    assert!(matches!(v.drawable(), Err(Error::PendingWrites)));
+    assert!(matches!(v.drawable(&ctx), Err(Error::PendingWrites)));
     v.upload(&ctx).unwrap();
-    assert!(v.drawable().is_ok());
+    assert!(v.drawable(&ctx).is_ok());
+}
+
+#[test]
+fn drawable_refuses_a_draw_in_another_context() {
+    let (a, b) = (context(), context());
+    let mut v = VertexBuffer::<Point>::zeros([4]);
+    let mut ib = IndexBuffer::<u16>::from_vec(index::PrimitiveType::TrianglesList, [3], vec![0, 1, 2]).unwrap();
+    v.upload(&a).unwrap();
+    ib.upload(&a).unwrap();
+    // GL would draw nothing (GL_INVALID_OPERATION) and glium would return Ok.
+    assert!(matches!(v.drawable(&b), Err(Error::ContextMismatch)));
+    assert!(matches!(ib.drawable(&b), Err(Error::ContextMismatch)));
+    assert!(v.drawable(&a).is_ok() && ib.drawable(&a).is_ok());
+}
+
+/// Binds `v` and checks that exactly its `upload_plan()` of a moment before
+/// went out: as many calls as ranges, as many bytes as they hold.
+fn assert_bind_sends_the_plan<const N: usize>(ctx: &HeadlessContext, v: &mut VertexBuffer<Point, N>, what: &str) {
+    let (plan, before) = (v.upload_plan(), v.stats());
+    v.bind(ctx).unwrap();
+    let after = v.stats();
+    let bytes: usize = plan.iter().map(|range| range.len()).sum();
+    assert_eq!(after.upload_calls - before.upload_calls, plan.len() as u64, "{what}: calls of {plan:?}");
+    assert_eq!(after.bytes_uploaded - before.bytes_uploaded, bytes as u64, "{what}: bytes of {plan:?}");
+    assert_eq!(v.read_gpu(ctx).unwrap(), v.as_slice(), "{what}: the GPU copy");
+    assert_eq!(v.upload_plan(), vec![], "{what}: nothing left to send");
+}
+
+#[test]
+fn upload_plan_is_what_the_next_bind_sends_in_every_state() {
+    let ctx = context();
+    let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
+    v.take_dirty();
+    *v.position_mut(1, 0) = [0.5, 0.5];
+    assert_eq!(v.dirty(), Some(60..68), "dirty() speaks of the writes");
+    assert_eq!(v.upload_plan(), vec![0..180], "no GPU copy yet: the first bind sends everything");
+    assert_bind_sends_the_plan(&ctx, &mut v, "first bind");
+
+    *v.color_mut(2, 2) = [1.0; 3];
+    assert_eq!(v.upload_plan(), vec![160..180]);
+    assert_bind_sends_the_plan(&ctx, &mut v, "an edit");
+
+    // Growth past the GL buffer's capacity: the old content is copied on
+    // the GPU, then the plan of the pending writes is sent.
+    let mut g = VertexBuffer::<Point>::zeros([4]);
+    assert_bind_sends_the_plan(&ctx, &mut g, "creation");
+    g.extend_from_slice(&[Point { position: [1.0; 2], color: [0.25; 3] }; 3]);
+    *g.position_mut(0) = [2.0, 2.0];
+    g.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+    assert_eq!(g.upload_plan(), vec![0..20, 80..140]);
+    assert_bind_sends_the_plan(&ctx, &mut g, "reallocation");
+    assert_eq!(g.stats().reallocations, 1);
+
+    let mut empty = VertexBuffer::<Point>::zeros([0]);
+    assert_eq!(empty.upload_plan(), vec![], "nothing to send for no records");
+    assert_bind_sends_the_plan(&ctx, &mut empty, "an empty buffer");
+}
+
+#[test]
+fn index_upload_plan_is_the_whole_buffer_before_the_first_bind() {
+    let ctx = context();
+    let mut ib = IndexBuffer::<u32>::from_vec(index::PrimitiveType::TrianglesList, [6], vec![0, 1, 2, 2, 1, 3]).unwrap();
+    ib.take_dirty();
+    *ib.at_mut([5]) = 0;
+    assert_eq!(ib.dirty(), Some(20..24));
+    assert_eq!(ib.upload_plan(), vec![0..24]);
+    ib.bind(&ctx).unwrap();
+    assert_eq!((ib.stats().upload_calls, ib.stats().bytes_uploaded), (1, 24));
+    assert_eq!(ib.read_gpu(&ctx).unwrap(), vec![0, 1, 2, 2, 1, 0]);
 }
 
 #[test]
@@ -170,7 +239,7 @@ fn draws_two_buffers_as_one_and_per_instance() {
     // The shared-borrow path: upload, then draw while still holding `colors`.
     *colors.color_mut(0) = [1.0, 0.0, 0.0];
     colors.upload(&ctx).unwrap();
-    let sources = (positions.drawable().unwrap(), colors.drawable().unwrap().per_instance().unwrap());
+    let sources = (positions.drawable(&ctx).unwrap(), colors.drawable(&ctx).unwrap().per_instance().unwrap());
     surface.draw(sources, strip, &program, &glium::uniform! {}, &Default::default()).unwrap();
     assert_eq!(pixel(&texture, 4, 4), (255, 0, 0, 255));
     assert_eq!(colors.as_slice()[0].color, [1.0, 0.0, 0.0]);

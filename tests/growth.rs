@@ -127,6 +127,68 @@ fn draws_with_an_index_buffer_edited_between_frames() {
 }
 
 #[test]
+fn indices_past_a_truncated_vertex_buffer_are_refused_by_the_checked_bind() {
+    let ctx = context();
+    let program = colour_program(&ctx);
+    let texture = target(&ctx, 16);
+    let (red, green) = ([1.0, 0.0, 0.0], [0.0, 1.0, 0.0]);
+    let quad = |x0: f32, color| [[x0, -1.0], [x0 + 1.0, -1.0], [x0, 1.0], [x0 + 1.0, 1.0]].map(|p| (p, color));
+    let corners: Vec<([f32; 2], [f32; 3])> = [quad(-1.0, red), quad(0.0, green)].concat();
+    let mut vertices = VertexBuffer::<Point>::from_fn([8], |[i]| Point { position: corners[i].0, color: corners[i].1 });
+    let mut indices = IndexBuffer::<u16>::from_vec(PrimitiveType::TrianglesList, [6], vec![4, 5, 6, 6, 5, 7]).unwrap();
+    let frame = |vertices: &mut VertexBuffer<Point>, indices: &mut IndexBuffer<u16>| -> Result<_, Error> {
+        let mut surface = texture.as_surface();
+        surface.clear_color(0.0, 0.0, 0.0, 1.0);
+        let count = vertices.len();
+        let (v, i) = (vertices.bind(&ctx)?, indices.bind_checked(&ctx, count)?);
+        surface.draw(v, i, &program, &glium::uniform! {}, &Default::default()).unwrap();
+        let pixels: Vec<Vec<(u8, u8, u8, u8)>> = texture.read();
+        Ok((pixels[8][3], pixels[8][12]))
+    };
+    assert_eq!(frame(&mut vertices, &mut indices).unwrap(), ((0, 0, 0, 255), (0, 255, 0, 255)));
+
+    // The GL buffer keeps the green quad past `len()`; unchecked, GL would draw it.
+    vertices.truncate(4);
+    let before = indices.stats();
+    let refused = frame(&mut vertices, &mut indices).unwrap_err();
+    assert!(matches!(refused, Error::IndexOutOfRange { position: 0, index: 4, vertex_count: 4 }), "{refused:?}");
+
+    indices.records_mut(0..6).copy_from_slice(&[0, 1, 2, 2, 1, 3]);
+    *indices.at_mut([4]) = u16::MAX;
+    let refused = frame(&mut vertices, &mut indices).unwrap_err();
+    assert!(matches!(refused, Error::IndexOutOfRange { position: 4, index: 65535, .. }), "{refused:?}");
+    assert_eq!(indices.stats(), before, "a refused bind sends nothing");
+
+    *indices.at_mut([4]) = 1;
+    assert_eq!(frame(&mut vertices, &mut indices).unwrap(), ((255, 0, 0, 255), (0, 0, 0, 255)));
+}
+
+#[test]
+fn push_row_past_the_largest_shape_is_an_error() {
+    let mut grid = VertexBuffer::<Point, 2>::zeros([usize::MAX, 0]);
+    assert!(matches!(grid.push_row(&[]), Err(Error::ShapeOverflow { .. })));
+    assert_eq!(grid.shape(), [usize::MAX, 0]);
+}
+
+#[test]
+fn allocations_that_cannot_be_had_are_errors() {
+    let huge = isize::MAX as usize / 20;
+    assert!(matches!(VertexBuffer::<Point>::try_zeros([huge]), Err(Error::OutOfMemory { .. })));
+    assert!(matches!(
+        IndexBuffer::<u32>::try_zeros(PrimitiveType::Points, [isize::MAX as usize / 4]),
+        Err(Error::OutOfMemory { .. })
+    ));
+    let mut v = VertexBuffer::<Point>::from_fn([3], |[i]| point(i));
+    v.take_dirty();
+    assert!(matches!(v.try_reserve(huge), Err(Error::OutOfMemory { .. })));
+    assert!(matches!(v.try_resize(huge, point(0)), Err(Error::OutOfMemory { .. })));
+    assert_eq!((v.len(), v.dirty()), (3, None), "a failed growth changes nothing");
+    v.try_push(point(3)).unwrap();
+    v.try_extend_from_slice(&[point(4)]).unwrap();
+    assert_eq!((v.len(), v.dirty()), (5, Some(60..100)));
+}
+
+#[test]
 fn million_pushes_reallocate_logarithmically() {
     #[derive(Clone, Copy, Vertex)]
     #[repr(C)]

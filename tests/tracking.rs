@@ -1,11 +1,20 @@
 //! The CPU half: glumpy-exact dirty extents, record-rounded plans, and a
-//! property test of every write path against a byte-level model. No GL here.
+//! property test of every write path against a byte-level model.
+//!
+//! Until a buffer has a GPU copy, its plan is the whole buffer (the first
+//! upload sends everything), so the buffers whose plans are checked here are
+//! uploaded once first, to Mesa through `HeadlessContext`. Nothing else here
+//! touches GL; the pure range logic has GL-free unit tests in `gloo-runtime`.
 
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use gloo_runtime::headless::HeadlessContext;
 use gloo_runtime::{Error, MergePolicy, UploadCosts, Vertex, VertexBuffer};
 use proptest::prelude::*;
+
+mod common;
+use common::context;
 
 #[derive(Clone, Copy, Debug, PartialEq, Vertex)]
 #[repr(C)]
@@ -14,11 +23,12 @@ struct Point {
     color: [f32; 3],
 }
 
-/// The seed's 3×3 buffer with its creation state cleared.
-fn seed() -> VertexBuffer<Point, 2> {
+/// The seed's 3×3 buffer, uploaded once, so that only later writes are pending.
+fn seed(ctx: &HeadlessContext) -> VertexBuffer<Point, 2> {
     let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
     assert_eq!(v.dirty(), Some(0..180), "a new buffer is dirty over all its bytes");
-    assert_eq!(v.take_dirty(), Some(0..180));
+    assert_eq!(v.upload_plan(), vec![0..180]);
+    v.upload(ctx).unwrap();
     assert_eq!(v.dirty(), None);
     assert_eq!(v.upload_plan(), vec![]);
     v
@@ -26,7 +36,8 @@ fn seed() -> VertexBuffer<Point, 2> {
 
 #[test]
 fn glumpy_two_positions() {
-    let mut v = seed();
+    let ctx = context();
+    let mut v = seed(&ctx);
     *v.position_mut(0, 0) = [0.0, 0.0];
     *v.position_mut(1, 1) = [0.0, 0.0];
     assert_eq!(v.dirty(), Some(0..88));
@@ -35,7 +46,8 @@ fn glumpy_two_positions() {
 
 #[test]
 fn glumpy_one_colour() {
-    let mut v = seed();
+    let ctx = context();
+    let mut v = seed(&ctx);
     *v.color_mut(1, 1) = [1.0, 0.0, 0.0];
     assert_eq!(v.dirty(), Some(88..100));
     assert_eq!(v.upload_plan(), vec![80..100]);
@@ -43,7 +55,8 @@ fn glumpy_one_colour() {
 
 #[test]
 fn glumpy_one_row_of_positions() {
-    let mut v = seed();
+    let ctx = context();
+    let mut v = seed(&ctx);
     for j in 0..3 {
         *v.position_mut(1, j) = [1.0, 1.0];
     }
@@ -53,7 +66,8 @@ fn glumpy_one_row_of_positions() {
 
 #[test]
 fn glumpy_whole_record() {
-    let mut v = seed();
+    let ctx = context();
+    let mut v = seed(&ctx);
     *v.at_mut([2, 2]) = Point { position: [1.0; 2], color: [1.0; 3] };
     assert_eq!(v.dirty(), Some(160..180));
     assert_eq!(v.upload_plan(), vec![160..180]);
@@ -61,7 +75,8 @@ fn glumpy_whole_record() {
 
 #[test]
 fn writes_reach_the_data() {
-    let mut v = seed();
+    let ctx = context();
+    let mut v = seed(&ctx);
     *v.position_mut(2, 1) = [3.0, 4.0];
     *v.field_mut(Point::FIELDS.color, [0, 2]) = [5.0, 6.0, 7.0];
     assert_eq!(v.position(2, 1), &[3.0, 4.0]);
@@ -72,7 +87,8 @@ fn writes_reach_the_data() {
 
 #[test]
 fn take_dirty_clears_and_returns_the_extent() {
-    let mut v = seed();
+    let ctx = context();
+    let mut v = seed(&ctx);
     *v.color_mut(0, 1) = [1.0; 3];
     assert_eq!(v.take_dirty(), Some(28..40));
     assert_eq!(v.dirty(), None);
@@ -81,7 +97,8 @@ fn take_dirty_clears_and_returns_the_extent() {
 
 #[test]
 fn out_of_bounds_panics_like_std_and_marks_nothing() {
-    let mut v = seed();
+    let ctx = context();
+    let mut v = seed(&ctx);
     let panic = catch_unwind(AssertUnwindSafe(|| {
         *v.position_mut(3, 0) = [1.0, 1.0];
     }))
@@ -112,7 +129,8 @@ fn out_of_bounds_panics_like_std_and_marks_nothing() {
 
 #[test]
 fn option_twins_return_none_and_mark_nothing() {
-    let mut v = seed();
+    let ctx = context();
+    let mut v = seed(&ctx);
     assert!(v.get_position_mut(0, 3).is_none());
     assert!(v.get_position(3, 0).is_none());
     assert!(v.get_mut([3, 3]).is_none());
@@ -128,14 +146,16 @@ fn option_twins_return_none_and_mark_nothing() {
 
 #[test]
 fn empty_range_marks_nothing() {
-    let mut v = seed();
+    let ctx = context();
+    let mut v = seed(&ctx);
     assert!(v.records_mut(4..4).is_empty());
     assert_eq!(v.dirty(), None);
 }
 
 #[test]
 fn bulk_writes() {
-    let mut v = seed();
+    let ctx = context();
+    let mut v = seed(&ctx);
     v.row_mut(1)[2].color = [1.0; 3];
     assert_eq!(v.dirty(), Some(60..120), "row_mut marks its whole row");
     v.take_dirty();
@@ -179,9 +199,23 @@ fn constructors_check_shapes() {
 }
 
 #[test]
-fn policies_change_the_plan_not_the_extent() {
-    let mut v = VertexBuffer::<Point>::zeros([1000]);
+fn take_dirty_forgets_writes_but_not_that_the_gpu_has_no_copy() {
+    let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
     v.take_dirty();
+    *v.position_mut(1, 0) = [1.0, 1.0];
+    assert_eq!(v.dirty(), Some(60..68));
+    assert_eq!(v.upload_plan(), vec![0..180], "the first upload sends the whole buffer");
+    for policy in [MergePolicy::Coalesce { max_gap: 0 }, MergePolicy::Auto] {
+        v.set_policy(policy);
+        assert_eq!(v.upload_plan(), vec![0..180], "{policy:?}");
+    }
+}
+
+#[test]
+fn policies_change_the_plan_not_the_extent() {
+    let ctx = context();
+    let mut v = VertexBuffer::<Point>::zeros([1000]);
+    v.upload(&ctx).unwrap();
     for i in [10, 11, 40, 700] {
         *v.color_mut(i) = [1.0; 3];
     }
@@ -350,6 +384,11 @@ fn check_plan(plan: &[Range<usize>], written: &[bool], nbytes: usize) {
     }
 }
 
+thread_local! {
+    /// One context for every case: the buffers only need a GPU copy.
+    static CONTEXT: HeadlessContext = context();
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -361,7 +400,8 @@ proptest! {
         max_gap in 0..200usize,
     ) {
         let mut v = VertexBuffer::<Mixed, 2>::zeros([rows, cols]);
-        let mut written = vec![true; v.nbytes()];
+        CONTEXT.with(|ctx| v.upload(ctx)).unwrap();
+        let mut written = vec![false; v.nbytes()];
         for op in &ops {
             apply(&mut v, &mut written, op);
             let hull = runs(&written);

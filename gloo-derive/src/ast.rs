@@ -105,6 +105,15 @@ impl<'a> Input<'a> {
             .collect()
     }
 
+    /// Attributes with a valid `#[vertex(location = N)]`, with `N`.
+    pub fn located_attributes(&self) -> Vec<(&Field<'a>, u32)> {
+        let located = self.attributes().filter_map(|field| {
+            let location = field.attrs.location.as_ref()?.base10_parse::<u16>().ok()?;
+            Some((field, u32::from(location)))
+        });
+        located.collect()
+    }
+
     /// Fields that are shader attributes.
     pub fn attributes(&self) -> impl Iterator<Item = &Field<'a>> {
         self.fields.iter().filter(|field| field.attrs.skip.is_none())

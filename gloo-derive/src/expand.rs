@@ -55,6 +55,9 @@ fn fallback(node: &DeriveInput, input: Option<&Input>) -> Option<TokenStream> {
         unsafe impl #krate::Vertex for #ident {
             const LAYOUT: #krate::Layout = #krate::Layout { name: "", stride: 0, fields: &[] };
             type Accessors<const N: usize> = #accessors_type;
+            fn __buffer<const N: usize>(_: &Self::Accessors<N>) -> &#krate::VertexBuffer<Self, N> {
+                ::core::unreachable!()
+            }
         }
         #[automatically_derived]
         impl #krate::__private::glium::Vertex for #ident {
@@ -80,7 +83,8 @@ fn expand(input: &Input) -> TokenStream {
         #proofs
         #vertex
         #glium
-        // SAFETY: `proofs` fails the build unless every field is `Pod` and no
+        // SAFETY: `proofs` fails the build unless every field is `Pod` (by
+        // the very trait implemented here, whatever path names it) and no
         // byte is padding; the derive has checked that the struct is `repr(C)`.
         #[automatically_derived]
         unsafe impl #krate::__private::bytemuck::Zeroable for #ident {}
@@ -106,15 +110,45 @@ fn attribute_type(field: &Field, krate: &Path) -> TokenStream {
 }
 
 /// Fails the build, on the field's type, unless the type is an attribute
-/// (or, for a skipped field, plain old data).
+/// (or, for a skipped field, plain old data). The bound is written here, not
+/// behind a function of the runtime: with `#[vertex(crate = "...")]` the
+/// user chooses what that path holds, and the `unsafe impl Pod` must not
+/// rest on it. `pod_proof` ties both traits to the `Pod` implemented.
 fn type_proof(field: &Field, krate: &Path) -> TokenStream {
-    let ty = attribute_type(field, krate);
-    quote!(const _: () = { let _ = #ty; };)
+    let ty = field.ty;
+    let bound = match field.attrs.skip {
+        Some(_) => quote!(#krate::__private::PodField),
+        None => quote!(#krate::AttributeField),
+    };
+    quote_spanned! {ty.span()=>
+        const _: fn() = || {
+            fn field_type<T: #bound>() {}
+            field_type::<#ty>();
+        };
+    }
+}
+
+/// Proves, for any path the runtime is named by, that its `AttributeField`
+/// and `PodField` imply the `Pod` whose impl the derive emits.
+fn pod_proof(krate: &Path) -> TokenStream {
+    quote! {
+        const _: fn() = || {
+            fn pod<T: #krate::__private::bytemuck::Pod>() {}
+            fn attribute<T: #krate::AttributeField>() {
+                pod::<T>();
+            }
+            fn skipped<T: #krate::__private::PodField>() {
+                pod::<T>();
+            }
+        };
+    }
 }
 
 /// Compile-time proofs, each spanned on the field it is about.
 fn proofs(input: &Input, krate: &Path) -> TokenStream {
     let ident = input.ident;
+    let pod = pod_proof(krate);
+    let locations = location_proofs(input, krate);
     let types = input.fields.iter().map(|field| type_proof(field, krate));
     let pairs = input.fields.windows(2).map(|pair| {
         let (a, b) = (&pair[0], &pair[1]);
@@ -144,7 +178,35 @@ fn proofs(input: &Input, krate: &Path) -> TokenStream {
             )
         })
     });
-    quote!(#(#types)* #(#pairs)* #trailing)
+    quote!(#pod #(#types)* #(#pairs)* #trailing #(#locations)*)
+}
+
+/// For each pair of fields with `#[vertex(location)]`, a const assertion
+/// that the lower one's locations (a matrix takes one per column) end
+/// before the higher one starts. Equal locations are `validate`'s error.
+fn location_proofs(input: &Input, krate: &Path) -> Vec<TokenStream> {
+    let located = input.located_attributes();
+    let mut proofs = Vec::new();
+    for (low, low_at) in &located {
+        for (high, high_at) in located.iter().filter(|(_, at)| at > low_at) {
+            let low_ty = low.ty;
+            let span = high.attrs.location.as_ref().map_or_else(|| high.ident.span(), |lit| lit.span());
+            let message = format!(
+                "field `{}` at location {low_at} takes one location per matrix column, which runs into field `{}` at \
+                 location {high_at}; give `{}` a location past the last column of `{}`",
+                low.unraw(),
+                high.unraw(),
+                high.unraw(),
+                low.unraw(),
+            );
+            proofs.push(quote_spanned! {span=>
+                const _: () = if #low_at + #krate::__private::locations(#krate::__private::attribute_type::<#low_ty>()) > #high_at {
+                    ::core::panic!(#message)
+                };
+            });
+        }
+    }
+    proofs
 }
 
 /// A `const` that matches on the `padding` byte count and panics with a
@@ -207,6 +269,9 @@ fn impl_vertex(input: &Input, krate: &Path) -> TokenStream {
                 fields: &[#(#fields),*],
             };
             type Accessors<const N: usize> = #accessors<N>;
+            fn __buffer<const N: usize>(accessors: &Self::Accessors<N>) -> &#krate::VertexBuffer<Self, N> {
+                &accessors.0
+            }
         }
     }
 }

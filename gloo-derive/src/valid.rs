@@ -65,8 +65,12 @@ const BUFFER_METHODS: &[&str] = &[
     "to_owned",
     "truncate",
     "try_copy_from_slice",
+    "try_extend_from_slice",
     "try_into",
+    "try_push",
     "try_records_mut",
+    "try_reserve",
+    "try_resize",
     "try_zeros",
     "upload",
     "upload_costs",
@@ -80,6 +84,7 @@ impl Input<'_> {
         self.check_fields(cx);
         self.check_accessors(cx);
         self.check_unique_shader_names(cx);
+        self.check_unique_locations(cx);
     }
 
     fn check_struct(&self, cx: &mut Ctxt) {
@@ -181,6 +186,21 @@ impl Input<'_> {
                 let name = field.shader_name();
                 let culprit = field.attrs.name.as_ref().map_or_else(|| field.ident.span(), |lit| lit.span());
                 cx.syn_error(syn::Error::new(culprit, format!("fields `{}` and `{}` both give the shader the attribute `{name}`; rename one with `#[vertex(name = \"...\")]`", other.unraw(), field.unraw())));
+            }
+        }
+    }
+}
+
+impl Input<'_> {
+    /// Two attributes at the same location: glium would panic at the first
+    /// draw. Overlaps that depend on a type's width (a matrix takes one
+    /// location per column) are const assertions in `expand`.
+    fn check_unique_locations(&self, cx: &mut Ctxt) {
+        let mut seen = HashMap::new();
+        for (field, location) in self.located_attributes() {
+            if let Some(other) = seen.insert(location, field) {
+                let lit = field.attrs.location.as_ref().expect("a located field has a location");
+                cx.error_spanned_by(lit, format!("fields `{}` and `{}` both have `#[vertex(location = {location})]`; give each attribute its own location", other.unraw(), field.unraw()));
             }
         }
     }

@@ -39,12 +39,16 @@ use crate::Error;
 ///
 /// let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]); // 9 records, 180 bytes, all dirty
 /// assert_eq!(v.dirty(), Some(0..180));
-/// v.take_dirty(); // pretend it was uploaded
+/// v.take_dirty(); // forget the writes so far
 /// *v.position_mut(0, 0) = [0.0, 0.0];
 /// *v.position_mut(1, 1) = [0.0, 0.0];
 /// assert_eq!(v.dirty(), Some(0..88)); // the bytes written, first to last
-/// assert_eq!(v.upload_plan(), vec![0..100]); // sent as whole records 0 to 4
+/// // No GPU copy yet: the first bind creates it and sends everything.
+/// assert_eq!(v.upload_plan(), vec![0..180]);
 /// ```
+///
+/// Once the buffer is on the GPU, the same writes send records 0 to 4:
+/// see [`bind`](VertexBuffer::bind).
 pub struct VertexBuffer<T: Copy, const N: usize = 1> {
     core: Tracked<T, glium::VertexBuffer<T>>,
     shape: [usize; N],
@@ -75,10 +79,22 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     ///
     /// # Errors
     ///
-    /// [`Error::ShapeOverflow`] if the record count or byte size overflows.
+    /// [`Error::ShapeOverflow`] if the record count or byte size overflows,
+    /// [`Error::OutOfMemory`] if it fits `usize` but not in memory.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use gloo_runtime::{Error, Vertex, VertexBuffer};
+    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct P { x: f32 }
+    /// assert_eq!(VertexBuffer::<P, 2>::try_zeros([3, 3])?.nbytes(), 36);
+    /// assert!(matches!(VertexBuffer::<P, 2>::try_zeros([usize::MAX, 2]), Err(Error::ShapeOverflow { .. })));
+    /// assert!(matches!(VertexBuffer::<P>::try_zeros([isize::MAX as usize / 4]), Err(Error::OutOfMemory { .. })));
+    /// # Ok::<(), Error>(())
+    /// ```
     pub fn try_zeros(shape: [usize; N]) -> Result<Self, Error> {
         let records = records_of(shape, T::LAYOUT.stride)?;
-        Ok(Self::new_dirty(shape, vec![T::zeroed(); records]))
+        Self::new_dirty(shape, crate::tracked::try_zeroed_vec(records)?)
     }
 
     /// A buffer holding `data` in row-major order, all of it dirty.
@@ -86,7 +102,8 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// # Errors
     ///
     /// [`Error::ShapeMismatch`] if `data.len()` is not the product of `shape`,
-    /// [`Error::ShapeOverflow`] if that product overflows.
+    /// [`Error::ShapeOverflow`] if that product overflows,
+    /// [`Error::OutOfMemory`] if the dirty bits cannot be allocated.
     ///
     /// # Examples
     ///
@@ -106,14 +123,14 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
         if data.len() != expected {
             return Err(Error::ShapeMismatch { shape: shape.to_vec(), expected, actual: data.len() });
         }
-        Ok(Self::new_dirty(shape, data))
+        Self::new_dirty(shape, data)
     }
 
     /// A buffer whose record at each index is `f(index)`, all of it dirty.
     ///
     /// # Panics
     ///
-    /// If the shape's record count or byte size overflows.
+    /// If the shape's record count or byte size overflows, or memory runs out.
     ///
     /// # Examples
     ///
@@ -127,11 +144,11 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     pub fn from_fn(shape: [usize; N], mut f: impl FnMut([usize; N]) -> T) -> Self {
         let records = records_of(shape, T::LAYOUT.stride).unwrap_or_else(|error| panic!("{error}"));
         let data = (0..records).map(|flat| f(unravel(flat, shape))).collect();
-        Self::new_dirty(shape, data)
+        Self::new_dirty(shape, data).unwrap_or_else(|error| panic!("{error}"))
     }
 
-    fn new_dirty(shape: [usize; N], data: Vec<T>) -> Self {
-        VertexBuffer { core: Tracked::new_dirty(data, T::LAYOUT.fields, T::LAYOUT.stride), shape }
+    fn new_dirty(shape: [usize; N], data: Vec<T>) -> Result<Self, Error> {
+        Ok(VertexBuffer { core: Tracked::new_dirty(data, T::LAYOUT.fields, T::LAYOUT.stride)?, shape })
     }
 
     /// The shape, one length per axis.
@@ -289,16 +306,40 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
         self.core.upload(facade, ()).map(drop)
     }
 
-    /// The GPU copy as a vertex source, through a shared borrow, for code
-    /// that needs the buffer while drawing. Call [`upload`](Self::upload) first.
+    /// The GPU copy as a vertex source for a draw in `facade`'s context,
+    /// through a shared borrow, for code that needs the buffer while
+    /// drawing. Call [`upload`](Self::upload) first.
     ///
     /// # Errors
     ///
     /// [`Error::NotUploaded`] if the buffer was never uploaded,
-    /// [`Error::PendingWrites`] if it has writes the GPU has not seen: drawing
-    /// would show stale data.
-    pub fn drawable(&self) -> Result<Bound<'_, T>, Error> {
-        let gpu = self.core.drawable()?;
+    /// [`Error::ContextMismatch`] if its GL buffer belongs to another
+    /// context (GL would draw nothing), [`Error::PendingWrites`] if it has
+    /// writes the GPU has not seen: drawing would show stale data.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gloo_runtime::headless::HeadlessContext;
+    /// use gloo_runtime::{Error, Vertex, VertexBuffer};
+    ///
+    /// #[derive(Clone, Copy, Vertex)]
+    /// #[repr(C)]
+    /// struct P { x: f32 }
+    ///
+    /// let (context, other) = (HeadlessContext::new()?, HeadlessContext::new()?);
+    /// let mut v = VertexBuffer::<P>::zeros([3]);
+    /// v.upload(&context)?;
+    /// let source = v.drawable(&context)?; // `v` stays readable while `source` lives
+    /// assert_eq!(v.len(), 3);
+    /// # let _ = source;
+    /// assert!(matches!(v.drawable(&other), Err(Error::ContextMismatch)));
+    /// *v.x_mut(0) = 1.0;
+    /// assert!(matches!(v.drawable(&context), Err(Error::PendingWrites)));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn drawable<F: Facade + ?Sized>(&self, facade: &F) -> Result<Bound<'_, T>, Error> {
+        let gpu = self.core.drawable(facade.get_context())?;
         Ok(Bound::new(&gpu.storage, self.core.data.len()))
     }
 }
@@ -366,8 +407,9 @@ impl<T: Vertex> VertexBuffer<T, 2> {
     ///
     /// # Errors
     ///
-    /// [`Error::RowLength`] (nothing appended) if `row` does not hold exactly
-    /// `shape()[1]` records.
+    /// Nothing is appended on error: [`Error::RowLength`] if `row` does not
+    /// hold exactly `shape()[1]` records, [`Error::ShapeOverflow`] if one
+    /// more row overflows the shape, [`Error::OutOfMemory`] if memory runs out.
     ///
     /// # Examples
     ///
@@ -384,9 +426,10 @@ impl<T: Vertex> VertexBuffer<T, 2> {
         if row.len() != self.shape[1] {
             return Err(Error::RowLength { expected: self.shape[1], actual: row.len() });
         }
-        records_of([self.shape[0] + 1, self.shape[1]], T::LAYOUT.stride)?;
-        self.core.extend_from_slice(row);
-        self.shape[0] += 1;
+        let rows = self.shape[0].checked_add(1).ok_or_else(|| Error::ShapeOverflow { shape: self.shape.to_vec() })?;
+        records_of([rows, self.shape[1]], T::LAYOUT.stride)?;
+        self.core.try_extend_from_slice(row)?;
+        self.shape[0] = rows;
         Ok(())
     }
 }

@@ -7,6 +7,7 @@
 //! by the number of writes.
 
 use core::ops::Range;
+use std::collections::TryReserveError;
 
 const WORD: usize = u64::BITS as usize;
 
@@ -18,7 +19,20 @@ const BLOCK: usize = 8;
 /// A slot is a field of a vertex struct (or the whole element of an index
 /// buffer); bit `record * slots + slot` is set when that field of that record
 /// has a pending write.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// # Examples
+///
+/// ```
+/// use gloo_runtime::dirty::DirtyBits;
+///
+/// let mut bits = DirtyBits::new(10, 2); // 10 records of 2 fields
+/// bits.mark(2 * 3 + 1); // field 1 of record 3
+/// bits.mark_records(7..9);
+/// assert_eq!(bits.merged_runs(0), vec![3..4, 7..9]);
+/// assert_eq!(bits.merged_runs(3), vec![3..9]);
+/// assert_eq!(DirtyBits::default().records(), 0);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DirtyBits {
     words: Vec<u64>,
     slots: usize,
@@ -40,6 +54,23 @@ impl DirtyBits {
         let bits = records.checked_mul(slots).expect("bit count overflows usize");
         let shift = slots.is_power_of_two().then(|| slots.trailing_zeros());
         DirtyBits { words: vec![0; bits.div_ceil(WORD)], slots, shift, bits }
+    }
+
+    /// As [`new`](Self::new), but a bit count that overflows or memory that
+    /// cannot be had is an error instead of a panic or an abort.
+    ///
+    /// # Errors
+    ///
+    /// The allocator's error, or a capacity overflow if `records * slots`
+    /// overflows `usize`.
+    ///
+    /// # Panics
+    ///
+    /// If `slots` is 0.
+    pub fn try_new(records: usize, slots: usize) -> Result<Self, TryReserveError> {
+        let mut empty = Self::new(0, slots);
+        empty.try_resize(records)?;
+        Ok(empty)
     }
 
     /// Slots per record.
@@ -106,8 +137,34 @@ impl DirtyBits {
     }
 
     /// Changes the number of records; new records start clean.
+    ///
+    /// # Panics
+    ///
+    /// If the bit count overflows `usize`; aborts if memory runs out.
+    /// [`try_resize`](Self::try_resize) returns an error for both.
     pub fn resize(&mut self, records: usize) {
         let bits = records.checked_mul(self.slots).expect("bit count overflows usize");
+        self.resize_bits(bits);
+    }
+
+    /// Changes the number of records; new records start clean. On error
+    /// nothing changes.
+    ///
+    /// # Errors
+    ///
+    /// The allocator's error, or a capacity overflow if the bit count
+    /// overflows `usize`.
+    pub fn try_resize(&mut self, records: usize) -> Result<(), TryReserveError> {
+        let Some(bits) = records.checked_mul(self.slots) else {
+            return Err(capacity_overflow());
+        };
+        let words = bits.div_ceil(WORD);
+        self.words.try_reserve_exact(words.saturating_sub(self.words.len()))?;
+        self.resize_bits(bits);
+        Ok(())
+    }
+
+    fn resize_bits(&mut self, bits: usize) {
         if bits < self.bits {
             self.words.truncate(bits.div_ceil(WORD));
             if bits % WORD != 0 {
@@ -119,6 +176,18 @@ impl DirtyBits {
             self.words.resize(bits.div_ceil(WORD), 0);
         }
         self.bits = bits;
+    }
+
+    /// Adds every bit of `other` (a set of the same size) to this one.
+    ///
+    /// # Panics
+    ///
+    /// If the two sets differ in records or slots.
+    pub fn union_with(&mut self, other: &DirtyBits) {
+        assert_eq!((self.bits, self.slots), (other.bits, other.slots), "sets of different sizes");
+        for (index, word) in other.nonzero_words() {
+            self.words[index] |= word;
+        }
     }
 
     /// Whether no write is pending.
@@ -260,6 +329,19 @@ impl DirtyBits {
     }
 }
 
+/// An empty set of no records, one slot each: every query answers "nothing".
+impl Default for DirtyBits {
+    fn default() -> Self {
+        DirtyBits::new(0, 1)
+    }
+}
+
+/// The error `Vec` gives for a size past `usize`: `TryReserveError` has no
+/// public constructor, so ask for one element more than any `Vec` can hold.
+fn capacity_overflow() -> TryReserveError {
+    Vec::<u64>::new().try_reserve_exact(usize::MAX).expect_err("no Vec holds usize::MAX words")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,6 +439,37 @@ mod tests {
         bits.resize(10);
         bits.resize(100);
         assert_eq!(runs(&bits), vec![0..10]);
+    }
+
+    #[test]
+    fn default_is_a_valid_empty_set() {
+        let bits = DirtyBits::default();
+        assert_eq!((bits.records(), bits.slots()), (0, 1));
+        assert!(bits.is_empty());
+        assert_eq!(bits.merged_runs(0), vec![]);
+        assert_eq!(bits, DirtyBits::new(0, 1));
+    }
+
+    #[test]
+    fn try_new_and_try_resize_report_what_cannot_be_had() {
+        assert!(DirtyBits::try_new(usize::MAX, 2).is_err(), "bit count overflows");
+        assert!(DirtyBits::try_new(usize::MAX / 2, 1).is_err(), "2^57 words are not to be had");
+        let mut bits = DirtyBits::try_new(100, 3).expect("small sets allocate");
+        bits.mark_records(99..100);
+        assert!(bits.try_resize(usize::MAX).is_err());
+        assert_eq!((bits.records(), bits.last_one()), (100, Some(299)), "a failed resize changes nothing");
+        bits.try_resize(200).expect("growth");
+        assert_eq!((bits.records(), bits.merged_runs(0)), (200, vec![99..100]));
+    }
+
+    #[test]
+    fn union_adds_the_other_sets_bits() {
+        let (mut a, mut b) = (DirtyBits::new(200, 1), DirtyBits::new(200, 1));
+        a.mark(3);
+        b.mark_records(100..130);
+        a.union_with(&b);
+        assert_eq!(a.merged_runs(0), vec![3..4, 100..130]);
+        assert_eq!(b.merged_runs(0), vec![100..130]);
     }
 
     #[test]

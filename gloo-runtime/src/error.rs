@@ -6,6 +6,29 @@ use thiserror::Error;
 ///
 /// Out-of-bounds indices are not errors: like `std`, the indexing accessors
 /// panic and each has a `get_*` twin that returns `Option` instead.
+///
+/// # Examples
+///
+/// Each variant says what to do; match the ones your program can act on:
+///
+/// ```
+/// use gloo_runtime::{Error, Vertex, VertexBuffer};
+///
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct P { x: f32 }
+///
+/// match VertexBuffer::<P, 2>::from_vec([2, 3], vec![P { x: 0.0 }; 5]) {
+///     Err(Error::ShapeMismatch { expected, actual, .. }) => assert_eq!((expected, actual), (6, 5)),
+///     other => panic!("expected a shape mismatch, got {other:?}"),
+/// }
+/// let too_big = VertexBuffer::<P>::try_zeros([isize::MAX as usize / 8]); // fits usize, not memory
+/// assert!(matches!(too_big, Err(Error::OutOfMemory { .. })));
+/// assert_eq!(
+///     Error::RowLength { expected: 3, actual: 2 }.to_string(),
+///     "row of 2 records does not fit a buffer whose rows hold 3",
+/// );
+/// ```
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -26,6 +49,29 @@ pub enum Error {
     ShapeOverflow {
         /// The requested shape, one entry per axis.
         shape: Vec<usize>,
+    },
+
+    /// The memory for the records (or their dirty bits) could not be
+    /// allocated: the shape fits `usize`, but not this machine. Nothing was
+    /// changed.
+    #[error("could not allocate {bytes} bytes for the buffer: the shape fits, but not in this machine's memory")]
+    OutOfMemory {
+        /// The size of the allocation that failed, in bytes (saturated at `usize::MAX`).
+        bytes: usize,
+    },
+
+    /// An index buffer names a vertex past the end of the vertices it is
+    /// drawn with: a draw would read records that are not there (or, after
+    /// a `truncate`, stale ones left in the GL buffer's spare capacity).
+    /// Nothing was uploaded.
+    #[error("index {index} at position {position} is out of range for {vertex_count} vertices")]
+    IndexOutOfRange {
+        /// Where the index sits in the buffer's row-major order.
+        position: usize,
+        /// The index found there.
+        index: u32,
+        /// The number of vertices it was checked against.
+        vertex_count: usize,
     },
 
     /// A row given to a rank-2 buffer does not have the buffer's row length.

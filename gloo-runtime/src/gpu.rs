@@ -126,9 +126,9 @@ impl<E: Copy, S: GlStorage<E>> Tracked<E, S> {
         Ok(gpu)
     }
 
-    /// The GL copy, for drawing through a shared borrow.
-    pub(crate) fn drawable(&self) -> Result<&Gpu<S>, Error> {
-        let gpu = self.gpu.as_ref().ok_or(Error::NotUploaded)?;
+    /// The GL copy, for drawing in `context` through a shared borrow.
+    pub(crate) fn drawable(&self, context: &Rc<Context>) -> Result<&Gpu<S>, Error> {
+        let gpu = self.gpu_in(context)?;
         if gpu.storage.raw().len() < self.data.len() || !self.pending.is_empty() {
             return Err(Error::PendingWrites);
         }
@@ -160,9 +160,11 @@ impl<E: Copy, S: GlStorage<E>> Tracked<E, S> {
         self.gpu = Some(Gpu { storage, context: facade.get_context().clone(), id });
         // Everything was sent: the whole range counts as one upload.
         let (nbytes, written) = (self.nbytes(), self.bytes_pending());
-        self.log_update(id, 0..nbytes, written);
-        self.count_upload(1, nbytes, written);
-        self.pending.clear();
+        if nbytes > 0 {
+            self.log_update(id, 0..nbytes, written);
+            self.count_upload(1, nbytes, written);
+        }
+        self.forget_pending();
         Ok(())
     }
 
@@ -209,7 +211,7 @@ impl<E: Copy, S: GlStorage<E>> Tracked<E, S> {
         }
         let sent: usize = plan.iter().map(|bytes| bytes.len()).sum();
         self.count_upload(plan.len(), sent, self.bytes_pending());
-        self.pending.clear();
+        self.forget_pending();
     }
 
     fn count_upload(&mut self, calls: usize, sent: usize, written: usize) {

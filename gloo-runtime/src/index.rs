@@ -6,6 +6,7 @@ use glium::backend::Facade;
 use glium::index::PrimitiveType;
 
 use crate::buffer::records_of;
+use crate::dirty::DirtyBits;
 use crate::gpu::BoundIndices;
 use crate::layout::{FieldLayout, Layout};
 use crate::tracked::{growth_methods, record_methods, tracked_methods, Tracked};
@@ -21,11 +22,19 @@ mod sealed {
 pub trait IndexType: glium::index::Index + bytemuck::Pod + sealed::Sealed {
     /// One record: a single index.
     const LAYOUT: Layout;
+
+    /// The index as a vertex number.
+    #[doc(hidden)]
+    fn vertex(self) -> u32;
 }
 
 macro_rules! index_type {
     ($ty:ty) => {
         impl IndexType for $ty {
+            fn vertex(self) -> u32 {
+                u32::from(self)
+            }
+
             const LAYOUT: Layout = Layout {
                 name: stringify!($ty),
                 stride: size_of::<$ty>(),
@@ -70,6 +79,9 @@ pub struct IndexBuffer<I: IndexType, const N: usize = 1> {
     core: Tracked<I, glium::IndexBuffer<I>>,
     shape: [usize; N],
     primitive: PrimitiveType,
+    /// The vertex count every index not marked in `core.pending` or
+    /// `core.unchecked` was last found below.
+    checked_against: Option<usize>,
 }
 
 impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
@@ -88,10 +100,11 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     ///
     /// # Errors
     ///
-    /// [`Error::ShapeOverflow`] if the shape's index count or byte size overflows.
+    /// [`Error::ShapeOverflow`] if the shape's index count or byte size
+    /// overflows, [`Error::OutOfMemory`] if it fits `usize` but not in memory.
     pub fn try_zeros(primitive: PrimitiveType, shape: [usize; N]) -> Result<Self, Error> {
         let records = records_of(shape, I::LAYOUT.stride)?;
-        Ok(Self::new_dirty(primitive, shape, vec![I::zeroed(); records]))
+        Self::new_dirty(primitive, shape, crate::tracked::try_zeroed_vec(records)?)
     }
 
     /// A buffer holding `data` in row-major order, drawn as `primitive`, all
@@ -100,18 +113,19 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     /// # Errors
     ///
     /// [`Error::ShapeMismatch`] if `data.len()` is not the product of `shape`,
-    /// [`Error::ShapeOverflow`] if that product overflows.
+    /// [`Error::ShapeOverflow`] if that product overflows,
+    /// [`Error::OutOfMemory`] if the dirty bits cannot be allocated.
     pub fn from_vec(primitive: PrimitiveType, shape: [usize; N], data: Vec<I>) -> Result<Self, Error> {
         let expected = records_of(shape, I::LAYOUT.stride)?;
         if data.len() != expected {
             return Err(Error::ShapeMismatch { shape: shape.to_vec(), expected, actual: data.len() });
         }
-        Ok(Self::new_dirty(primitive, shape, data))
+        Self::new_dirty(primitive, shape, data)
     }
 
-    fn new_dirty(primitive: PrimitiveType, shape: [usize; N], data: Vec<I>) -> Self {
-        let core = Tracked::new_dirty(data, I::LAYOUT.fields, I::LAYOUT.stride);
-        IndexBuffer { core, shape, primitive }
+    fn new_dirty(primitive: PrimitiveType, shape: [usize; N], data: Vec<I>) -> Result<Self, Error> {
+        let core = Tracked::new_dirty(data, I::LAYOUT.fields, I::LAYOUT.stride)?;
+        Ok(IndexBuffer { core, shape, primitive, checked_against: None })
     }
 
     /// The shape, one length per axis.
@@ -136,10 +150,113 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     /// [`Error::ContextMismatch`] if the buffer lives in another context,
     /// [`Error::BufferCreation`] if GL cannot create the buffer.
     pub fn bind<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<BoundIndices<'_, I>, Error> {
-        let len = self.core.data.len();
-        let gpu = self.core.upload(facade, self.primitive)?;
+        self.core.upload(facade, self.primitive)?;
+        Ok(self.activate())
+    }
+
+    /// The GPU copy, just uploaded, as an index source.
+    fn activate(&self) -> BoundIndices<'_, I> {
+        let gpu = self.core.gpu.as_ref().expect("uploaded");
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
-        Ok(BoundIndices::new(&gpu.storage, len))
+        BoundIndices::new(&gpu.storage, self.core.data.len())
+    }
+
+    /// As [`bind`](Self::bind), after checking that every index names one
+    /// of the first `vertex_count` vertices: the vertex buffer's `len()`.
+    ///
+    /// Neither GL nor glium checks indices: one past the vertex buffer's
+    /// records draws whatever the GL buffer holds there (after a
+    /// [`truncate`](crate::VertexBuffer::truncate), the deleted records), or
+    /// nothing, depending on the driver. The first checked bind reads every
+    /// index; later ones read only the indices written since the last check,
+    /// as long as `vertex_count` does not shrink (then every index again).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::IndexOutOfRange`] (nothing uploaded) for the first index at
+    /// or past `vertex_count`; otherwise as [`bind`](Self::bind).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gloo_runtime::glium::index::PrimitiveType;
+    /// use gloo_runtime::headless::HeadlessContext;
+    /// use gloo_runtime::{Error, IndexBuffer, Vertex, VertexBuffer};
+    ///
+    /// #[derive(Clone, Copy, Vertex)]
+    /// #[repr(C)]
+    /// struct P { position: [f32; 2] }
+    ///
+    /// let context = HeadlessContext::new()?;
+    /// let mut vertices = VertexBuffer::<P>::zeros([6]);
+    /// let mut indices = IndexBuffer::<u16>::from_vec(PrimitiveType::TrianglesList, [6], vec![0, 1, 2, 3, 4, 5])?;
+    /// indices.bind_checked(&context, vertices.len())?;
+    /// vertices.truncate(3); // the GL buffer still holds records 3 to 5
+    /// assert!(matches!(
+    ///     indices.bind_checked(&context, vertices.len()),
+    ///     Err(Error::IndexOutOfRange { position: 3, index: 3, vertex_count: 3 })
+    /// ));
+    /// indices.truncate(3);
+    /// indices.bind_checked(&context, vertices.len())?;
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn bind_checked<F: Facade + ?Sized>(
+        &mut self,
+        facade: &F,
+        vertex_count: usize,
+    ) -> Result<BoundIndices<'_, I>, Error> {
+        self.check_against(vertex_count)?;
+        self.core.upload(facade, self.primitive)?;
+        // The upload moved the pending writes to `unchecked`; they were
+        // checked just now.
+        if let Some(unchecked) = &mut self.core.unchecked {
+            unchecked.clear();
+        }
+        Ok(self.activate())
+    }
+
+    /// Checks that every index is below `vertex_count`, without uploading:
+    /// the check of [`bind_checked`](Self::bind_checked), with the same
+    /// memory of what was already checked.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::IndexOutOfRange`] for the first index at or past `vertex_count`.
+    pub fn check_indices(&mut self, vertex_count: usize) -> Result<(), Error> {
+        self.check_against(vertex_count).map(drop)
+    }
+
+    /// The check, returning how many indices it read.
+    fn check_against(&mut self, vertex_count: usize) -> Result<usize, Error> {
+        let data = &self.core.data;
+        let check = |position: usize| {
+            let index = data[position].vertex();
+            match usize::try_from(index) {
+                Ok(vertex) if vertex < vertex_count => Ok(()),
+                _ => Err(Error::IndexOutOfRange { position, index, vertex_count }),
+            }
+        };
+        let read = match (&self.core.unchecked, self.checked_against) {
+            (Some(unchecked), Some(before)) if before <= vertex_count => {
+                let written = unchecked.ones().take_while(|&position| position < data.len());
+                let mut read = 0;
+                for position in self.core.pending.ones().chain(written) {
+                    check(position)?;
+                    read += 1;
+                }
+                read
+            }
+            _ => {
+                (0..data.len()).try_for_each(check)?;
+                data.len()
+            }
+        };
+        self.checked_against = Some(vertex_count);
+        match &mut self.core.unchecked {
+            Some(unchecked) => unchecked.clear(),
+            None => self.core.unchecked = Some(DirtyBits::new(self.core.data.len(), 1)),
+        }
+        Ok(read)
     }
 
     /// Brings the GPU copy up to date without drawing.
@@ -151,15 +268,16 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
         self.core.upload(facade, self.primitive).map(drop)
     }
 
-    /// The GPU copy as an index source, through a shared borrow. Call
-    /// [`upload`](Self::upload) first.
+    /// The GPU copy as an index source for a draw in `facade`'s context,
+    /// through a shared borrow. Call [`upload`](Self::upload) first.
     ///
     /// # Errors
     ///
     /// [`Error::NotUploaded`] if the buffer was never uploaded,
+    /// [`Error::ContextMismatch`] if its GL buffer belongs to another context,
     /// [`Error::PendingWrites`] if it has writes the GPU has not seen.
-    pub fn drawable(&self) -> Result<BoundIndices<'_, I>, Error> {
-        let gpu = self.core.drawable()?;
+    pub fn drawable<F: Facade + ?Sized>(&self, facade: &F) -> Result<BoundIndices<'_, I>, Error> {
+        let gpu = self.core.drawable(facade.get_context())?;
         Ok(BoundIndices::new(&gpu.storage, self.core.data.len()))
     }
 }
@@ -172,7 +290,12 @@ impl<I: IndexType> IndexBuffer<I, 1> {
 /// A copy of the CPU data, entirely dirty, with no GPU object.
 impl<I: IndexType, const N: usize> Clone for IndexBuffer<I, N> {
     fn clone(&self) -> Self {
-        IndexBuffer { core: self.core.detached_clone(), shape: self.shape, primitive: self.primitive }
+        IndexBuffer {
+            core: self.core.detached_clone(),
+            shape: self.shape,
+            primitive: self.primitive,
+            checked_against: None,
+        }
     }
 }
 
@@ -185,5 +308,52 @@ impl<I: IndexType, const N: usize> fmt::Debug for IndexBuffer<I, N> {
             .field("dirty", &self.dirty())
             .field("uploaded", &self.core.gpu.is_some())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn triangles(indices: Vec<u32>) -> IndexBuffer<u32> {
+        let len = indices.len();
+        IndexBuffer::from_vec(PrimitiveType::TrianglesList, [len], indices).expect("shape fits")
+    }
+
+    #[test]
+    fn the_first_check_reads_every_index_then_only_those_written_since() {
+        let mut ib = triangles((0..30_000).map(|i| i % 1000).collect());
+        assert_eq!(ib.check_against(1000).expect("all below 1000"), 30_000);
+        assert_eq!(ib.check_against(1000).expect("nothing written"), 0);
+        ib.take_dirty(); // as an upload would: the check remembers these were checked
+        assert_eq!(ib.check_against(1000).expect("nothing written"), 0);
+        *ib.at_mut([7]) = 999;
+        ib.records_mut(100..110).fill(5);
+        assert_eq!(ib.check_against(1000).expect("in range"), 11);
+        ib.take_dirty();
+        assert_eq!(ib.check_against(2000).expect("more vertices: still only the new ones"), 0);
+        assert_eq!(ib.check_against(1000).expect("fewer vertices: all again"), 30_000);
+    }
+
+    #[test]
+    fn a_write_out_of_range_is_found_whether_pending_or_taken() {
+        let mut ib = triangles(vec![0, 1, 2, 2, 1, 3]);
+        ib.check_indices(4).expect("in range");
+        *ib.at_mut([4]) = 4;
+        let error = ib.check_indices(4).expect_err("index 4 of 4 vertices");
+        assert!(matches!(error, Error::IndexOutOfRange { position: 4, index: 4, vertex_count: 4 }), "{error:?}");
+        ib.take_dirty(); // the write left the pending set unchecked
+        assert!(ib.check_indices(4).is_err(), "a failed check forgets nothing");
+        assert_eq!(ib.check_against(5).expect("in range of 5"), 1);
+    }
+
+    #[test]
+    fn truncated_and_regrown_buffers_check_their_new_indices() {
+        let mut ib = triangles(vec![0, 1, 2, 3, 4, 5]);
+        ib.check_indices(6).expect("in range");
+        ib.take_dirty();
+        ib.truncate(3);
+        ib.push(u32::MAX);
+        assert!(matches!(ib.check_indices(6), Err(Error::IndexOutOfRange { position: 3, .. })));
     }
 }

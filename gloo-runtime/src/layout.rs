@@ -45,6 +45,12 @@ pub unsafe trait Vertex: glium::Vertex + bytemuck::Pod {
     /// `position_mut`, …) of a [`VertexBuffer<Self, N>`](crate::VertexBuffer).
     /// The buffer dereferences to it, so the accessors need no import.
     type Accessors<const N: usize>;
+
+    /// The buffer inside the accessors. Never called: its signature makes
+    /// the compiler prove that the wrapper holds this crate's
+    /// `VertexBuffer`, whatever path `#[vertex(crate = "...")]` named.
+    #[doc(hidden)]
+    fn __buffer<const N: usize>(accessors: &Self::Accessors<N>) -> &crate::VertexBuffer<Self, N>;
 }
 
 /// The memory layout of a vertex struct, as `#[derive(Vertex)]` computed it.
@@ -159,3 +165,69 @@ impl<T: Vertex, F> fmt::Debug for Field<T, F> {
         write!(f, "Field({}.{} @ {})", T::LAYOUT.name, field.ident, self.offset)
     }
 }
+
+/// The field types that are vertex attributes: those of glium's
+/// [`Attribute`](glium::vertex::Attribute) that are also plain old data.
+///
+/// `f32`, `f64`, `i8`, `u8`, `i16`, `u16`, `i32`, `u32`, `i64`, `u64`, arrays
+/// of 2 to 4 of them (`[f32; 2]`, `[u8; 4]`, …) and square `f32` or `f64`
+/// matrices (`[[f32; 4]; 4]`, stored column by column). `#[derive(Vertex)]`
+/// requires it of every field not marked `#[vertex(skip)]`.
+///
+/// Types from elsewhere are not attributes here:
+///
+/// - a flag: store `u8` or `u32` (0 or 1); `bool` is not plain old data;
+/// - a tuple such as `(f32, f32)`: its layout is not fixed; use `[f32; 2]`;
+/// - a math library's vector or matrix (`glam::Vec3`, `nalgebra::Vector3`,
+///   `cgmath::Matrix4`): store the array it converts to (`[f32; 3]`,
+///   `[[f32; 4]; 4]`), for example with `v.to_array()` or `.into()`.
+///
+/// # Examples
+///
+/// ```
+/// use gloo_runtime::{AttributeField, Vertex};
+///
+/// fn is_attribute<T: AttributeField>() {}
+/// is_attribute::<[u8; 4]>();
+/// is_attribute::<[[f32; 4]; 4]>();
+///
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct Particle {
+///     position: [f32; 3], // glam's `Vec3::to_array()` gives this
+///     alive: u32,         // not `bool`
+/// }
+/// # let _ = Particle { position: [0.0; 3], alive: 1 };
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a vertex attribute type",
+    label = "this field's type has no vertex attribute type",
+    note = "attributes are f32, f64, i8, u8, i16, u16, i32, u32, i64, u64, arrays of 2 to 4 of them \
+            such as `[f32; 2]`, and square f32 or f64 matrices such as `[[f32; 4]; 4]`",
+    note = "for a flag, use `u8` or `u32` (0 or 1): `bool` is no attribute, and not plain old data either",
+    note = "a tuple such as `(f32, f32)` has no fixed layout: use the array `[f32; 2]`",
+    note = "a math library's type such as `glam::Vec3` is no attribute here: store the array it converts \
+            to, such as `[f32; 3]` (`v.to_array()`, `.into()`)",
+    note = "for CPU-only data the shader must not see, mark the field `#[vertex(skip)]`; it must still be \
+            plain old data"
+)]
+pub trait AttributeField: glium::vertex::Attribute + bytemuck::Pod {}
+
+macro_rules! attribute_fields {
+    ($($scalar:ty),*) => {
+        $(
+            impl AttributeField for $scalar {}
+            impl AttributeField for [$scalar; 2] {}
+            impl AttributeField for [$scalar; 3] {}
+            impl AttributeField for [$scalar; 4] {}
+        )*
+    };
+}
+
+attribute_fields!(i8, u8, i16, u16, i32, u32, i64, u64, f32, f64);
+impl AttributeField for [[f32; 2]; 2] {}
+impl AttributeField for [[f32; 3]; 3] {}
+impl AttributeField for [[f32; 4]; 4] {}
+impl AttributeField for [[f64; 2]; 2] {}
+impl AttributeField for [[f64; 3]; 3] {}
+impl AttributeField for [[f64; 4]; 4] {}

@@ -43,7 +43,7 @@ pub use buffer::VertexBuffer;
 pub use error::Error;
 pub use gpu::{Bound, BoundIndices, UploadStats, TRACE_TARGET};
 pub use index::{IndexBuffer, IndexType};
-pub use layout::{Field, FieldLayout, Layout, Vertex};
+pub use layout::{AttributeField, Field, FieldLayout, Layout, Vertex};
 pub use plan::{MergePolicy, UploadCosts};
 
 /// `#[derive(Vertex)]`: see the [`Vertex`](trait@Vertex) trait.

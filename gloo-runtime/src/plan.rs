@@ -16,19 +16,22 @@ use crate::dirty::DirtyBits;
 /// # Examples
 ///
 /// ```
+/// use gloo_runtime::headless::HeadlessContext;
 /// use gloo_runtime::{MergePolicy, Vertex, VertexBuffer};
 ///
 /// #[derive(Clone, Copy, Vertex)]
 /// #[repr(C)]
 /// struct P { x: f32 }
 ///
+/// let context = HeadlessContext::new()?;
 /// let mut v = VertexBuffer::<P>::zeros([1000]);
-/// v.take_dirty();
+/// v.upload(&context)?; // on the GPU: from now on, only writes are sent
 /// *v.x_mut(10) = 1.0;
 /// *v.x_mut(500) = 1.0;
 /// assert_eq!(v.upload_plan(), vec![40..2004]); // Extent: one call
 /// v.set_policy(MergePolicy::Coalesce { max_gap: 0 });
 /// assert_eq!(v.upload_plan(), vec![40..44, 2000..2004]);
+/// # Ok::<(), gloo_runtime::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]

@@ -8,11 +8,18 @@ use crate::dirty::DirtyBits;
 use crate::gpu::{Gpu, UploadStats};
 use crate::layout::FieldLayout;
 use crate::plan::{self, MergePolicy, UploadCosts};
+use crate::Error;
 
 /// Records of type `E` with dirty tracking, and their GL copy of type `S`.
 pub(crate) struct Tracked<E, S> {
     pub(crate) data: Vec<E>,
     pub(crate) pending: DirtyBits,
+    /// Records whose writes left `pending` (uploaded or taken) since the
+    /// records were last checked, for index buffers drawn with a check
+    /// against a vertex count. `None` until the first check, so that no
+    /// other buffer pays for it. It may be longer than `data` after a
+    /// truncation: its extra bits only cause extra checks.
+    pub(crate) unchecked: Option<DirtyBits>,
     /// The slots of a record, in memory order, tiling `0..stride`.
     pub(crate) slots: &'static [FieldLayout],
     pub(crate) stride: usize,
@@ -22,29 +29,46 @@ pub(crate) struct Tracked<E, S> {
     pub(crate) stats: UploadStats,
 }
 
+/// The error for an allocation of `records` records of `stride` bytes.
+pub(crate) fn out_of_memory(records: usize, stride: usize) -> Error {
+    Error::OutOfMemory { bytes: records.saturating_mul(stride) }
+}
+
+/// `records` zeroed records, allocated zeroed (the pages of a large buffer
+/// are not touched until written), or an error if memory cannot be had.
+pub(crate) fn try_zeroed_vec<E: bytemuck::Zeroable>(records: usize) -> Result<Vec<E>, Error> {
+    let boxed = bytemuck::allocation::try_zeroed_slice_box(records);
+    boxed.map(Vec::from).map_err(|()| out_of_memory(records, size_of::<E>()))
+}
+
 impl<E: Copy, S> Tracked<E, S> {
     /// Records `data`, all of them dirty (a new buffer must be uploaded whole).
-    pub(crate) fn new_dirty(data: Vec<E>, slots: &'static [FieldLayout], stride: usize) -> Self {
-        let mut pending = DirtyBits::new(data.len(), slots.len());
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfMemory`] if the pending set cannot be allocated.
+    pub(crate) fn new_dirty(data: Vec<E>, slots: &'static [FieldLayout], stride: usize) -> Result<Self, Error> {
+        let mut pending = DirtyBits::try_new(data.len(), slots.len())
+            .map_err(|_| out_of_memory(data.len(), slots.len().div_ceil(8)))?;
         pending.mark_all();
-        Tracked {
+        Ok(Tracked {
             data,
             pending,
+            unchecked: None,
             slots,
             stride,
             policy: MergePolicy::default(),
             costs: UploadCosts::default(),
             gpu: None,
             stats: UploadStats::default(),
-        }
+        })
     }
 
     /// The same records and settings, all dirty, with no GL object.
     pub(crate) fn detached_clone(&self) -> Self {
-        let mut copy = Self::new_dirty(self.data.clone(), self.slots, self.stride);
-        copy.policy = self.policy;
-        copy.costs = self.costs;
-        copy
+        let mut pending = DirtyBits::new(self.data.len(), self.slots.len());
+        pending.mark_all();
+        Tracked { data: self.data.clone(), pending, unchecked: None, gpu: None, stats: UploadStats::default(), ..*self }
     }
 
     pub(crate) fn nbytes(&self) -> usize {
@@ -67,12 +91,30 @@ impl<E: Copy, S> Tracked<E, S> {
 
     pub(crate) fn take_dirty(&mut self) -> Option<Range<usize>> {
         let dirty = self.dirty();
-        self.pending.clear();
+        self.forget_pending();
         dirty
     }
 
+    /// Clears the pending set, remembering its records as unchecked when
+    /// a check is kept.
+    pub(crate) fn forget_pending(&mut self) {
+        if let Some(unchecked) = &mut self.unchecked {
+            unchecked.resize(self.pending.records());
+            unchecked.union_with(&self.pending);
+        }
+        self.pending.clear();
+    }
+
+    /// What the next upload sends: everything while there is no GL copy
+    /// (creation sends the whole buffer, whatever is pending), else the
+    /// pending writes by the policy. A reallocation copies the old content
+    /// on the GPU, so it sends the same plan.
     pub(crate) fn upload_plan(&self) -> Vec<Range<usize>> {
-        plan::plan(&self.pending, self.stride, self.policy, &self.costs)
+        match self.gpu {
+            None if self.data.is_empty() => Vec::new(),
+            None => vec![0..self.nbytes()],
+            Some(_) => plan::plan(&self.pending, self.stride, self.policy, &self.costs),
+        }
     }
 
     /// The distinct bytes made dirty since the last upload.
@@ -99,20 +141,30 @@ impl<E: Copy, S> Tracked<E, S> {
         total
     }
 
+    /// Makes room for `len` records in the data and the pending set, new
+    /// records clean; on error nothing changes but spare capacity.
+    fn try_grow_to(&mut self, len: usize) -> Result<(), Error> {
+        let additional = len.saturating_sub(self.data.len());
+        self.data.try_reserve(additional).map_err(|_| out_of_memory(additional, self.stride))?;
+        self.pending.try_resize(len).map_err(|_| out_of_memory(additional, self.slots.len().div_ceil(8)))
+    }
+
     /// Appends records, marking them dirty.
-    pub(crate) fn extend_from_slice(&mut self, records: &[E]) {
+    pub(crate) fn try_extend_from_slice(&mut self, records: &[E]) -> Result<(), Error> {
         let start = self.data.len();
+        self.try_grow_to(start + records.len())?;
         self.data.extend_from_slice(records);
-        self.pending.resize(self.data.len());
         self.pending.mark_records(start..self.data.len());
+        Ok(())
     }
 
     /// Appends one record, marking it dirty.
-    pub(crate) fn push(&mut self, record: E) {
+    pub(crate) fn try_push(&mut self, record: E) -> Result<(), Error> {
+        let len = self.data.len() + 1;
+        self.try_grow_to(len)?;
         self.data.push(record);
-        let len = self.data.len();
-        self.pending.resize(len);
         self.pending.mark_records(len - 1..len);
+        Ok(())
     }
 
     /// Keeps the first `len` records; pending writes past them are dropped
@@ -125,13 +177,21 @@ impl<E: Copy, S> Tracked<E, S> {
     }
 
     /// Grows with copies of `value` (marked dirty) or shrinks to `len`.
-    pub(crate) fn resize(&mut self, len: usize, value: E) {
+    pub(crate) fn try_resize(&mut self, len: usize, value: E) -> Result<(), Error> {
         let start = self.data.len();
-        self.data.resize(len, value);
-        self.pending.resize(len);
-        if len > start {
-            self.pending.mark_records(start..len);
+        if len <= start {
+            self.truncate(len);
+            return Ok(());
         }
+        self.try_grow_to(len)?;
+        self.data.resize(len, value);
+        self.pending.mark_records(start..len);
+        Ok(())
+    }
+
+    /// Room for `additional` more records on the CPU side.
+    pub(crate) fn try_reserve(&mut self, additional: usize) -> Result<(), Error> {
+        self.data.try_reserve(additional).map_err(|_| out_of_memory(additional, self.stride))
     }
 }
 
@@ -171,14 +231,21 @@ macro_rules! tracked_methods {
         }
 
         /// Returns [`dirty`](Self::dirty) and forgets the pending writes, as
-        /// an upload would.
+        /// an upload would. A buffer with no GPU copy yet is still sent whole
+        /// at its first upload.
         pub fn take_dirty(&mut self) -> Option<core::ops::Range<usize>> {
             self.core.take_dirty()
         }
 
-        /// Exactly the byte ranges the next upload would send, one call each:
-        /// the pending writes rounded out to whole records and merged by the
-        /// [`MergePolicy`](crate::MergePolicy). Sorted, disjoint, record-aligned.
+        /// Exactly the byte ranges the next upload would send, one call each.
+        /// Sorted, disjoint, record-aligned.
+        ///
+        /// While the buffer has no GPU copy, that is the whole buffer (the
+        /// first upload creates it and sends everything, whatever
+        /// [`take_dirty`](Self::take_dirty) cleared). Afterwards it is the
+        /// pending writes rounded out to whole records and merged by the
+        /// [`MergePolicy`](crate::MergePolicy); a GL buffer that must grow first
+        /// copies its old content on the GPU and then sends the same plan.
         pub fn upload_plan(&self) -> Vec<core::ops::Range<usize>> {
             self.core.upload_plan()
         }
@@ -229,35 +296,105 @@ macro_rules! growth_methods {
     ($e:ty) => {
         /// Appends a record (marked for upload). The GL buffer, once it
         /// exists, grows by doubling at the next upload.
+        ///
+        /// # Panics
+        ///
+        /// If memory runs out; [`try_push`](Self::try_push) returns an error instead.
+        #[track_caller]
         pub fn push(&mut self, record: $e) {
-            self.core.push(record);
+            self.try_push(record).unwrap_or_else(|error| panic!("{error}"));
+        }
+
+        /// Appends a record (marked for upload).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) (nothing
+        /// appended) if memory runs out.
+        pub fn try_push(&mut self, record: $e) -> Result<(), crate::Error> {
+            self.core.try_push(record)?;
             self.shape[0] = self.core.data.len();
+            Ok(())
         }
 
         /// Appends records (marked for upload).
+        ///
+        /// # Panics
+        ///
+        /// If memory runs out; [`try_extend_from_slice`](Self::try_extend_from_slice)
+        /// returns an error instead.
+        #[track_caller]
         pub fn extend_from_slice(&mut self, records: &[$e]) {
-            self.core.extend_from_slice(records);
-            self.shape[0] = self.core.data.len();
+            self.try_extend_from_slice(records).unwrap_or_else(|error| panic!("{error}"));
         }
 
-        /// Keeps the first `len` records (no effect if there are fewer). The
-        /// GL buffer keeps its capacity; draws use the new length.
+        /// Appends records (marked for upload).
+        ///
+        /// # Errors
+        ///
+        /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) (nothing
+        /// appended) if memory runs out.
+        pub fn try_extend_from_slice(&mut self, records: &[$e]) -> Result<(), crate::Error> {
+            self.core.try_extend_from_slice(records)?;
+            self.shape[0] = self.core.data.len();
+            Ok(())
+        }
+
+        /// Keeps the first `len` records (no effect if there are fewer).
+        /// Draws use the new length.
+        ///
+        /// The GL buffer keeps its capacity, and with it the old records past
+        /// `len`: nothing is sent to erase them. A vertex buffer drawn through
+        /// an index buffer that still names them draws them; check such
+        /// indices with [`IndexBuffer::bind_checked`](crate::IndexBuffer::bind_checked).
         pub fn truncate(&mut self, len: usize) {
             self.core.truncate(len);
             self.shape[0] = self.core.data.len();
         }
 
         /// Grows to `len` records with copies of `value` (marked for upload),
-        /// or shrinks to `len`.
+        /// or shrinks to `len` (see [`truncate`](Self::truncate)).
+        ///
+        /// # Panics
+        ///
+        /// If memory runs out; [`try_resize`](Self::try_resize) returns an error instead.
+        #[track_caller]
         pub fn resize(&mut self, len: usize, value: $e) {
-            self.core.resize(len, value);
+            self.try_resize(len, value).unwrap_or_else(|error| panic!("{error}"));
+        }
+
+        /// Grows to `len` records with copies of `value` (marked for upload),
+        /// or shrinks to `len`.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) (nothing
+        /// changed) if memory runs out.
+        pub fn try_resize(&mut self, len: usize, value: $e) -> Result<(), crate::Error> {
+            self.core.try_resize(len, value)?;
             self.shape[0] = self.core.data.len();
+            Ok(())
         }
 
         /// Reserves room for at least `additional` more records on the CPU;
         /// a GL buffer created afterwards gets the same capacity.
+        ///
+        /// # Panics
+        ///
+        /// If memory runs out; [`try_reserve`](Self::try_reserve) returns an error instead.
+        #[track_caller]
         pub fn reserve(&mut self, additional: usize) {
-            self.core.data.reserve(additional);
+            self.try_reserve(additional).unwrap_or_else(|error| panic!("{error}"));
+        }
+
+        /// Reserves room for at least `additional` more records on the CPU.
+        ///
+        /// # Errors
+        ///
+        /// [`Error::OutOfMemory`](crate::Error::OutOfMemory) if memory runs out
+        /// (or the capacity would overflow).
+        pub fn try_reserve(&mut self, additional: usize) -> Result<(), crate::Error> {
+            self.core.try_reserve(additional)
         }
 
         /// The number of records the CPU side can hold without reallocating.
