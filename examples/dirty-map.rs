@@ -9,9 +9,10 @@
 //! cargo run --example dirty-map -- row:1 --shape 4x3 --policy auto -o row.svg
 //! ```
 //!
-//! The buffer is a fresh `VertexBuffer<Point, 2>` taken as already uploaded
-//! (`take_dirty()`), so only the writes given are pending. No GPU is needed:
-//! the plan is computed on the CPU, exactly as `bind` would send it.
+//! The buffer is a fresh `VertexBuffer<Point, 2>` uploaded once to an
+//! off-screen context, so only the writes given are pending: before its
+//! first upload a buffer's plan is all of it. The plan shown is exactly what
+//! the next bind would send; the example draws nothing.
 
 use std::error::Error;
 use std::fmt::{self, Write as _};
@@ -21,7 +22,11 @@ use std::process::ExitCode;
 use std::str::FromStr;
 
 use clap::Parser;
+use gloo_runtime::headless::HeadlessContext;
 use gloo_runtime::{FieldLayout, MergePolicy, Vertex, VertexBuffer};
+
+mod common;
+use common::{calls_text, parse_policy, policy_name};
 
 /// The record of glumpy's example: 20 bytes, `position` at 0, `color` at 8.
 #[derive(Clone, Copy, Vertex)]
@@ -128,35 +133,6 @@ impl fmt::Display for WriteOp {
     }
 }
 
-fn parse_policy(text: &str) -> Result<MergePolicy, String> {
-    match text.split_once(':') {
-        None if text == "extent" => Ok(MergePolicy::Extent),
-        None if text == "auto" => Ok(MergePolicy::Auto),
-        Some(("coalesce", gap)) => gap
-            .parse()
-            .map(|max_gap| MergePolicy::Coalesce { max_gap })
-            .map_err(|_| format!("bad gap in `{text}`: expected a number of bytes, such as coalesce:64")),
-        _ => Err(format!("unknown policy `{text}`: expected extent, coalesce:GAP or auto")),
-    }
-}
-
-/// The policy as written on the command line.
-fn policy_name(policy: MergePolicy) -> String {
-    match policy {
-        MergePolicy::Extent => "extent".to_owned(),
-        MergePolicy::Coalesce { max_gap } => format!("coalesce:{max_gap}"),
-        MergePolicy::Auto => "auto".to_owned(),
-        other => format!("{other:?}"),
-    }
-}
-
-fn calls_text(calls: usize) -> String {
-    match calls {
-        1 => "1 call".to_owned(),
-        n => format!("{n} calls"),
-    }
-}
-
 fn main() -> ExitCode {
     let args = Args::parse();
     match run(&args) {
@@ -169,8 +145,9 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn Error>> {
+    let context = HeadlessContext::new()?;
     let mut buffer = VertexBuffer::<Point, 2>::zeros(args.shape.0);
-    buffer.take_dirty(); // as if it had been uploaded: only our writes are pending
+    buffer.upload(&context)?; // on the GPU: from now on only our writes are pending
     buffer.set_policy(args.policy);
 
     let mut written = Vec::new();
@@ -197,7 +174,7 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
         "upload_plan() with {}: {:?}, {}, {sent} bytes",
         policy_name(args.policy),
         picture.plan,
-        calls_text(calls)
+        calls_text(calls as u64)
     );
 
     std::fs::write(&args.output, picture.to_svg())
@@ -408,7 +385,7 @@ impl Picture {
     fn legend(&self) -> [(String, String); 3] {
         let sent: usize = self.plan.iter().map(Range::len).sum();
         let dirty = self.dirty.as_ref().map_or("nothing".to_owned(), |d| format!("{d:?}"));
-        let (policy, calls) = (policy_name(self.policy), calls_text(self.plan.len()));
+        let (policy, calls) = (policy_name(self.policy), calls_text(self.plan.len() as u64));
         [
             (format!(r#"fill="{WRITTEN_FILL}""#), format!("bytes written: {}", self.bytes_written())),
             (

@@ -1,9 +1,19 @@
 //! Instancing: one small triangle drawn thousands of times, one instance per
 //! record of a second gloo buffer whose offsets move every frame through the
-//! `offset_mut` accessor. Each frame uploads only the instances that moved.
+//! `offset_mut` accessor. Each frame marks only the instances that moved;
+//! the buffer's `MergePolicy` decides how they are sent, and each frame's
+//! line says what went out.
+//!
+//! With the defaults (10,000 instances of 12 bytes, 100 moving, spread over
+//! the buffer) `auto` sends the whole 120 KB buffer in one call: at about
+//! 0.6 µs a call and 0.1 ns a byte, 100 calls cost more than sending the
+//! 118 KB between them. `--policy coalesce:0` sends only the moved records
+//! (100 calls, 1,200 bytes); `--clustered` moves 100 neighbours, which any
+//! policy sends as one small block.
 //!
 //! ```text
 //! cargo run --release --example instances -- --frames 60 --output instances.png
+//! cargo run --release --example instances -- --policy coalesce:0 --frames 3
 //! cargo run --release --example instances -- --count 100000 --moving 1000 --frames 10
 //! ```
 
@@ -19,6 +29,7 @@ use gloo_runtime::headless::HeadlessContext;
 use gloo_runtime::{MergePolicy, Vertex, VertexBuffer};
 
 mod common;
+use common::{calls_text, parse_policy, policy_name};
 
 /// A corner of the shared triangle.
 #[derive(Clone, Copy, Vertex)]
@@ -61,6 +72,12 @@ struct Args {
     /// Instances moved each frame (spread over the buffer).
     #[arg(long, default_value_t = 100)]
     moving: usize,
+    /// Move neighbouring instances instead of ones spread over the buffer.
+    #[arg(long)]
+    clustered: bool,
+    /// How moved instances are sent: extent, coalesce:GAP (bytes) or auto.
+    #[arg(long, default_value = "auto", value_parser = parse_policy)]
+    policy: MergePolicy,
     /// Frames rendered.
     #[arg(long, default_value_t = 60)]
     frames: u32,
@@ -96,9 +113,17 @@ fn main() -> Result<(), Box<dyn Error>> {
         offset: spiral(n, count, 0.0),
         color: [255, (255 * n / count.max(1)) as u8, 64, 255],
     });
-    instances.set_policy(MergePolicy::Auto);
+    instances.set_policy(args.policy);
+    println!(
+        "[i] {count} instances of {} bytes ({} bytes), {} moving per frame{}, policy {}",
+        Instance::LAYOUT.stride,
+        instances.nbytes(),
+        args.moving,
+        if args.clustered { ", neighbours" } else { ", spread out" },
+        policy_name(args.policy),
+    );
 
-    let stride = count / args.moving.max(1);
+    let stride = if args.clustered { 1 } else { count / args.moving.max(1) };
     let started = Instant::now();
     for frame in 0..args.frames {
         let phase = frame as f32 * 0.05;
@@ -120,10 +145,9 @@ fn main() -> Result<(), Box<dyn Error>> {
         let after = instances.stats();
         if frame < 3 || frame + 1 == args.frames {
             println!(
-                "frame {frame}: {} instances drawn, {} bytes uploaded in {} calls ({} bytes written)",
-                count,
+                "frame {frame}: {count} instances drawn, {} bytes uploaded in {} ({} bytes written)",
                 after.bytes_uploaded - before.bytes_uploaded,
-                after.upload_calls - before.upload_calls,
+                calls_text(after.upload_calls - before.upload_calls),
                 after.bytes_written - before.bytes_written,
             );
         }

@@ -165,3 +165,21 @@ fn dirty_map_follows_the_writes_and_policy_given() {
     assert!(stdout.contains("[0..20, 80..100, 160..180], 3 calls, 60 bytes"), "{stdout}");
     assert!(svg.exists());
 }
+
+/// The `frame 1: …` line of the instances example.
+fn instances_frame_one(args: &[&str]) -> String {
+    let stdout = text(&run_example("instances", args, |_| {}).stdout);
+    let line = stdout.lines().find(|line| line.starts_with("frame 1: "));
+    line.unwrap_or_else(|| panic!("no line for frame 1:\n{stdout}")).to_owned()
+}
+
+#[test]
+fn instances_says_what_each_policy_sends_for_the_moved_instances() {
+    // 100 of 10,000 instances of 12 bytes move, spread out: 800 bytes written.
+    let auto = instances_frame_one(&["--frames", "2"]);
+    assert_eq!(auto, "frame 1: 10000 instances drawn, 120000 bytes uploaded in 1 call (800 bytes written)");
+    let coalesce = instances_frame_one(&["--frames", "2", "--policy", "coalesce:0"]);
+    assert_eq!(coalesce, "frame 1: 10000 instances drawn, 1200 bytes uploaded in 100 calls (800 bytes written)");
+    let clustered = instances_frame_one(&["--frames", "2", "--clustered"]);
+    assert_eq!(clustered, "frame 1: 10000 instances drawn, 1200 bytes uploaded in 1 call (800 bytes written)");
+}

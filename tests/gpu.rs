@@ -142,7 +142,8 @@ fn upload_plan_is_what_the_next_bind_sends_in_every_state() {
 #[test]
 fn index_upload_plan_is_the_whole_buffer_before_the_first_bind() {
     let ctx = context();
-    let mut ib = IndexBuffer::<u32>::from_vec(index::PrimitiveType::TrianglesList, [6], vec![0, 1, 2, 2, 1, 3]).unwrap();
+    let mut ib =
+        IndexBuffer::<u32>::from_vec(index::PrimitiveType::TrianglesList, [6], vec![0, 1, 2, 2, 1, 3]).unwrap();
     ib.take_dirty();
     *ib.at_mut([5]) = 0;
     assert_eq!(ib.dirty(), Some(20..24));

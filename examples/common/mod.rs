@@ -1,4 +1,5 @@
-//! What the examples share: the `--debug` trace, off-screen targets, PNG output.
+//! What the examples share: the `--debug` trace, off-screen targets, PNG
+//! output, `--policy` flags.
 
 // Each example uses the part it needs.
 #![allow(dead_code)]
@@ -10,7 +11,7 @@ use std::path::Path;
 
 use gloo_runtime::glium::backend::Facade;
 use gloo_runtime::glium::texture::{MipmapsOption, RawImage2d, Texture2d, UncompressedFloatFormat};
-use gloo_runtime::TRACE_TARGET;
+use gloo_runtime::{MergePolicy, TRACE_TARGET};
 
 /// Prints the GPU trace in glumpy's format (bare `GPU: ...` lines) when
 /// `debug` is set, from gloo and from the example's own `targets`; other
@@ -52,4 +53,35 @@ pub fn save_png(path: &Path, image: RawImage2d<'_, u8>) -> Result<(), Box<dyn Er
     writer.write_image_data(&flipped)?;
     writer.finish()?;
     Ok(())
+}
+
+/// A `--policy` flag: `extent`, `coalesce:GAP` (bytes) or `auto`.
+pub fn parse_policy(text: &str) -> Result<MergePolicy, String> {
+    match text.split_once(':') {
+        None if text == "extent" => Ok(MergePolicy::Extent),
+        None if text == "auto" => Ok(MergePolicy::Auto),
+        Some(("coalesce", gap)) => gap
+            .parse()
+            .map(|max_gap| MergePolicy::Coalesce { max_gap })
+            .map_err(|_| format!("bad gap in `{text}`: expected a number of bytes, such as coalesce:64")),
+        _ => Err(format!("unknown policy `{text}`: expected extent, coalesce:GAP or auto")),
+    }
+}
+
+/// The policy as written on the command line.
+pub fn policy_name(policy: MergePolicy) -> String {
+    match policy {
+        MergePolicy::Extent => "extent".to_owned(),
+        MergePolicy::Coalesce { max_gap } => format!("coalesce:{max_gap}"),
+        MergePolicy::Auto => "auto".to_owned(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// "1 call", "3 calls".
+pub fn calls_text(calls: u64) -> String {
+    match calls {
+        1 => "1 call".to_owned(),
+        n => format!("{n} calls"),
+    }
 }

@@ -43,7 +43,7 @@ fn fallback(node: &DeriveInput, input: Option<&Input>) -> Option<TokenStream> {
     let (accessors_type, rest) = match input {
         Some(input) => {
             let accessors_ident = accessors_ident(input);
-            let proofs = input.fields.iter().map(|field| type_proof(field, &krate));
+            let proofs = input.fields.iter().map(|field| type_proof(field, input));
             let handles = field_handles(input, &krate);
             let accessors = accessors(input, &krate);
             (quote!(#accessors_ident<N>), quote!(#(#proofs)* #handles #accessors))
@@ -97,34 +97,46 @@ fn expand(input: &Input) -> TokenStream {
 
 /// The field's attribute type, as an expression whose trait bound is also
 /// the proof that the type is an attribute (or, for a skipped field, plain
-/// old data). Spanned on the type so that a failed bound points at it; each
-/// use gives the same error, which rustc reports once.
-fn attribute_type(field: &Field, krate: &Path) -> TokenStream {
-    let ty = field.ty;
+/// old data). Spanned on the type so that a failed bound points at it.
+///
+/// The bound sits on the `{Name}Fields` helpers (`field_checks`), not behind
+/// a function of the runtime: with `#[vertex(crate = "...")]` the user
+/// chooses what that path holds, and the `unsafe impl Pod` must not rest on
+/// it (`pod_proof` ties the traits to the `Pod` implemented). Every use
+/// calls the same helper, so a bad type is one error, not one per use.
+fn attribute_type(field: &Field, input: &Input) -> TokenStream {
+    let (ty, fields) = (field.ty, fields_ident(input));
     match field.attrs.skip {
-        Some(_) => quote_spanned!(ty.span()=> #krate::__private::skipped::<#ty>()),
-        None => quote_spanned! {ty.span()=>
-            ::core::option::Option::Some(#krate::__private::attribute_type::<#ty>())
-        },
+        Some(_) => quote_spanned!(ty.span()=> #fields::__skipped::<#ty>()),
+        None => quote_spanned!(ty.span()=> ::core::option::Option::Some(#fields::__attribute::<#ty>())),
     }
 }
 
 /// Fails the build, on the field's type, unless the type is an attribute
-/// (or, for a skipped field, plain old data). The bound is written here, not
-/// behind a function of the runtime: with `#[vertex(crate = "...")]` the
-/// user chooses what that path holds, and the `unsafe impl Pod` must not
-/// rest on it. `pod_proof` ties both traits to the `Pod` implemented.
-fn type_proof(field: &Field, krate: &Path) -> TokenStream {
-    let ty = field.ty;
-    let bound = match field.attrs.skip {
-        Some(_) => quote!(#krate::__private::PodField),
-        None => quote!(#krate::AttributeField),
-    };
-    quote_spanned! {ty.span()=>
-        const _: fn() = || {
-            fn field_type<T: #bound>() {}
-            field_type::<#ty>();
-        };
+/// (or, for a skipped field, plain old data).
+fn type_proof(field: &Field, input: &Input) -> TokenStream {
+    let ty = attribute_type(field, input);
+    quote!(const _: () = { let _ = #ty; };)
+}
+
+/// The bounds behind `attribute_type`, as functions of the handle struct.
+fn field_checks(input: &Input, krate: &Path) -> TokenStream {
+    let fields = fields_ident(input);
+    let ty = quote!(#krate::__private::glium::vertex::AttributeType);
+    quote! {
+        #[automatically_derived]
+        impl #fields {
+            #[doc(hidden)]
+            #[allow(dead_code)]
+            const fn __attribute<T: #krate::AttributeField>() -> #ty {
+                #krate::__private::attribute_type::<T>()
+            }
+            #[doc(hidden)]
+            #[allow(dead_code)]
+            const fn __skipped<T: #krate::__private::PodField>() -> ::core::option::Option<#ty> {
+                ::core::option::Option::None
+            }
+        }
     }
 }
 
@@ -149,7 +161,7 @@ fn proofs(input: &Input, krate: &Path) -> TokenStream {
     let ident = input.ident;
     let pod = pod_proof(krate);
     let locations = location_proofs(input, krate);
-    let types = input.fields.iter().map(|field| type_proof(field, krate));
+    let types = input.fields.iter().map(|field| type_proof(field, input));
     let pairs = input.fields.windows(2).map(|pair| {
         let (a, b) = (&pair[0], &pair[1]);
         let (a_ident, a_ty, b_ident) = (a.ident, a.ty, b.ident);
@@ -186,6 +198,7 @@ fn proofs(input: &Input, krate: &Path) -> TokenStream {
 /// before the higher one starts. Equal locations are `validate`'s error.
 fn location_proofs(input: &Input, krate: &Path) -> Vec<TokenStream> {
     let located = input.located_attributes();
+    let fields = fields_ident(input);
     let mut proofs = Vec::new();
     for (low, low_at) in &located {
         for (high, high_at) in located.iter().filter(|(_, at)| at > low_at) {
@@ -200,7 +213,7 @@ fn location_proofs(input: &Input, krate: &Path) -> Vec<TokenStream> {
                 low.unraw(),
             );
             proofs.push(quote_spanned! {span=>
-                const _: () = if #low_at + #krate::__private::locations(#krate::__private::attribute_type::<#low_ty>()) > #high_at {
+                const _: () = if #low_at + #krate::__private::locations(#fields::__attribute::<#low_ty>()) > #high_at {
                     ::core::panic!(#message)
                 };
             });
@@ -239,7 +252,7 @@ fn impl_vertex(input: &Input, krate: &Path) -> TokenStream {
         let (member, ty) = (field.ident, field.ty);
         let (shader, rust) = (field.shader_name(), field.unraw());
         let normalize = field.attrs.normalize.is_some();
-        let attribute = attribute_type(field, krate);
+        let attribute = attribute_type(field, input);
         let location = match &field.attrs.location {
             Some(location) => quote!(::core::option::Option::Some(#location)),
             None => quote!(::core::option::Option::None),
@@ -281,7 +294,8 @@ fn impl_glium(input: &Input, krate: &Path) -> TokenStream {
     let glium = quote!(#krate::__private::glium);
     let bindings = input.attributes().map(|field| {
         let (member, ty, shader) = (field.ident, field.ty, field.shader_name());
-        let attribute = quote_spanned!(ty.span()=> #krate::__private::attribute_type::<#ty>());
+        let fields = fields_ident(input);
+        let attribute = quote_spanned!(ty.span()=> #fields::__attribute::<#ty>());
         let normalize = field.attrs.normalize.is_some();
         let location = match &field.attrs.location {
             Some(location) => quote!(#location),
@@ -318,6 +332,7 @@ fn accessors_ident(input: &Input) -> Ident {
 
 fn field_handles(input: &Input, krate: &Path) -> TokenStream {
     let (ident, vis) = (input.ident, input.vis);
+    let checks = field_checks(input, krate);
     let fields_ident = fields_ident(input);
     let doc = format!("Typed handles to the fields of [`{ident}`], for generic accessors such as `VertexBuffer::field_mut`. Generated by `#[derive(Vertex)]`.");
     let members = input.fields.iter().map(|field| {
@@ -342,6 +357,8 @@ fn field_handles(input: &Input, krate: &Path) -> TokenStream {
             /// Typed handles to this struct's fields, one per field.
             #vis const FIELDS: #fields_ident = #fields_ident { #(#values)* };
         }
+
+        #checks
     }
 }
 

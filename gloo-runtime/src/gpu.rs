@@ -22,6 +22,32 @@ use crate::Error;
 pub const TRACE_TARGET: &str = "gloo::gpu";
 
 /// What a buffer has sent to the GPU so far.
+///
+/// # Examples
+///
+/// The glumpy example: creation sends all 180 bytes; two 8-byte writes 16
+/// bytes apart then send records 0 to 4, 100 bytes, in one call.
+///
+/// ```
+/// use gloo_runtime::headless::HeadlessContext;
+/// use gloo_runtime::{UploadStats, Vertex, VertexBuffer};
+///
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct Point { position: [f32; 2], color: [f32; 3] }
+///
+/// let context = HeadlessContext::new()?;
+/// let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
+/// assert_eq!(v.stats(), UploadStats::default()); // never bound: nothing created
+/// v.upload(&context)?;
+/// *v.position_mut(0, 0) = [0.5, 0.5];
+/// *v.position_mut(1, 1) = [0.5, 0.5];
+/// v.upload(&context)?;
+/// let stats = v.stats();
+/// assert_eq!((stats.buffers_created, stats.upload_calls), (1, 2));
+/// assert_eq!((stats.bytes_uploaded, stats.bytes_written), (180 + 100, 180 + 16));
+/// # Ok::<(), gloo_runtime::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct UploadStats {
     /// GL buffers created: one when the buffer is first uploaded, one more per
@@ -245,7 +271,55 @@ fn write_records<E: Copy>(buffer: &Buffer<[E]>, records: Range<usize>, data: &[E
 /// [`VertexBuffer::drawable`](crate::VertexBuffer::drawable): pass it to
 /// glium's `Surface::draw` as the vertex source, alone or in a tuple with
 /// other sources. It covers the buffer's `len()` records, whatever the GL
-/// buffer's capacity.
+/// buffer's capacity. An N-d buffer draws as its records in row-major
+/// order: `[0, 0]`, `[0, 1]`, …, `[1, 0]`, …
+///
+/// # Examples
+///
+/// One quad drawn twice: a strip of corners, and per-instance offsets.
+///
+/// ```
+/// use gloo_runtime::glium::index::{NoIndices, PrimitiveType};
+/// use gloo_runtime::glium::texture::Texture2d;
+/// use gloo_runtime::glium::{uniform, Program, Surface};
+/// use gloo_runtime::headless::HeadlessContext;
+/// use gloo_runtime::{Vertex, VertexBuffer};
+///
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct Corner { corner: [f32; 2] }
+///
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct Instance { offset: [f32; 2] }
+///
+/// let context = HeadlessContext::new()?;
+/// let program = Program::from_source(
+///     &context,
+///     "#version 330 core
+///      in vec2 corner; in vec2 offset;
+///      void main() { gl_Position = vec4(corner * 0.5 + offset, 0.0, 1.0); }",
+///     "#version 330 core
+///      out vec4 color; void main() { color = vec4(1.0); }",
+///     None,
+/// )?;
+/// let mut corners = VertexBuffer::<Corner>::from_vec(
+///     [4],
+///     vec![[-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0], [1.0, 1.0]].into_iter().map(|corner| Corner { corner }).collect(),
+/// )?;
+/// let mut instances = VertexBuffer::<Instance>::from_vec([2], vec![Instance { offset: [-0.5, 0.0] }, Instance { offset: [0.5, 0.0] }])?;
+///
+/// let texture = Texture2d::empty(&context, 64, 64)?;
+/// let mut surface = texture.as_surface();
+/// surface.clear_color(0.0, 0.0, 0.0, 1.0);
+/// let sources = (corners.bind(&context)?, instances.bind(&context)?.per_instance()?);
+/// surface.draw(sources, NoIndices(PrimitiveType::TriangleStrip), &program, &uniform! {}, &Default::default())?;
+/// let pixels: Vec<Vec<(u8, u8, u8, u8)>> = texture.read();
+/// assert_eq!(pixels[32][16], (255, 255, 255, 255)); // the left instance
+/// assert_eq!(pixels[32][48], (255, 255, 255, 255)); // the right one
+/// assert_eq!(pixels[2][32], (0, 0, 0, 255));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Bound<'a, T: Copy> {
     buffer: &'a Buffer<[T]>,
     len: usize,

@@ -11,6 +11,129 @@ use glium::vertex::AttributeType;
 /// compile time that the struct is `#[repr(C)]`, that every field is
 /// [`bytemuck::Pod`] and that there is no padding anywhere.
 ///
+/// # What the derive generates
+///
+/// - this trait, with [`LAYOUT`](Vertex::LAYOUT) usable in const context;
+/// - `glium::Vertex`, so the struct also works with plain glium;
+/// - `bytemuck::Pod` and `bytemuck::Zeroable`;
+/// - typed handles `Point::FIELDS.position: Field<Point, [f32; 2]>` (a
+///   `PointFields` struct beside yours), for [`VertexBuffer::field_mut`](crate::VertexBuffer::field_mut)
+///   and the other generic accessors;
+/// - named accessors on `VertexBuffer<Point, N>` for ranks 1 to 3:
+///   `position(i, j)`, `position_mut(i, j)`, `get_position(i, j)`,
+///   `get_position_mut(i, j)` (on a `PointAccessors<N>` beside yours, which
+///   the buffer dereferences to). Fields whose names start with `_` get none.
+///
+/// # Field options
+///
+/// Every option goes in one `#[vertex(...)]` attribute (or several); an
+/// unknown or repeated one is a compile error.
+///
+/// `name = "..."`: the name the shader sees, when it differs from the field's.
+///
+/// ```
+/// # use gloo_runtime::Vertex;
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct Point {
+///     #[vertex(name = "a_position")]
+///     position: [f32; 2],
+/// }
+/// assert_eq!(Point::LAYOUT.fields[0].name, "a_position");
+/// assert_eq!(Point::LAYOUT.fields[0].ident, "position");
+/// ```
+///
+/// `location = N`: binds the attribute to `layout(location = N)` in the
+/// shader instead of by name. A matrix takes one location per column; two
+/// attributes whose locations overlap are a compile error naming both.
+///
+/// ```
+/// # use gloo_runtime::Vertex;
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct Instance {
+///     #[vertex(location = 0)]
+///     transform: [[f32; 4]; 4], // locations 0 to 3
+///     #[vertex(location = 4)]
+///     tint: [f32; 4],
+/// }
+/// assert_eq!(Instance::LAYOUT.fields[1].location, Some(4));
+/// ```
+///
+/// `normalize`: integer data reaches the shader as floats in `0.0..=1.0`
+/// (unsigned) or `-1.0..=1.0` (signed): `[u8; 4]` colours as `vec4`.
+///
+/// ```
+/// # use gloo_runtime::Vertex;
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct Point {
+///     position: [f32; 2],
+///     #[vertex(normalize)]
+///     color: [u8; 4],
+/// }
+/// assert!(Point::LAYOUT.fields[1].normalize);
+/// ```
+///
+/// `skip`: the field takes its bytes in the record (and is uploaded with it)
+/// but is no shader attribute: explicit padding, or CPU-side data. It must
+/// still be plain old data: a flag is `u8` or `u32`, not `bool`.
+///
+/// ```
+/// # use gloo_runtime::Vertex;
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct Particle {
+///     position: [f32; 3],
+///     #[vertex(skip)]
+///     alive: u8,
+///     #[vertex(skip)]
+///     _pad: [u8; 3],
+/// }
+/// assert_eq!(Particle::LAYOUT.stride, 16);
+/// assert_eq!(Particle::LAYOUT.fields[1].ty, None);
+/// ```
+///
+/// `accessor = "..."`: another base name for the named accessors, needed
+/// when the field's own would collide with a `VertexBuffer` method (`len`,
+/// `shape`, …: the derive says so).
+///
+/// ```
+/// # use gloo_runtime::{Vertex, VertexBuffer};
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct Segment {
+///     #[vertex(accessor = "length")]
+///     len: f32,
+/// }
+/// let mut v = VertexBuffer::<Segment>::zeros([2]);
+/// *v.length_mut(1) = 3.0;
+/// assert_eq!(*v.length(1), 3.0);
+/// ```
+///
+/// # Struct option
+///
+/// `#[vertex(crate = "path")]`: where the generated code finds this crate,
+/// for a crate that re-exports gloo (`mygfx::gloo`) to users who do not
+/// depend on it directly. It changes where names are looked up, never what
+/// is proven: the `Pod` checks are written inline against the very traits
+/// implemented, so a path to something other than gloo fails to compile.
+///
+/// ```
+/// mod mygfx {
+///     pub use gloo_runtime as gloo;
+/// }
+///
+/// #[derive(Clone, Copy, mygfx::gloo::Vertex)]
+/// #[vertex(crate = "mygfx::gloo")]
+/// #[repr(C)]
+/// struct Point {
+///     position: [f32; 2],
+/// }
+/// let v = mygfx::gloo::VertexBuffer::<Point>::zeros([4]);
+/// assert_eq!(v.nbytes(), 32);
+/// ```
+///
 /// # Safety
 ///
 /// - [`LAYOUT`](Vertex::LAYOUT) describes `Self` exactly: `stride` is
@@ -54,6 +177,27 @@ pub unsafe trait Vertex: glium::Vertex + bytemuck::Pod {
 }
 
 /// The memory layout of a vertex struct, as `#[derive(Vertex)]` computed it.
+///
+/// # Examples
+///
+/// ```
+/// use gloo_runtime::glium::vertex::AttributeType;
+/// use gloo_runtime::Vertex;
+///
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct Point {
+///     position: [f32; 2],
+///     #[vertex(normalize)]
+///     color: [u8; 4],
+/// }
+///
+/// let layout = Point::LAYOUT;
+/// assert_eq!((layout.name, layout.stride), ("Point", 12));
+/// let color = &layout.fields[1];
+/// assert_eq!((color.offset, color.size, color.bytes()), (8, 4, 8..12));
+/// assert_eq!(color.ty, Some(AttributeType::U8U8U8U8));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Layout {
     /// The struct's name, for messages and pictures.
@@ -97,6 +241,44 @@ impl FieldLayout {
 /// Handles are made by `#[derive(Vertex)]` and passed to generic accessors
 /// such as [`VertexBuffer::field_mut`](crate::VertexBuffer::field_mut) and
 /// [`VertexBuffer::fill_field`](crate::VertexBuffer::fill_field).
+///
+/// `FIELDS` is an associated const of the struct itself, not of the
+/// [`Vertex`] trait: `T::FIELDS` does not resolve on a type parameter, and
+/// could not name a field if it did. Generic code takes the handle as an
+/// argument, and the caller, who knows the type, passes it in.
+///
+/// # Examples
+///
+/// ```
+/// use gloo_runtime::{Field, Vertex, VertexBuffer};
+///
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct Point {
+///     position: [f32; 2],
+///     color: [f32; 3],
+/// }
+///
+/// /// Moves one vertex of a buffer of any vertex type and rank by `delta`.
+/// fn nudge<T: Vertex, const N: usize>(
+///     v: &mut VertexBuffer<T, N>,
+///     position: Field<T, [f32; 2]>,
+///     at: [usize; N],
+///     delta: [f32; 2],
+/// ) {
+///     let p = v.field_mut(position, at); // marks that field of that record
+///     *p = [p[0] + delta[0], p[1] + delta[1]];
+/// }
+///
+/// let mut v = VertexBuffer::<Point, 2>::zeros([2, 2]);
+/// v.take_dirty();
+/// nudge(&mut v, Point::FIELDS.position, [1, 1], [1.0, 0.5]);
+/// assert_eq!(*v.position(1, 1), [1.0, 0.5]);
+/// assert_eq!(v.dirty(), Some(60..68));
+///
+/// let color = Point::FIELDS.color;
+/// assert_eq!((color.index(), color.offset(), color.size(), color.bytes()), (1, 8, 12, 8..20));
+/// ```
 pub struct Field<T, F> {
     index: usize,
     offset: usize,
