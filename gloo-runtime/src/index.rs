@@ -207,12 +207,16 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     ) -> Result<BoundIndices<'_, I>, Error> {
         self.check_against(vertex_count)?;
         self.core.upload(facade, self.primitive)?;
-        // The upload moved the pending writes to `unchecked`; they were
-        // checked just now.
+        self.forget_checked();
+        Ok(self.activate())
+    }
+
+    /// After a check and the upload right behind it: the upload moved the
+    /// pending writes to `unchecked`, but they were checked just now.
+    fn forget_checked(&mut self) {
         if let Some(unchecked) = &mut self.core.unchecked {
             unchecked.clear();
         }
-        Ok(self.activate())
     }
 
     /// Checks that every index is below `vertex_count`, without uploading:
@@ -320,29 +324,45 @@ mod tests {
         IndexBuffer::from_vec(PrimitiveType::TrianglesList, [len], indices).expect("shape fits")
     }
 
-    #[test]
-    fn the_first_check_reads_every_index_then_only_those_written_since() {
-        let mut ib = triangles((0..30_000).map(|i| i % 1000).collect());
-        assert_eq!(ib.check_against(1000).expect("all below 1000"), 30_000);
-        assert_eq!(ib.check_against(1000).expect("nothing written"), 0);
-        ib.take_dirty(); // as an upload would: the check remembers these were checked
-        assert_eq!(ib.check_against(1000).expect("nothing written"), 0);
-        *ib.at_mut([7]) = 999;
-        ib.records_mut(100..110).fill(5);
-        assert_eq!(ib.check_against(1000).expect("in range"), 11);
+    /// What `bind_checked` does, less GL: check, send (here: forget) the
+    /// pending writes. Returns how many indices the check read.
+    fn checked_bind(ib: &mut IndexBuffer<u32>, vertex_count: usize) -> usize {
+        let read = ib.check_against(vertex_count).expect("indices in range");
         ib.take_dirty();
-        assert_eq!(ib.check_against(2000).expect("more vertices: still only the new ones"), 0);
-        assert_eq!(ib.check_against(1000).expect("fewer vertices: all again"), 30_000);
+        ib.forget_checked();
+        read
     }
 
     #[test]
-    fn a_write_out_of_range_is_found_whether_pending_or_taken() {
+    fn the_first_check_reads_every_index_then_only_those_written_since() {
+        let mut ib = triangles((0..30_000).map(|i| i % 1000).collect());
+        assert_eq!(checked_bind(&mut ib, 1000), 30_000);
+        assert_eq!(checked_bind(&mut ib, 1000), 0, "nothing written since");
+        *ib.at_mut([7]) = 999;
+        ib.records_mut(100..110).fill(5);
+        assert_eq!(checked_bind(&mut ib, 1000), 11);
+        assert_eq!(checked_bind(&mut ib, 2000), 0, "more vertices: nothing to read again");
+        assert_eq!(checked_bind(&mut ib, 1000), 30_000, "fewer vertices: every index again");
+    }
+
+    #[test]
+    fn writes_sent_by_a_plain_bind_are_still_checked_later() {
+        let mut ib = triangles((0..3000).map(|i| i % 100).collect());
+        assert_eq!(checked_bind(&mut ib, 100), 3000);
+        ib.records_mut(10..20).fill(7);
+        ib.take_dirty(); // a plain `bind` sends them unchecked
+        *ib.at_mut([50]) = 8;
+        assert_eq!(ib.check_against(100).expect("in range"), 11, "the sent ten and the pending one");
+    }
+
+    #[test]
+    fn a_write_out_of_range_is_found_whether_pending_or_sent() {
         let mut ib = triangles(vec![0, 1, 2, 2, 1, 3]);
-        ib.check_indices(4).expect("in range");
+        assert_eq!(checked_bind(&mut ib, 4), 6);
         *ib.at_mut([4]) = 4;
         let error = ib.check_indices(4).expect_err("index 4 of 4 vertices");
         assert!(matches!(error, Error::IndexOutOfRange { position: 4, index: 4, vertex_count: 4 }), "{error:?}");
-        ib.take_dirty(); // the write left the pending set unchecked
+        ib.take_dirty(); // a plain `bind` sends it unchecked
         assert!(ib.check_indices(4).is_err(), "a failed check forgets nothing");
         assert_eq!(ib.check_against(5).expect("in range of 5"), 1);
     }

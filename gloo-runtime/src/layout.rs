@@ -121,7 +121,9 @@ use glium::vertex::AttributeType;
 ///
 /// ```
 /// mod mygfx {
-///     pub use gloo_runtime as gloo;
+///     pub mod gloo {
+///         pub use gloo_runtime::*; // what a crate re-exporting gloo offers
+///     }
 /// }
 ///
 /// #[derive(Clone, Copy, mygfx::gloo::Vertex)]
