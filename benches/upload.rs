@@ -12,6 +12,9 @@ use gloo_runtime::glium::backend::Facade;
 use gloo_runtime::headless::HeadlessContext;
 use gloo_runtime::{glium, MergePolicy, UploadCosts, Vertex, VertexBuffer};
 
+mod common;
+use common::mean_ns;
+
 #[derive(Clone, Copy, Vertex)]
 #[repr(C)]
 struct Point {
@@ -141,16 +144,6 @@ fn planning(c: &mut Criterion, ctx: &HeadlessContext) {
         }
     }
     group.finish();
-}
-
-/// Criterion's mean for one benchmark of this run, in nanoseconds.
-fn mean_ns(group: &str, bench: &str) -> Option<f64> {
-    let dir = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
-    let path = format!("{dir}/criterion/{group}/{bench}/new/estimates.json");
-    let text = std::fs::read_to_string(path).ok()?;
-    let mean = &text[text.find("\"mean\"")?..];
-    let value = &mean[mean.find("\"point_estimate\":")? + 17..];
-    value[..value.find(',')?].trim().parse().ok()
 }
 
 fn report(costs: &UploadCosts) {

@@ -4,10 +4,11 @@
 //! method is added to the buffer and not to the list.
 
 /// Where `VertexBuffer`'s methods are defined (`tracked.rs` holds the ones it
-/// shares with `IndexBuffer`).
+/// shares with `IndexBuffer`, `views.rs` the ndarray views).
 const BUFFER_SOURCES: &[(&str, &str)] = &[
     ("gloo-runtime/src/buffer.rs", include_str!("../gloo-runtime/src/buffer.rs")),
     ("gloo-runtime/src/tracked.rs", include_str!("../gloo-runtime/src/tracked.rs")),
+    ("gloo-runtime/src/views.rs", include_str!("../gloo-runtime/src/views.rs")),
 ];
 
 const DERIVE_LIST: &str = include_str!("../gloo-derive/src/valid.rs");

@@ -183,3 +183,18 @@ fn instances_says_what_each_policy_sends_for_the_moved_instances() {
     let clustered = instances_frame_one(&["--frames", "2", "--clustered"]);
     assert_eq!(clustered, "frame 1: 10000 instances drawn, 1200 bytes uploaded in 1 call (800 bytes written)");
 }
+
+#[test]
+fn particles_send_only_their_positions_after_the_first_frame() {
+    let png = output_path("particles.png");
+    let args = ["--count", "10000", "--frames", "3", "--size", "64", "-o", png.to_str().expect("UTF-8 path")];
+    let stdout = text(&run_example("particles", &args, |_| {}).stdout);
+    assert!(stdout.contains("frame 0: 280000 bytes uploaded"), "everything once:\n{stdout}");
+    assert!(
+        stdout.contains("[i] bytes per frame after the first: 80000 (one interleaved buffer: 280000)"),
+        "positions only:\n{stdout}"
+    );
+    let image = Image::open(&png);
+    let lit = (0..64).flat_map(|y| (0..64).map(move |x| (x, y))).filter(|&(x, y)| image.at(x, y) != BLACK).count();
+    assert!(lit > 64 * 64 / 4, "10,000 particles light up the picture: {lit} of 4096 pixels");
+}

@@ -11,7 +11,7 @@ use crate::ctxt::Ctxt;
 /// Methods of `VertexBuffer` (its own and those of prelude traits it
 /// implements). The named accessors are reached through `Deref`, so a buffer
 /// method of the same name would silently win: such names are rejected.
-/// Keep in sync with `gloo-runtime/src/{buffer,tracked}.rs`; `tests/accessor_names.rs`
+/// Keep in sync with `gloo-runtime/src/{buffer,tracked,views}.rs`; `tests/accessor_names.rs`
 /// fails when a method is missing here.
 const BUFFER_METHODS: &[&str] = &[
     "as_bytes",
@@ -31,6 +31,8 @@ const BUFFER_METHODS: &[&str] = &[
     "extend_from_slice",
     "field",
     "field_mut",
+    "field_view",
+    "field_view_mut",
     "fill",
     "fill_field",
     "from_fn",
@@ -45,8 +47,8 @@ const BUFFER_METHODS: &[&str] = &[
     "into_vec",
     "is_empty",
     "len",
-    "ne",
     "nbytes",
+    "ne",
     "policy",
     "push",
     "push_row",
@@ -60,6 +62,8 @@ const BUFFER_METHODS: &[&str] = &[
     "set_policy",
     "set_upload_costs",
     "shape",
+    "slice_field_mut",
+    "slice_mut",
     "stats",
     "take_dirty",
     "to_owned",
@@ -71,10 +75,14 @@ const BUFFER_METHODS: &[&str] = &[
     "try_records_mut",
     "try_reserve",
     "try_resize",
+    "try_slice_field_mut",
+    "try_slice_mut",
     "try_zeros",
     "upload",
     "upload_costs",
     "upload_plan",
+    "view",
+    "view_mut",
     "zeros",
 ];
 

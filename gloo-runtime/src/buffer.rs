@@ -50,8 +50,8 @@ use crate::Error;
 /// Once the buffer is on the GPU, the same writes send records 0 to 4:
 /// see [`bind`](VertexBuffer::bind).
 pub struct VertexBuffer<T: Copy, const N: usize = 1> {
-    core: Tracked<T, glium::VertexBuffer<T>>,
-    shape: [usize; N],
+    pub(crate) core: Tracked<T, glium::VertexBuffer<T>>,
+    pub(crate) shape: [usize; N],
 }
 
 /// Checks that `shape` holds a number of records and bytes that fit `usize`

@@ -126,6 +126,91 @@ impl DirtyBits {
         }
     }
 
+    /// Marks the `count` bits `start`, `start + step`, `start + 2 step`, …:
+    /// one word at a time, with the bit pattern the step leaves in each word,
+    /// so marking a column of a 2-d buffer costs a store per word, not per
+    /// record.
+    ///
+    /// # Panics
+    ///
+    /// If `step` is 0 while `count > 1`, or the last bit is past the end.
+    pub fn mark_strided(&mut self, start: usize, step: usize, count: usize) {
+        if count == 0 {
+            return;
+        }
+        let end = start + (count - 1) * step + 1;
+        assert!(end <= self.bits, "bit {} past the end of {} bits", end - 1, self.bits);
+        match step {
+            0 => self.mark(start),
+            1 => self.mark_bits(start..end),
+            step if step >= WORD => (0..count).for_each(|k| self.mark(start + k * step)),
+            step => {
+                let pattern = (0..WORD).step_by(step).fold(0u64, |mask, at| mask | 1 << at);
+                let mut bit = start;
+                while bit < end {
+                    let (word, phase) = (bit / WORD, bit % WORD);
+                    let word_end = (word + 1) * WORD;
+                    let mut mask = pattern << phase;
+                    if end < word_end {
+                        mask &= !0u64 >> (word_end - end);
+                    }
+                    self.words[word] |= mask;
+                    // The first bit of the run at or past the next word.
+                    bit += (word_end - bit).div_ceil(step) * step;
+                }
+            }
+        }
+    }
+
+    /// Marks bit `origin + Σ i[k] · step[k]` for every index `i` of a grid
+    /// whose axes are `(length, step)`: the bits of a strided (ndarray) view.
+    /// Steps may be negative (a reversed axis); the axes are reordered and
+    /// merged where they are contiguous, so a whole-buffer view is one
+    /// range and a column is one strided run.
+    ///
+    /// # Panics
+    ///
+    /// If a bit of the grid is out of bounds.
+    pub fn mark_grid(&mut self, mut origin: usize, axes: &mut Vec<(usize, isize)>) {
+        if axes.iter().any(|&(len, _)| len == 0) {
+            return;
+        }
+        // Walk every axis forwards from its lowest bit.
+        axes.retain(|&(len, _)| len > 1);
+        let mut grid: Vec<(usize, usize)> = axes
+            .iter()
+            .map(|&(len, step)| {
+                if step < 0 {
+                    origin -= (len - 1) * step.unsigned_abs();
+                }
+                (len, step.unsigned_abs())
+            })
+            .collect();
+        grid.sort_by_key(|&(_, step)| step);
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(grid.len());
+        for (len, step) in grid {
+            match merged.last_mut() {
+                Some((inner_len, inner_step)) if *inner_step * *inner_len == step => *inner_len *= len,
+                _ => merged.push((len, step)),
+            }
+        }
+        let Some((&(len, step), outer)) = merged.split_first() else {
+            self.mark(origin);
+            return;
+        };
+        let mut index = vec![0; outer.len()];
+        loop {
+            let at = origin + index.iter().zip(outer).map(|(&i, &(_, step))| i * step).sum::<usize>();
+            self.mark_strided(at, step, len);
+            // The next index of the outer axes, innermost fastest.
+            let Some(axis) = (0..outer.len()).find(|&axis| index[axis] + 1 < outer[axis].0) else {
+                return;
+            };
+            index[axis] += 1;
+            index[..axis].fill(0);
+        }
+    }
+
     /// Marks everything.
     pub fn mark_all(&mut self) {
         self.mark_bits(0..self.bits);
@@ -439,6 +524,48 @@ mod tests {
         bits.resize(10);
         bits.resize(100);
         assert_eq!(runs(&bits), vec![0..10]);
+    }
+
+    #[test]
+    fn strided_marks_match_single_marks() {
+        for step in [1, 2, 3, 5, 7, 20, 63, 64, 65, 130] {
+            for start in [0, 1, 31, 63, 64, 100] {
+                for count in [0, 1, 2, 3, 10, 40] {
+                    let bits = start + count * step + 1;
+                    let mut strided = DirtyBits::new(bits, 1);
+                    strided.mark_strided(start, step, count);
+                    let mut single = DirtyBits::new(bits, 1);
+                    (0..count).for_each(|k| single.mark(start + k * step));
+                    assert_eq!(strided, single, "start {start}, step {step}, count {count}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn grid_marks_match_single_marks() {
+        // (origin, axes): a 2-d column, a reversed axis, contiguous rows
+        // that merge, a 3-d block, broadcast and empty axes.
+        let cases: Vec<(usize, Vec<(usize, isize)>)> = vec![
+            (3, vec![(10, 12)]),
+            (117, vec![(10, -12)]),
+            (0, vec![(4, 30), (10, 3)]),
+            (5, vec![(3, 100), (4, 10), (5, 2)]),
+            (200, vec![(3, -50), (1, 0), (6, 1)]),
+            (0, vec![(0, 5), (3, 1)]),
+            (9, vec![]),
+        ];
+        for (origin, axes) in cases {
+            let mut grid = DirtyBits::new(400, 1);
+            grid.mark_grid(origin, &mut axes.clone());
+            let mut single = DirtyBits::new(400, 1);
+            let mut points = vec![origin as isize];
+            for &(len, step) in &axes {
+                points = points.iter().flat_map(|&p| (0..len as isize).map(move |i| p + i * step)).collect();
+            }
+            points.iter().for_each(|&p| single.mark(p as usize));
+            assert_eq!(grid, single, "origin {origin}, axes {axes:?}");
+        }
     }
 
     #[test]

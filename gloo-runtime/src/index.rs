@@ -76,8 +76,8 @@ index_type!(u32);
 /// # Ok::<(), gloo_runtime::Error>(())
 /// ```
 pub struct IndexBuffer<I: IndexType, const N: usize = 1> {
-    core: Tracked<I, glium::IndexBuffer<I>>,
-    shape: [usize; N],
+    pub(crate) core: Tracked<I, glium::IndexBuffer<I>>,
+    pub(crate) shape: [usize; N],
     primitive: PrimitiveType,
     /// The vertex count every index not marked in `core.pending` or
     /// `core.unchecked` was last found below.

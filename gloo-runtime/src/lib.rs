@@ -34,6 +34,8 @@ mod index;
 mod layout;
 pub mod plan;
 mod tracked;
+#[cfg(feature = "ndarray")]
+mod views;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -45,9 +47,13 @@ pub use gpu::{Bound, BoundIndices, UploadStats, TRACE_TARGET};
 pub use index::{IndexBuffer, IndexType};
 pub use layout::{AttributeField, Field, FieldLayout, Layout, Vertex};
 pub use plan::{MergePolicy, UploadCosts};
+#[cfg(feature = "ndarray")]
+pub use views::{FieldArray, FieldView, FieldViewMut, Scalar};
 
 /// `#[derive(Vertex)]`: see the [`Vertex`](trait@Vertex) trait.
 pub use gloo_derive::Vertex;
 
 pub use bytemuck;
 pub use glium;
+#[cfg(feature = "ndarray")]
+pub use ndarray;
