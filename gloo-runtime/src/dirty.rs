@@ -146,18 +146,27 @@ impl DirtyBits {
             step if step >= WORD => (0..count).for_each(|k| self.mark(start + k * step)),
             step => {
                 let pattern = (0..WORD).step_by(step).fold(0u64, |mask, at| mask | 1 << at);
-                let mut bit = start;
-                while bit < end {
-                    let (word, phase) = (bit / WORD, bit % WORD);
-                    let word_end = (word + 1) * WORD;
-                    let mut mask = pattern << phase;
-                    if end < word_end {
-                        mask &= !0u64 >> (word_end - end);
-                    }
-                    self.words[word] |= mask;
-                    // The first bit of the run at or past the next word.
-                    bit += (word_end - bit).div_ceil(step) * step;
+                let (mut word, mut phase) = (start / WORD, start % WORD);
+                let last = (end - 1) / WORD;
+                if WORD % step == 0 && word < last {
+                    // Every word after the first has the same pattern: a
+                    // plain fill, which the compiler vectorizes.
+                    self.words[word] |= pattern << phase;
+                    let every = pattern << (start % step);
+                    self.words[word + 1..last].iter_mut().for_each(|w| *w |= every);
+                    (word, phase) = (last, start % step);
                 }
+                while word < last {
+                    let mask = pattern << phase;
+                    self.words[word] |= mask;
+                    // The run's next bit is one step past the word's last
+                    // one: no division on this path.
+                    let next = (WORD - 1 - mask.leading_zeros() as usize) + step;
+                    word += next / WORD; // 1, as step < WORD
+                    phase = next % WORD;
+                }
+                let tail = !0u64 >> (WORD - 1 - (end - 1) % WORD);
+                self.words[last] |= (pattern << phase) & tail;
             }
         }
     }
@@ -530,7 +539,7 @@ mod tests {
     fn strided_marks_match_single_marks() {
         for step in [1, 2, 3, 5, 7, 20, 63, 64, 65, 130] {
             for start in [0, 1, 31, 63, 64, 100] {
-                for count in [0, 1, 2, 3, 10, 40] {
+                for count in [0, 1, 2, 3, 10, 40, 200] {
                     let bits = start + count * step + 1;
                     let mut strided = DirtyBits::new(bits, 1);
                     strided.mark_strided(start, step, count);
