@@ -362,9 +362,11 @@ impl<T: Vertex, F> fmt::Debug for Field<T, F> {
 ///
 /// - a flag: store `u8` or `u32` (0 or 1); `bool` is not plain old data;
 /// - a tuple such as `(f32, f32)`: its layout is not fixed; use `[f32; 2]`;
-/// - a math library's vector or matrix (`glam::Vec3`, `nalgebra::Vector3`,
+/// - a math library's vector or matrix (`nalgebra::Vector3`,
 ///   `cgmath::Matrix4`): store the array it converts to (`[f32; 3]`,
-///   `[[f32; 4]; 4]`), for example with `v.to_array()` or `.into()`.
+///   `[[f32; 4]; 4]`), for example with `v.to_array()` or `.into()`. With
+///   the feature `glam`, glam's vectors and matrices are attributes
+///   themselves.
 ///
 /// # Examples
 ///
@@ -395,23 +397,26 @@ impl<T: Vertex, F> fmt::Debug for Field<T, F> {
     note = "for CPU-only data the shader must not see, mark the field `#[vertex(skip)]`; it must still be \
             plain old data"
 )]
-pub trait AttributeField: glium::vertex::Attribute + bytemuck::Pod {}
+pub trait AttributeField: bytemuck::Pod {
+    /// How the shader reads it. Not glium's `Attribute` as a supertrait: a
+    /// math library's types could not implement that one here.
+    const TYPE: AttributeType;
+}
+
+/// Types glium already knows as attributes.
+macro_rules! glium_attributes {
+    ($($ty:ty),* $(,)?) => {
+        $(impl AttributeField for $ty {
+            const TYPE: AttributeType = <$ty as glium::vertex::Attribute>::TYPE;
+        })*
+    };
+}
 
 macro_rules! attribute_fields {
     ($($scalar:ty),*) => {
-        $(
-            impl AttributeField for $scalar {}
-            impl AttributeField for [$scalar; 2] {}
-            impl AttributeField for [$scalar; 3] {}
-            impl AttributeField for [$scalar; 4] {}
-        )*
+        $(glium_attributes!($scalar, [$scalar; 2], [$scalar; 3], [$scalar; 4]);)*
     };
 }
 
 attribute_fields!(i8, u8, i16, u16, i32, u32, i64, u64, f32, f64);
-impl AttributeField for [[f32; 2]; 2] {}
-impl AttributeField for [[f32; 3]; 3] {}
-impl AttributeField for [[f32; 4]; 4] {}
-impl AttributeField for [[f64; 2]; 2] {}
-impl AttributeField for [[f64; 3]; 3] {}
-impl AttributeField for [[f64; 4]; 4] {}
+glium_attributes!([[f32; 2]; 2], [[f32; 3]; 3], [[f32; 4]; 4], [[f64; 2]; 2], [[f64; 3]; 3], [[f64; 4]; 4]);

@@ -28,6 +28,8 @@ extern crate self as gloo_runtime;
 mod buffer;
 pub mod dirty;
 pub mod error;
+#[cfg(feature = "glam")]
+mod glam_fields;
 mod gpu;
 pub mod headless;
 mod index;
@@ -53,6 +55,8 @@ pub use views::{FieldArray, FieldView, FieldViewMut, Scalar};
 /// `#[derive(Vertex)]`: see the [`Vertex`](trait@Vertex) trait.
 pub use gloo_derive::Vertex;
 
+#[cfg(feature = "glam")]
+pub use ::glam;
 pub use bytemuck;
 pub use glium;
 #[cfg(feature = "ndarray")]

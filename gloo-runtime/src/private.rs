@@ -36,7 +36,7 @@ impl<T: bytemuck::Pod> PodField for T {}
 /// identical errors). The derive's soundness does not rest on this bound:
 /// it proves `Pod` with bounds of its own, written inline.
 pub const fn attribute_type<T: AttributeField>() -> AttributeType {
-    T::TYPE
+    <T as AttributeField>::TYPE
 }
 
 /// The attribute type of a `#[vertex(skip)]` field: none.

@@ -15,7 +15,7 @@ use crate::dirty::DirtyBits;
 use crate::index::{IndexBuffer, IndexType};
 use crate::layout::{Field, Vertex};
 
-mod sealed {
+pub(crate) mod sealed {
     pub trait Sealed {}
 }
 
