@@ -122,7 +122,7 @@ fn type_proof(field: &Field, input: &Input) -> TokenStream {
 /// The bounds behind `attribute_type`, as functions of the handle struct.
 fn field_checks(input: &Input, krate: &Path) -> TokenStream {
     let fields = fields_ident(input);
-    let ty = quote!(#krate::__private::glium::vertex::AttributeType);
+    let ty = quote!(#krate::AttributeType);
     quote! {
         #[automatically_derived]
         impl #fields {
@@ -295,7 +295,7 @@ fn impl_glium(input: &Input, krate: &Path) -> TokenStream {
     let bindings = input.attributes().map(|field| {
         let (member, ty, shader) = (field.ident, field.ty, field.shader_name());
         let fields = fields_ident(input);
-        let attribute = quote_spanned!(ty.span()=> #fields::__attribute::<#ty>());
+        let attribute = quote_spanned!(ty.span()=> #krate::__private::glium_attribute(#fields::__attribute::<#ty>()));
         let normalize = field.attrs.normalize.is_some();
         let location = match &field.attrs.location {
             Some(location) => quote!(#location),

@@ -471,3 +471,60 @@ impl crate::UploadCosts {
         Ok(crate::UploadCosts { call_ns, byte_ns, whole_factor })
     }
 }
+
+/// The glium side of gloo's attribute types.
+impl crate::AttributeType {
+    /// glium's name for this type.
+    ///
+    /// # Panics
+    ///
+    /// For a shape glium has no type for (a vector of more than 4, a matrix
+    /// of 1 column); the derive never makes one.
+    pub const fn glium(self) -> glium::vertex::AttributeType {
+        use crate::ScalarType as S;
+        use glium::vertex::AttributeType as G;
+        macro_rules! shapes {
+            ($($scalar:ident: $one:ident $two:ident $three:ident $four:ident;)*) => {
+                match (self.scalar, self.rows, self.columns) {
+                    $(
+                        (S::$scalar, 1, 1) => G::$one,
+                        (S::$scalar, 2, 1) => G::$two,
+                        (S::$scalar, 3, 1) => G::$three,
+                        (S::$scalar, 4, 1) => G::$four,
+                    )*
+                    (S::F32, 2, 2) => G::F32x2x2,
+                    (S::F32, 2, 3) => G::F32x2x3,
+                    (S::F32, 2, 4) => G::F32x2x4,
+                    (S::F32, 3, 2) => G::F32x3x2,
+                    (S::F32, 3, 3) => G::F32x3x3,
+                    (S::F32, 3, 4) => G::F32x3x4,
+                    (S::F32, 4, 2) => G::F32x4x2,
+                    (S::F32, 4, 3) => G::F32x4x3,
+                    (S::F32, 4, 4) => G::F32x4x4,
+                    (S::F64, 2, 2) => G::F64x2x2,
+                    (S::F64, 2, 3) => G::F64x2x3,
+                    (S::F64, 2, 4) => G::F64x2x4,
+                    (S::F64, 3, 2) => G::F64x3x2,
+                    (S::F64, 3, 3) => G::F64x3x3,
+                    (S::F64, 3, 4) => G::F64x3x4,
+                    (S::F64, 4, 2) => G::F64x4x2,
+                    (S::F64, 4, 3) => G::F64x4x3,
+                    (S::F64, 4, 4) => G::F64x4x4,
+                    _ => panic!("no glium attribute type has this shape"),
+                }
+            };
+        }
+        shapes! {
+            I8: I8 I8I8 I8I8I8 I8I8I8I8;
+            U8: U8 U8U8 U8U8U8 U8U8U8U8;
+            I16: I16 I16I16 I16I16I16 I16I16I16I16;
+            U16: U16 U16U16 U16U16U16 U16U16U16U16;
+            I32: I32 I32I32 I32I32I32 I32I32I32I32;
+            U32: U32 U32U32 U32U32U32 U32U32U32U32;
+            I64: I64 I64I64 I64I64I64 I64I64I64I64;
+            U64: U64 U64U64 U64U64U64 U64U64U64U64;
+            F32: F32 F32F32 F32F32F32 F32F32F32F32;
+            F64: F64 F64F64 F64F64F64 F64F64F64F64;
+        }
+    }
+}

@@ -3,8 +3,6 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-use glium::vertex::AttributeType;
-
 /// A `#[repr(C)]` struct whose layout is known and proven free of padding.
 ///
 /// Do not implement this by hand: `#[derive(Vertex)]` does, after checking at
@@ -198,7 +196,7 @@ pub unsafe trait Vertex: glium::Vertex + bytemuck::Pod {
 /// assert_eq!((layout.name, layout.stride), ("Point", 12));
 /// let color = &layout.fields[1];
 /// assert_eq!((color.offset, color.size, color.bytes()), (8, 4, 8..12));
-/// assert_eq!(color.ty, Some(AttributeType::U8U8U8U8));
+/// assert_eq!(color.ty.map(|ty| ty.glium()), Some(AttributeType::U8U8U8U8));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Layout {
@@ -222,8 +220,9 @@ pub struct FieldLayout {
     pub offset: usize,
     /// Size in bytes.
     pub size: usize,
-    /// The glium attribute type; `None` for a `#[vertex(skip)]` field, which
-    /// takes space in the record but is not a shader attribute.
+    /// How the shader reads it; `None` for a `#[vertex(skip)]` field, which
+    /// takes space in the record but is not a shader attribute. gloo's own
+    /// type: each backend maps it to its API's (`AttributeType::glium`).
     pub ty: Option<AttributeType>,
     /// Whether integer data is normalized to `0.0..=1.0` (`#[vertex(normalize)]`).
     pub normalize: bool,
@@ -398,25 +397,134 @@ impl<T: Vertex, F> fmt::Debug for Field<T, F> {
             plain old data"
 )]
 pub trait AttributeField: bytemuck::Pod {
-    /// How the shader reads it. Not glium's `Attribute` as a supertrait: a
-    /// math library's types could not implement that one here.
+    /// How the shader reads it.
     const TYPE: AttributeType;
 }
 
-/// Types glium already knows as attributes.
-macro_rules! glium_attributes {
-    ($($ty:ty),* $(,)?) => {
-        $(impl AttributeField for $ty {
-            const TYPE: AttributeType = <$ty as glium::vertex::Attribute>::TYPE;
-        })*
-    };
-}
-
 macro_rules! attribute_fields {
-    ($($scalar:ty),*) => {
-        $(glium_attributes!($scalar, [$scalar; 2], [$scalar; 3], [$scalar; 4]);)*
-    };
+    ($($scalar:ty => $kind:ident),*) => {$(
+        impl AttributeField for $scalar {
+            const TYPE: AttributeType = AttributeType::scalar(ScalarType::$kind);
+        }
+        impl AttributeField for [$scalar; 2] {
+            const TYPE: AttributeType = AttributeType::vector(ScalarType::$kind, 2);
+        }
+        impl AttributeField for [$scalar; 3] {
+            const TYPE: AttributeType = AttributeType::vector(ScalarType::$kind, 3);
+        }
+        impl AttributeField for [$scalar; 4] {
+            const TYPE: AttributeType = AttributeType::vector(ScalarType::$kind, 4);
+        }
+    )*};
 }
 
-attribute_fields!(i8, u8, i16, u16, i32, u32, i64, u64, f32, f64);
-glium_attributes!([[f32; 2]; 2], [[f32; 3]; 3], [[f32; 4]; 4], [[f64; 2]; 2], [[f64; 3]; 3], [[f64; 4]; 4]);
+attribute_fields!(i8 => I8, u8 => U8, i16 => I16, u16 => U16, i32 => I32, u32 => U32, i64 => I64, u64 => U64, f32 => F32, f64 => F64);
+
+macro_rules! square_matrices {
+    ($($scalar:ty => $kind:ident),*) => {$(
+        impl AttributeField for [[$scalar; 2]; 2] {
+            const TYPE: AttributeType = AttributeType::matrix(ScalarType::$kind, 2, 2);
+        }
+        impl AttributeField for [[$scalar; 3]; 3] {
+            const TYPE: AttributeType = AttributeType::matrix(ScalarType::$kind, 3, 3);
+        }
+        impl AttributeField for [[$scalar; 4]; 4] {
+            const TYPE: AttributeType = AttributeType::matrix(ScalarType::$kind, 4, 4);
+        }
+    )*};
+}
+
+square_matrices!(f32 => F32, f64 => F64);
+
+/// The numbers an attribute is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ScalarType {
+    /// `i8`.
+    I8,
+    /// `u8`.
+    U8,
+    /// `i16`.
+    I16,
+    /// `u16`.
+    U16,
+    /// `i32`.
+    I32,
+    /// `u32`.
+    U32,
+    /// `i64`.
+    I64,
+    /// `u64`.
+    U64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+}
+
+impl ScalarType {
+    /// The size of one scalar in bytes.
+    pub const fn size(self) -> usize {
+        match self {
+            ScalarType::I8 | ScalarType::U8 => 1,
+            ScalarType::I16 | ScalarType::U16 => 2,
+            ScalarType::I32 | ScalarType::U32 | ScalarType::F32 => 4,
+            ScalarType::I64 | ScalarType::U64 | ScalarType::F64 => 8,
+        }
+    }
+}
+
+/// How a shader reads a field: a scalar, a vector of 2 to 4 scalars, or a
+/// matrix of 2 to 4 columns of 2 to 4 scalars each. gloo's own description,
+/// free of any GPU API; each backend maps it to its own
+/// ([`glium`](AttributeType::glium) for glium). Whether integers are
+/// normalized is [`FieldLayout::normalize`].
+///
+/// # Examples
+///
+/// ```
+/// use gloo_runtime::{AttributeField, AttributeType, ScalarType};
+///
+/// assert_eq!(<[u8; 4]>::TYPE, AttributeType::vector(ScalarType::U8, 4));
+/// let matrix = <[[f32; 4]; 4]>::TYPE;
+/// assert_eq!((matrix.columns, matrix.rows, matrix.size()), (4, 4, 64));
+/// assert_eq!(matrix.locations(), 4); // one per column
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AttributeType {
+    /// The scalar every component is.
+    pub scalar: ScalarType,
+    /// Components per column: 1 for a scalar, 2 to 4 for a vector or a
+    /// matrix column.
+    pub rows: u8,
+    /// Columns: 1 for a scalar or vector, 2 to 4 for a matrix.
+    pub columns: u8,
+}
+
+impl AttributeType {
+    /// One scalar.
+    pub const fn scalar(scalar: ScalarType) -> Self {
+        AttributeType { scalar, rows: 1, columns: 1 }
+    }
+
+    /// A vector of `components` scalars (1 is a scalar).
+    pub const fn vector(scalar: ScalarType, components: u8) -> Self {
+        AttributeType { scalar, rows: components, columns: 1 }
+    }
+
+    /// A matrix of `columns` columns of `rows` scalars, stored column by column.
+    pub const fn matrix(scalar: ScalarType, columns: u8, rows: u8) -> Self {
+        AttributeType { scalar, rows, columns }
+    }
+
+    /// The size in bytes.
+    pub const fn size(self) -> usize {
+        self.scalar.size() * self.rows as usize * self.columns as usize
+    }
+
+    /// How many consecutive shader locations it takes: one per matrix
+    /// column (a vertex shader input takes one location even as a `dvec4`).
+    pub const fn locations(self) -> u32 {
+        self.columns as u32
+    }
+}

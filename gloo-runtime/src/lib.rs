@@ -47,7 +47,7 @@ pub use buffer::VertexBuffer;
 pub use error::Error;
 pub use gpu::{Bound, BoundIndices, UploadStats, TRACE_TARGET};
 pub use index::{IndexBuffer, IndexType};
-pub use layout::{AttributeField, Field, FieldLayout, Layout, Vertex};
+pub use layout::{AttributeField, AttributeType, Field, FieldLayout, Layout, ScalarType, Vertex};
 pub use plan::{MergePolicy, UploadCosts};
 #[cfg(feature = "ndarray")]
 pub use views::{FieldArray, FieldView, FieldViewMut, Scalar};

@@ -4,9 +4,7 @@ pub use bytemuck;
 pub use glium;
 pub use std::borrow::Cow;
 
-use glium::vertex::AttributeType;
-
-use crate::{AttributeField, VertexBuffer};
+use crate::{AttributeField, AttributeType, VertexBuffer};
 
 /// The `Accessors` of a struct whose derive failed: never used, since the
 /// build stops at the derive's error.
@@ -44,16 +42,12 @@ pub const fn skipped<T: PodField>() -> Option<AttributeType> {
     None
 }
 
-/// How many consecutive shader locations an attribute of type `ty` takes:
-/// one per column of a matrix (as glium binds them), one for anything
-/// else. A vertex shader input takes one location even for `dvec3` and
-/// `dvec4`.
+/// How many consecutive shader locations an attribute of type `ty` takes.
 pub const fn locations(ty: AttributeType) -> u32 {
-    use AttributeType::*;
-    match ty {
-        F16x2x2 | F16x3x2 | F16x4x2 | F32x2x2 | F32x3x2 | F32x4x2 | F64x2x2 | F64x3x2 | F64x4x2 => 2,
-        F16x2x3 | F16x3x3 | F16x4x3 | F32x2x3 | F32x3x3 | F32x4x3 | F64x2x3 | F64x3x3 | F64x4x3 => 3,
-        F16x2x4 | F16x3x4 | F16x4x4 | F32x2x4 | F32x3x4 | F32x4x4 | F64x2x4 | F64x3x4 | F64x4x4 => 4,
-        _ => 1,
-    }
+    ty.locations()
+}
+
+/// glium's attribute type for `ty`, for the derive's `impl glium::Vertex`.
+pub const fn glium_attribute(ty: AttributeType) -> glium::vertex::AttributeType {
+    ty.glium()
 }

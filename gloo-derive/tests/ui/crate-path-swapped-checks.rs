@@ -6,14 +6,14 @@
 use gloo_runtime::Vertex;
 
 mod swapped {
-    pub use gloo_runtime::{AttributeField, Field, FieldLayout, Layout, Vertex, VertexBuffer};
+    pub use gloo_runtime::{AttributeField, AttributeType, Field, FieldLayout, Layout, Vertex, VertexBuffer};
 
     pub mod __private {
-        pub use gloo_runtime::__private::{bytemuck, glium, Cow, PodField};
-        use glium::vertex::AttributeType;
+        pub use gloo_runtime::__private::{bytemuck, glium, glium_attribute, Cow, PodField};
+        use gloo_runtime::{AttributeType, ScalarType};
 
         pub const fn attribute_type<T>() -> AttributeType {
-            AttributeType::U32U32
+            AttributeType::vector(ScalarType::U32, 2)
         }
 
         pub const fn skipped<T>() -> Option<AttributeType> {

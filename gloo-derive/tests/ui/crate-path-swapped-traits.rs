@@ -5,13 +5,13 @@
 use gloo_runtime::Vertex;
 
 mod swapped {
-    pub use gloo_runtime::{Field, FieldLayout, Layout, Vertex, VertexBuffer};
+    pub use gloo_runtime::{AttributeType, Field, FieldLayout, Layout, Vertex, VertexBuffer};
 
     pub trait AttributeField {}
     impl<T> AttributeField for T {}
 
     pub mod __private {
-        pub use gloo_runtime::__private::{attribute_type, bytemuck, glium, Cow};
+        pub use gloo_runtime::__private::{attribute_type, bytemuck, glium, glium_attribute, Cow};
 
         pub trait PodField {}
         impl<T> PodField for T {}
