@@ -144,6 +144,7 @@ where
 fn field_layout<T, F: FieldArray, D: Dimension>(shape: &[usize], strides: &[isize]) -> (F::Dim<D>, F::Dim<D>) {
     let scalar = size_of::<F::Scalar>();
     assert!(size_of::<T>() % scalar == 0, "a field view needs records whose size is a whole multiple of the scalar's");
+    debug_assert_eq!(F::AXES.iter().product::<usize>() * scalar, size_of::<F>(), "the component axes tile the field");
     let ndim = shape.len() + F::AXES.len();
     let (mut out_shape, mut out_strides) = (F::Dim::<D>::zeros(ndim), F::Dim::<D>::zeros(ndim));
     let per_record = size_of::<T>() / scalar;
