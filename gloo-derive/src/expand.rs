@@ -59,10 +59,7 @@ fn fallback(node: &DeriveInput, input: Option<&Input>) -> Option<TokenStream> {
                 ::core::unreachable!()
             }
         }
-        #[automatically_derived]
-        impl #krate::__private::glium::Vertex for #ident {
-            fn build_bindings() -> #krate::__private::glium::vertex::VertexFormat { &[] }
-        }
+        #krate::__private::impl_glium_vertex! { #ident; }
         #[automatically_derived]
         unsafe impl #krate::__private::bytemuck::Zeroable for #ident {}
         #[automatically_derived]
@@ -291,7 +288,6 @@ fn impl_vertex(input: &Input, krate: &Path) -> TokenStream {
 
 fn impl_glium(input: &Input, krate: &Path) -> TokenStream {
     let ident = input.ident;
-    let glium = quote!(#krate::__private::glium);
     let bindings = input.attributes().map(|field| {
         let (member, ty, shader) = (field.ident, field.ty, field.shader_name());
         let fields = fields_ident(input);
@@ -311,14 +307,10 @@ fn impl_glium(input: &Input, krate: &Path) -> TokenStream {
             )
         }
     });
+    // Through a macro of the runtime: it expands to the impl where the
+    // runtime has glium, and to nothing where it does not.
     quote! {
-        #[automatically_derived]
-        impl #glium::Vertex for #ident {
-            fn build_bindings() -> #glium::vertex::VertexFormat {
-                const BINDINGS: #glium::vertex::VertexFormat = &[#(#bindings),*];
-                BINDINGS
-            }
-        }
+        #krate::__private::impl_glium_vertex! { #ident; #(#bindings),* }
     }
 }
 

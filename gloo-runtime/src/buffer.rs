@@ -3,8 +3,10 @@
 use core::fmt;
 use core::ops::{Deref, DerefMut};
 
+#[cfg(feature = "glium")]
 use glium::backend::Facade;
 
+#[cfg(feature = "glium")]
 use crate::gpu::Bound;
 use crate::layout::{Field, Vertex};
 use crate::tracked::{growth_methods, record_methods, tracked_methods, Tracked};
@@ -50,9 +52,16 @@ use crate::Error;
 /// Once the buffer is on the GPU, the same writes send records 0 to 4:
 /// see [`bind`](VertexBuffer::bind).
 pub struct VertexBuffer<T: Copy, const N: usize = 1> {
-    pub(crate) core: Tracked<T, glium::VertexBuffer<T>>,
+    pub(crate) core: Tracked<T, VertexGpu<T>>,
     pub(crate) shape: [usize; N],
 }
+
+/// The GPU copy of a vertex buffer: a glium buffer in its context, or
+/// nothing at all in a build without a backend.
+#[cfg(feature = "glium")]
+type VertexGpu<T> = crate::gpu::Gpu<glium::VertexBuffer<T>>;
+#[cfg(not(feature = "glium"))]
+type VertexGpu<T> = crate::gpu_none::NoGpu<T>;
 
 /// Checks that `shape` holds a number of records and bytes that fit `usize`
 /// (and an allocation, which is limited to `isize::MAX` bytes).
@@ -253,6 +262,7 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
 }
 
 /// The GL side.
+#[cfg(feature = "glium")]
 impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// Brings the GPU copy up to date and returns it as a vertex source.
     ///

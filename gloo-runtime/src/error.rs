@@ -107,6 +107,7 @@ pub enum Error {
     BufferCreation(String),
 
     /// Reading the GL buffer back failed.
+    #[cfg(feature = "glium")]
     #[error("could not read the GL buffer back: {0}")]
     Read(#[from] glium::buffer::ReadError),
 

@@ -15,55 +15,9 @@ use glium::index::{IndexBuffer, IndicesSource, PrimitiveType};
 use glium::vertex::VerticesSource;
 use glium::{Api, Version};
 
+use crate::stats::TRACE_TARGET;
 use crate::tracked::Tracked;
 use crate::Error;
-
-/// The `log` target of the GPU trace.
-pub const TRACE_TARGET: &str = "gloo::gpu";
-
-/// What a buffer has sent to the GPU so far.
-///
-/// # Examples
-///
-/// The glumpy example: creation sends all 180 bytes; two 8-byte writes 16
-/// bytes apart then send records 0 to 4, 100 bytes, in one call.
-///
-/// ```
-/// use gloo_runtime::headless::HeadlessContext;
-/// use gloo_runtime::{UploadStats, Vertex, VertexBuffer};
-///
-/// #[derive(Clone, Copy, Vertex)]
-/// #[repr(C)]
-/// struct Point { position: [f32; 2], color: [f32; 3] }
-///
-/// let context = HeadlessContext::new()?;
-/// let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
-/// assert_eq!(v.stats(), UploadStats::default()); // never bound: nothing created
-/// v.upload(&context)?;
-/// *v.position_mut(0, 0) = [0.5, 0.5];
-/// *v.position_mut(1, 1) = [0.5, 0.5];
-/// v.upload(&context)?;
-/// let stats = v.stats();
-/// assert_eq!((stats.buffers_created, stats.upload_calls), (1, 2));
-/// assert_eq!((stats.bytes_uploaded, stats.bytes_written), (180 + 100, 180 + 16));
-/// # Ok::<(), gloo_runtime::Error>(())
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct UploadStats {
-    /// GL buffers created: one when the buffer is first uploaded, one more per
-    /// reallocation.
-    pub buffers_created: u64,
-    /// Upload calls made (`glBufferData`/`glBufferSubData` through glium).
-    pub upload_calls: u64,
-    /// Bytes sent from the CPU, whole records included.
-    pub bytes_uploaded: u64,
-    /// Distinct bytes made dirty before each upload, summed over uploads:
-    /// what the program actually changed.
-    pub bytes_written: u64,
-    /// Times the GL buffer was reallocated to grow (its old content is copied
-    /// on the GPU, not sent again).
-    pub reallocations: u64,
-}
 
 /// A glium buffer gloo can upload into: a typed view of a `Buffer<[E]>`.
 pub(crate) trait GlStorage<E: Copy>: Sized {
@@ -129,7 +83,7 @@ fn next_id() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-impl<E: Copy, S: GlStorage<E>> Tracked<E, S> {
+impl<E: Copy, S: GlStorage<E>> Tracked<E, Gpu<S>> {
     /// Brings the GL copy up to date: creates it on first use, grows it when
     /// the records outgrew it, then sends the upload plan.
     pub(crate) fn upload<F: Facade + ?Sized>(&mut self, facade: &F, extra: S::Extra) -> Result<&Gpu<S>, Error> {

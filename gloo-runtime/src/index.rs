@@ -2,11 +2,14 @@
 
 use core::fmt;
 
+#[cfg(feature = "glium")]
 use glium::backend::Facade;
-use glium::index::PrimitiveType;
+#[cfg(feature = "glium")]
+pub use glium::index::PrimitiveType;
 
 use crate::buffer::records_of;
 use crate::dirty::DirtyBits;
+#[cfg(feature = "glium")]
 use crate::gpu::BoundIndices;
 use crate::layout::{FieldLayout, Layout};
 use crate::tracked::{growth_methods, record_methods, tracked_methods, Tracked};
@@ -19,7 +22,7 @@ mod sealed {
 }
 
 /// The index types an [`IndexBuffer`] holds: `u16` and `u32`.
-pub trait IndexType: glium::index::Index + bytemuck::Pod + sealed::Sealed {
+pub trait IndexType: crate::__private::BackendIndex + bytemuck::Pod + sealed::Sealed {
     /// One record: a single index.
     const LAYOUT: Layout;
 
@@ -55,6 +58,32 @@ macro_rules! index_type {
 index_type!(u16);
 index_type!(u32);
 
+/// The GPU copy of an index buffer.
+#[cfg(feature = "glium")]
+type IndexGpu<I> = crate::gpu::Gpu<glium::IndexBuffer<I>>;
+#[cfg(not(feature = "glium"))]
+type IndexGpu<I> = crate::gpu_none::NoGpu<I>;
+
+/// How indices are assembled into primitives, in a build without glium
+/// (with glium it is glium's own `PrimitiveType`).
+#[cfg(not(feature = "glium"))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PrimitiveType {
+    /// Each index is a point.
+    Points,
+    /// Each pair of indices is a line.
+    LinesList,
+    /// A line through every index.
+    LineStrip,
+    /// Each three indices are a triangle.
+    TrianglesList,
+    /// Each index after the second makes a triangle with the two before.
+    TriangleStrip,
+    /// Each index after the second makes a triangle with the one before and the first.
+    TriangleFan,
+}
+
 /// An N-d array (row-major) of indices, kept on the CPU and uploaded lazily
 /// like a [`VertexBuffer`](crate::VertexBuffer): every write is tracked, and
 /// [`bind`](IndexBuffer::bind) sends only what changed.
@@ -76,7 +105,7 @@ index_type!(u32);
 /// # Ok::<(), gloo_runtime::Error>(())
 /// ```
 pub struct IndexBuffer<I: IndexType, const N: usize = 1> {
-    pub(crate) core: Tracked<I, glium::IndexBuffer<I>>,
+    pub(crate) core: Tracked<I, IndexGpu<I>>,
     pub(crate) shape: [usize; N],
     primitive: PrimitiveType,
     /// The vertex count every index not marked in `core.pending` or
@@ -141,6 +170,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     tracked_methods!(I);
     record_methods!(I);
 
+    #[cfg(feature = "glium")]
     /// Brings the GPU copy up to date and returns it as an index source for
     /// glium's `Surface::draw`: creates the GL buffer on first use, then
     /// sends exactly the ranges of [`upload_plan`](Self::upload_plan).
@@ -154,6 +184,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
         Ok(self.activate())
     }
 
+    #[cfg(feature = "glium")]
     /// The GPU copy, just uploaded, as an index source.
     fn activate(&self) -> BoundIndices<'_, I> {
         let gpu = self.core.gpu.as_ref().expect("uploaded");
@@ -161,6 +192,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
         BoundIndices::new(&gpu.storage, self.core.data.len())
     }
 
+    #[cfg(feature = "glium")]
     /// As [`bind`](Self::bind), after checking that every index names one
     /// of the first `vertex_count` vertices: the vertex buffer's `len()`.
     ///
@@ -213,6 +245,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
 
     /// After a check and the upload right behind it: the upload moved the
     /// pending writes to `unchecked`, but they were checked just now.
+    #[cfg_attr(not(feature = "glium"), allow(dead_code))]
     fn forget_checked(&mut self) {
         if let Some(unchecked) = &mut self.core.unchecked {
             unchecked.clear();
@@ -263,6 +296,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
         Ok(read)
     }
 
+    #[cfg(feature = "glium")]
     /// Brings the GPU copy up to date without drawing.
     ///
     /// # Errors
@@ -272,6 +306,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
         self.core.upload(facade, self.primitive).map(drop)
     }
 
+    #[cfg(feature = "glium")]
     /// The GPU copy as an index source for a draw in `facade`'s context,
     /// through a shared borrow. Call [`upload`](Self::upload) first.
     ///

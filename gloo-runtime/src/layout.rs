@@ -160,7 +160,7 @@ use core::marker::PhantomData;
 /// assert_eq!(Point::LAYOUT.fields[1].offset, 8);
 /// assert_eq!(Point::LAYOUT.fields[1].name, "color");
 /// ```
-pub unsafe trait Vertex: glium::Vertex + bytemuck::Pod {
+pub unsafe trait Vertex: crate::__private::BackendVertex + bytemuck::Pod {
     /// The layout of `Self`, usable in const context.
     const LAYOUT: Layout;
 
@@ -350,7 +350,7 @@ impl<T: Vertex, F> fmt::Debug for Field<T, F> {
 }
 
 /// The field types that are vertex attributes: those of glium's
-/// [`Attribute`](glium::vertex::Attribute) that are also plain old data.
+/// `Attribute` that are also plain old data.
 ///
 /// `f32`, `f64`, `i8`, `u8`, `i16`, `u16`, `i32`, `u32`, `i64`, `u64`, arrays
 /// of 2 to 4 of them (`[f32; 2]`, `[u8; 4]`, …) and square `f32` or `f64`

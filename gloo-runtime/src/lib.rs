@@ -30,11 +30,16 @@ pub mod dirty;
 pub mod error;
 #[cfg(feature = "glam")]
 mod glam_fields;
+#[cfg(feature = "glium")]
 mod gpu;
+#[cfg(not(feature = "glium"))]
+mod gpu_none;
+#[cfg(feature = "glium")]
 pub mod headless;
 mod index;
 mod layout;
 pub mod plan;
+mod stats;
 mod tracked;
 #[cfg(feature = "ndarray")]
 mod views;
@@ -45,10 +50,14 @@ pub mod __private;
 
 pub use buffer::VertexBuffer;
 pub use error::Error;
-pub use gpu::{Bound, BoundIndices, UploadStats, TRACE_TARGET};
+#[cfg(feature = "glium")]
+pub use gpu::{Bound, BoundIndices};
+#[cfg(not(feature = "glium"))]
+pub use index::PrimitiveType;
 pub use index::{IndexBuffer, IndexType};
 pub use layout::{AttributeField, AttributeType, Field, FieldLayout, Layout, ScalarType, Vertex};
 pub use plan::{MergePolicy, UploadCosts};
+pub use stats::{UploadStats, TRACE_TARGET};
 #[cfg(feature = "ndarray")]
 pub use views::{FieldArray, FieldView, FieldViewMut, Scalar};
 
@@ -58,6 +67,7 @@ pub use gloo_derive::Vertex;
 #[cfg(feature = "glam")]
 pub use ::glam;
 pub use bytemuck;
+#[cfg(feature = "glium")]
 pub use glium;
 #[cfg(feature = "ndarray")]
 pub use ndarray;

@@ -1,6 +1,7 @@
 //! What the derive's generated code names. Not public API.
 
 pub use bytemuck;
+#[cfg(feature = "glium")]
 pub use glium;
 pub use std::borrow::Cow;
 
@@ -48,6 +49,57 @@ pub const fn locations(ty: AttributeType) -> u32 {
 }
 
 /// glium's attribute type for `ty`, for the derive's `impl glium::Vertex`.
+#[cfg(feature = "glium")]
 pub const fn glium_attribute(ty: AttributeType) -> glium::vertex::AttributeType {
     ty.glium()
 }
+
+/// What a vertex must be for the backends compiled in: `glium::Vertex` with
+/// glium, nothing more without.
+#[cfg(feature = "glium")]
+pub trait BackendVertex: glium::Vertex {}
+#[cfg(feature = "glium")]
+impl<T: glium::Vertex> BackendVertex for T {}
+/// What a vertex must be for the backends compiled in: nothing without glium.
+#[cfg(not(feature = "glium"))]
+pub trait BackendVertex {}
+#[cfg(not(feature = "glium"))]
+impl<T> BackendVertex for T {}
+
+/// What an index must be for the backends compiled in.
+#[cfg(feature = "glium")]
+pub trait BackendIndex: glium::index::Index {}
+#[cfg(feature = "glium")]
+impl<T: glium::index::Index> BackendIndex for T {}
+/// What an index must be for the backends compiled in: nothing without glium.
+#[cfg(not(feature = "glium"))]
+pub trait BackendIndex {}
+#[cfg(not(feature = "glium"))]
+impl<T> BackendIndex for T {}
+
+/// `impl glium::Vertex` for a derived struct, from its bindings; nothing in
+/// a build without glium (the bindings are then never compiled).
+#[cfg(feature = "glium")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __gloo_impl_glium_vertex {
+    ($ty:ident; $($binding:expr),* $(,)?) => {
+        #[automatically_derived]
+        impl $crate::__private::glium::Vertex for $ty {
+            fn build_bindings() -> $crate::__private::glium::vertex::VertexFormat {
+                const BINDINGS: $crate::__private::glium::vertex::VertexFormat = &[$($binding),*];
+                BINDINGS
+            }
+        }
+    };
+}
+
+/// `impl glium::Vertex` for a derived struct: nothing without glium.
+#[cfg(not(feature = "glium"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __gloo_impl_glium_vertex {
+    ($($tokens:tt)*) => {};
+}
+
+pub use __gloo_impl_glium_vertex as impl_glium_vertex;

@@ -1,17 +1,19 @@
 //! The state every tracked buffer shares: the records, their pending writes,
-//! the merge policy, and the GL object once there is one. `VertexBuffer` and
-//! `IndexBuffer` add their shape and accessors around it.
+//! the merge policy, and the GPU copy once there is one. `VertexBuffer` and
+//! `IndexBuffer` add their shape and accessors around it. No GPU API here:
+//! the GPU copy is a type parameter, filled in by a backend (`gpu.rs`).
 
 use core::ops::Range;
 
 use crate::dirty::DirtyBits;
-use crate::gpu::{Gpu, UploadStats};
 use crate::layout::FieldLayout;
 use crate::plan::{self, MergePolicy, UploadCosts};
+use crate::stats::UploadStats;
 use crate::Error;
 
-/// Records of type `E` with dirty tracking, and their GL copy of type `S`.
-pub(crate) struct Tracked<E, S> {
+/// Records of type `E` with dirty tracking, and their GPU copy of type `G`
+/// (a backend's; the core only asks whether there is one).
+pub(crate) struct Tracked<E, G> {
     pub(crate) data: Vec<E>,
     pub(crate) pending: DirtyBits,
     /// Records whose writes left `pending` (uploaded or taken) since the
@@ -25,7 +27,7 @@ pub(crate) struct Tracked<E, S> {
     pub(crate) stride: usize,
     pub(crate) policy: MergePolicy,
     pub(crate) costs: UploadCosts,
-    pub(crate) gpu: Option<Gpu<S>>,
+    pub(crate) gpu: Option<G>,
     pub(crate) stats: UploadStats,
 }
 
@@ -41,7 +43,7 @@ pub(crate) fn try_zeroed_vec<E: bytemuck::Zeroable>(records: usize) -> Result<Ve
     boxed.map(Vec::from).map_err(|()| out_of_memory(records, size_of::<E>()))
 }
 
-impl<E: Copy, S> Tracked<E, S> {
+impl<E: Copy, G> Tracked<E, G> {
     /// Records `data`, all of them dirty (a new buffer must be uploaded whole).
     ///
     /// # Errors
@@ -118,6 +120,7 @@ impl<E: Copy, S> Tracked<E, S> {
     }
 
     /// The distinct bytes made dirty since the last upload.
+    #[cfg_attr(not(feature = "glium"), allow(dead_code))]
     pub(crate) fn bytes_pending(&self) -> usize {
         let slots = self.slots;
         if slots.iter().all(|slot| slot.size == slots[0].size) {
@@ -129,6 +132,7 @@ impl<E: Copy, S> Tracked<E, S> {
     }
 
     /// Distinct dirty bytes inside `records`, for the trace.
+    #[cfg_attr(not(feature = "glium"), allow(dead_code))]
     pub(crate) fn bytes_pending_in(&self, records: Range<usize>) -> usize {
         let slots = self.slots;
         let end = records.end * slots.len();
@@ -285,6 +289,7 @@ macro_rules! tracked_methods {
         /// copy yet, [`Error::ContextMismatch`](crate::Error::ContextMismatch)
         /// if it lives in another context, [`Error::Read`](crate::Error::Read)
         /// if GL cannot read it back.
+        #[cfg(feature = "glium")]
         pub fn read_gpu<F: glium::backend::Facade + ?Sized>(&self, facade: &F) -> Result<Vec<$e>, crate::Error> {
             self.core.read_gpu(facade.get_context())
         }

@@ -1,5 +1,6 @@
 //! The off-screen context: it opens, reports a usable OpenGL, renders into a
 //! texture, and works on several threads at once.
+#![cfg(feature = "glium")]
 
 use gloo_runtime::glium::backend::Facade;
 use gloo_runtime::glium::texture::{MipmapsOption, Texture2d, UncompressedFloatFormat};

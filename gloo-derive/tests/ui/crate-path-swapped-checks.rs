@@ -9,7 +9,7 @@ mod swapped {
     pub use gloo_runtime::{AttributeField, AttributeType, Field, FieldLayout, Layout, Vertex, VertexBuffer};
 
     pub mod __private {
-        pub use gloo_runtime::__private::{bytemuck, glium, glium_attribute, Cow, PodField};
+        pub use gloo_runtime::__private::{bytemuck, glium_attribute, impl_glium_vertex, Cow, PodField};
         use gloo_runtime::{AttributeType, ScalarType};
 
         pub const fn attribute_type<T>() -> AttributeType {

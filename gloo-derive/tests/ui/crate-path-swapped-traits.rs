@@ -11,7 +11,7 @@ mod swapped {
     impl<T> AttributeField for T {}
 
     pub mod __private {
-        pub use gloo_runtime::__private::{attribute_type, bytemuck, glium, glium_attribute, Cow};
+        pub use gloo_runtime::__private::{attribute_type, bytemuck, glium_attribute, impl_glium_vertex, Cow};
 
         pub trait PodField {}
         impl<T> PodField for T {}
