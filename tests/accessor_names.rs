@@ -6,9 +6,9 @@
 /// Where `VertexBuffer`'s methods are defined (`tracked.rs` holds the ones it
 /// shares with `IndexBuffer`, `views.rs` the ndarray views).
 const BUFFER_SOURCES: &[(&str, &str)] = &[
-    ("gloo-runtime/src/buffer.rs", include_str!("../gloo-runtime/src/buffer.rs")),
-    ("gloo-runtime/src/tracked.rs", include_str!("../gloo-runtime/src/tracked.rs")),
-    ("gloo-runtime/src/views.rs", include_str!("../gloo-runtime/src/views.rs")),
+    ("gloo-runtime/src/containers/buffer.rs", include_str!("../gloo-runtime/src/containers/buffer.rs")),
+    ("gloo-runtime/src/tracking/tracked.rs", include_str!("../gloo-runtime/src/tracking/tracked.rs")),
+    ("gloo-runtime/src/containers/views.rs", include_str!("../gloo-runtime/src/containers/views.rs")),
 ];
 
 const DERIVE_LIST: &str = include_str!("../gloo-derive/src/valid.rs");

@@ -11,7 +11,7 @@ use crate::ctxt::Ctxt;
 /// Methods of `VertexBuffer` (its own and those of prelude traits it
 /// implements). The named accessors are reached through `Deref`, so a buffer
 /// method of the same name would silently win: such names are rejected.
-/// Keep in sync with `gloo-runtime/src/{buffer,tracked,views}.rs`; `tests/accessor_names.rs`
+/// Keep in sync with `gloo-runtime/src/{containers/buffer,tracking/tracked,containers/views}.rs`; `tests/accessor_names.rs`
 /// fails when a method is missing here.
 const BUFFER_METHODS: &[&str] = &[
     "as_bytes",

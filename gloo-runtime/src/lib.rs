@@ -21,45 +21,49 @@
 //! *v.position_mut(1, 1) = [0.0, 0.0];
 //! assert_eq!(v.dirty(), Some(0..88));
 //! ```
+//!
+//! # Layers
+//!
+//! - `tracking/`, the core, with no GPU API: layouts and attribute types,
+//!   the pending-write bits ([`dirty`]), merge plans and costs ([`plan`]),
+//!   upload counters, the tracked records every buffer shares, and the one
+//!   small trait a GPU API's buffers implement, with the upload logic all
+//!   backends share.
+//! - `containers/`: [`VertexBuffer`], [`IndexBuffer`], their ndarray views
+//!   (feature `ndarray`) and glam field types (feature `glam`).
+//! - `backends/`: glium (feature `glium`, on by default) with [`headless`].
+//!
+//! Dependencies run one way: containers use the core and a backend's
+//! buffer type; backends use the core; the core uses neither.
 #![deny(missing_docs)]
 
 extern crate self as gloo_runtime;
 
-mod buffer;
-pub mod dirty;
+mod backends;
+mod containers;
 pub mod error;
-#[cfg(feature = "glam")]
-mod glam_fields;
+mod tracking;
+
 #[cfg(feature = "glium")]
-mod gpu;
-#[cfg(not(feature = "glium"))]
-mod gpu_none;
-#[cfg(feature = "glium")]
-pub mod headless;
-mod index;
-mod layout;
-pub mod plan;
-mod stats;
-mod tracked;
-#[cfg(feature = "ndarray")]
-mod views;
+pub use backends::glium::headless;
+pub use tracking::{dirty, plan};
 
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private;
 
-pub use buffer::VertexBuffer;
-pub use error::Error;
 #[cfg(feature = "glium")]
-pub use gpu::{Bound, BoundIndices};
+pub use backends::glium::{Bound, BoundIndices};
+pub use containers::buffer::VertexBuffer;
 #[cfg(not(feature = "glium"))]
-pub use index::PrimitiveType;
-pub use index::{IndexBuffer, IndexType};
-pub use layout::{AttributeField, AttributeType, Field, FieldLayout, Layout, ScalarType, Vertex};
-pub use plan::{MergePolicy, UploadCosts};
-pub use stats::{UploadStats, TRACE_TARGET};
+pub use containers::index::PrimitiveType;
+pub use containers::index::{IndexBuffer, IndexType};
 #[cfg(feature = "ndarray")]
-pub use views::{FieldArray, FieldView, FieldViewMut, Scalar};
+pub use containers::views::{FieldArray, FieldView, FieldViewMut, Scalar};
+pub use error::Error;
+pub use tracking::layout::{AttributeField, AttributeType, Field, FieldLayout, Layout, ScalarType, Vertex};
+pub use tracking::plan::{MergePolicy, UploadCosts};
+pub use tracking::stats::{UploadStats, TRACE_TARGET};
 
 /// `#[derive(Vertex)]`: see the [`Vertex`](trait@Vertex) trait.
 pub use gloo_derive::Vertex;

@@ -7,12 +7,12 @@ use glium::backend::Facade;
 #[cfg(feature = "glium")]
 pub use glium::index::PrimitiveType;
 
-use crate::buffer::records_of;
-use crate::dirty::DirtyBits;
 #[cfg(feature = "glium")]
-use crate::gpu::BoundIndices;
-use crate::layout::{FieldLayout, Layout};
-use crate::tracked::{growth_methods, record_methods, tracked_methods, Tracked};
+use crate::backends::glium::BoundIndices;
+use crate::containers::buffer::records_of;
+use crate::tracking::dirty::DirtyBits;
+use crate::tracking::layout::{FieldLayout, Layout};
+use crate::tracking::tracked::{growth_methods, record_methods, tracked_methods, Tracked};
 use crate::Error;
 
 mod sealed {
@@ -60,9 +60,9 @@ index_type!(u32);
 
 /// The GPU copy of an index buffer.
 #[cfg(feature = "glium")]
-type IndexGpu<I> = crate::gpu::Gpu<glium::IndexBuffer<I>>;
+type IndexGpu<I> = crate::tracking::backend::Gpu<glium::IndexBuffer<I>, std::rc::Rc<glium::backend::Context>>;
 #[cfg(not(feature = "glium"))]
-type IndexGpu<I> = crate::gpu_none::NoGpu<I>;
+type IndexGpu<I> = crate::backends::none::NoGpu<I>;
 
 /// How indices are assembled into primitives, in a build without glium
 /// (with glium it is glium's own `PrimitiveType`).
@@ -133,7 +133,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     /// overflows, [`Error::OutOfMemory`] if it fits `usize` but not in memory.
     pub fn try_zeros(primitive: PrimitiveType, shape: [usize; N]) -> Result<Self, Error> {
         let records = records_of(shape, I::LAYOUT.stride)?;
-        Self::new_dirty(primitive, shape, crate::tracked::try_zeroed_vec(records)?)
+        Self::new_dirty(primitive, shape, crate::tracking::tracked::try_zeroed_vec(records)?)
     }
 
     /// A buffer holding `data` in row-major order, drawn as `primitive`, all
@@ -180,7 +180,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     /// [`Error::ContextMismatch`] if the buffer lives in another context,
     /// [`Error::BufferCreation`] if GL cannot create the buffer.
     pub fn bind<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<BoundIndices<'_, I>, Error> {
-        self.core.upload(facade, self.primitive)?;
+        self.core.upload(facade.get_context(), self.primitive)?;
         Ok(self.activate())
     }
 
@@ -238,7 +238,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
         vertex_count: usize,
     ) -> Result<BoundIndices<'_, I>, Error> {
         self.check_against(vertex_count)?;
-        self.core.upload(facade, self.primitive)?;
+        self.core.upload(facade.get_context(), self.primitive)?;
         self.forget_checked();
         Ok(self.activate())
     }
@@ -303,7 +303,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     ///
     /// As [`bind`](Self::bind).
     pub fn upload<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<(), Error> {
-        self.core.upload(facade, self.primitive).map(drop)
+        self.core.upload(facade.get_context(), self.primitive).map(drop)
     }
 
     #[cfg(feature = "glium")]

@@ -5,7 +5,7 @@
 
 use core::ops::Range;
 
-use crate::dirty::DirtyBits;
+use crate::tracking::dirty::DirtyBits;
 
 /// How pending writes become upload calls when a buffer is bound.
 ///

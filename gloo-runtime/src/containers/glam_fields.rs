@@ -21,10 +21,10 @@ macro_rules! glam_fields {
         }
 
         #[cfg(feature = "ndarray")]
-        impl crate::views::sealed::Sealed for $ty {}
+        impl crate::containers::views::sealed::Sealed for $ty {}
 
         #[cfg(feature = "ndarray")]
-        impl crate::views::FieldArray for $ty {
+        impl crate::containers::views::FieldArray for $ty {
             type Scalar = $scalar;
             type Dim<D: ndarray::Dimension> = glam_fields!(@dim D; $($axes),+);
             const AXES: &'static [usize] = &[$($axes),+];

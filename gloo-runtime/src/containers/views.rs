@@ -10,10 +10,10 @@
 
 use ndarray::{ArrayView, ArrayViewMut, Axis, Dim, Dimension, Ix, ShapeBuilder, SliceArg, SliceInfoElem};
 
-use crate::buffer::VertexBuffer;
-use crate::dirty::DirtyBits;
-use crate::index::{IndexBuffer, IndexType};
-use crate::layout::{Field, Vertex};
+use crate::containers::buffer::VertexBuffer;
+use crate::containers::index::{IndexBuffer, IndexType};
+use crate::tracking::dirty::DirtyBits;
+use crate::tracking::layout::{Field, Vertex};
 
 pub(crate) mod sealed {
     pub trait Sealed {}

@@ -5,10 +5,10 @@
 
 use core::ops::Range;
 
-use crate::dirty::DirtyBits;
-use crate::layout::FieldLayout;
-use crate::plan::{self, MergePolicy, UploadCosts};
-use crate::stats::UploadStats;
+use crate::tracking::dirty::DirtyBits;
+use crate::tracking::layout::FieldLayout;
+use crate::tracking::plan::{self, MergePolicy, UploadCosts};
+use crate::tracking::stats::UploadStats;
 use crate::Error;
 
 /// Records of type `E` with dirty tracking, and their GPU copy of type `G`
@@ -433,7 +433,7 @@ macro_rules! record_methods {
                 Some(flat) => flat,
                 // By value: a reference would make every call keep the
                 // index in memory for this cold path.
-                None => crate::tracked::out_of_bounds(index, self.shape),
+                None => crate::tracking::tracked::out_of_bounds(index, self.shape),
             }
         }
 
@@ -512,7 +512,7 @@ macro_rules! record_methods {
         #[track_caller]
         pub fn records_mut(&mut self, range: core::ops::Range<usize>) -> &mut [$e] {
             if range.start > range.end || range.end > self.core.data.len() {
-                crate::tracked::range_out_of_bounds(&range, self.core.data.len());
+                crate::tracking::tracked::range_out_of_bounds(&range, self.core.data.len());
             }
             self.core.pending.mark_records(range.clone());
             &mut self.core.data[range]

@@ -7,9 +7,9 @@ use core::ops::{Deref, DerefMut};
 use glium::backend::Facade;
 
 #[cfg(feature = "glium")]
-use crate::gpu::Bound;
-use crate::layout::{Field, Vertex};
-use crate::tracked::{growth_methods, record_methods, tracked_methods, Tracked};
+use crate::backends::glium::Bound;
+use crate::tracking::layout::{Field, Vertex};
+use crate::tracking::tracked::{growth_methods, record_methods, tracked_methods, Tracked};
 use crate::Error;
 
 /// An N-d array (row-major) of vertices `T`, kept on the CPU, uploaded lazily.
@@ -59,9 +59,9 @@ pub struct VertexBuffer<T: Copy, const N: usize = 1> {
 /// The GPU copy of a vertex buffer: a glium buffer in its context, or
 /// nothing at all in a build without a backend.
 #[cfg(feature = "glium")]
-type VertexGpu<T> = crate::gpu::Gpu<glium::VertexBuffer<T>>;
+type VertexGpu<T> = crate::tracking::backend::Gpu<glium::VertexBuffer<T>, std::rc::Rc<glium::backend::Context>>;
 #[cfg(not(feature = "glium"))]
-type VertexGpu<T> = crate::gpu_none::NoGpu<T>;
+type VertexGpu<T> = crate::backends::none::NoGpu<T>;
 
 /// Checks that `shape` holds a number of records and bytes that fit `usize`
 /// (and an allocation, which is limited to `isize::MAX` bytes).
@@ -103,7 +103,7 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// ```
     pub fn try_zeros(shape: [usize; N]) -> Result<Self, Error> {
         let records = records_of(shape, T::LAYOUT.stride)?;
-        Self::new_dirty(shape, crate::tracked::try_zeroed_vec(records)?)
+        Self::new_dirty(shape, crate::tracking::tracked::try_zeroed_vec(records)?)
     }
 
     /// A buffer holding `data` in row-major order, all of it dirty.
@@ -301,7 +301,7 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// ```
     pub fn bind<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<Bound<'_, T>, Error> {
         let len = self.core.data.len();
-        let gpu = self.core.upload(facade, ())?;
+        let gpu = self.core.upload(facade.get_context(), ())?;
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
         Ok(Bound::new(&gpu.storage, len))
     }
@@ -313,7 +313,7 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     ///
     /// As [`bind`](Self::bind).
     pub fn upload<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<(), Error> {
-        self.core.upload(facade, ()).map(drop)
+        self.core.upload(facade.get_context(), ()).map(drop)
     }
 
     /// The GPU copy as a vertex source for a draw in `facade`'s context,
@@ -382,7 +382,7 @@ impl<T: Vertex> VertexBuffer<T, 2> {
     pub fn row(&self, i: usize) -> &[T] {
         match self.get_row(i) {
             Some(row) => row,
-            None => crate::tracked::out_of_bounds([i, 0], self.shape),
+            None => crate::tracking::tracked::out_of_bounds([i, 0], self.shape),
         }
     }
 
@@ -403,7 +403,7 @@ impl<T: Vertex> VertexBuffer<T, 2> {
         let shape = self.shape;
         match self.get_row_mut(i) {
             Some(row) => row,
-            None => crate::tracked::out_of_bounds([i, 0], shape),
+            None => crate::tracking::tracked::out_of_bounds([i, 0], shape),
         }
     }
 

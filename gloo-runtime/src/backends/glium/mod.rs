@@ -1,13 +1,11 @@
-//! The GL side: lazy creation, minimal uploads, growth, read-back, the trace.
-//!
-//! The upload path does not care what the bytes are: it works on any
-//! [`GlStorage`], which vertex and index buffers both are, through glium's own
-//! slice writes and copies.
+//! The glium backend: the core's [`GpuBuffer`] trait for glium's vertex and
+//! index buffers (slice writes, GPU-side copies, read-back), the vertex and
+//! index sources `draw` takes, cost calibration, the mapping of gloo's
+//! attribute types to glium's, and the headless EGL context.
 
 use core::fmt;
 use core::ops::Range;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use glium::backend::{Context, Facade};
 use glium::buffer::{Buffer, BufferSlice};
@@ -15,198 +13,70 @@ use glium::index::{IndexBuffer, IndicesSource, PrimitiveType};
 use glium::vertex::VerticesSource;
 use glium::{Api, Version};
 
-use crate::stats::TRACE_TARGET;
-use crate::tracked::Tracked;
+use crate::tracking::backend::GpuBuffer;
 use crate::Error;
 
-/// A glium buffer gloo can upload into: a typed view of a `Buffer<[E]>`.
-pub(crate) trait GlStorage<E: Copy>: Sized {
-    /// What creation needs besides the data (the primitive type of indices).
-    type Extra: Copy;
-
-    /// A buffer holding `data`, created and filled in one call.
-    fn with_data<F: Facade + ?Sized>(facade: &F, data: &[E], extra: Self::Extra) -> Result<Self, Error>;
-
-    /// A buffer with room for `capacity` records, contents undefined.
-    fn with_capacity<F: Facade + ?Sized>(facade: &F, capacity: usize, extra: Self::Extra) -> Result<Self, Error>;
-
-    /// The untyped storage behind it.
-    fn raw(&self) -> &Buffer<[E]>;
-}
+pub mod headless;
 
 fn creation_error(error: impl fmt::Display) -> Error {
     Error::BufferCreation(error.to_string())
 }
 
-impl<T: glium::Vertex> GlStorage<T> for glium::VertexBuffer<T> {
+/// What glium's vertex and index buffers do the same way, on the untyped
+/// buffer behind them; `$filled` and `$empty` create one.
+macro_rules! gpu_buffer {
+    ($filled:expr, $empty:expr) => {
+        type Context = Rc<Context>;
+
+        fn same_context(a: &Rc<Context>, b: &Rc<Context>) -> bool {
+            Rc::ptr_eq(a, b)
+        }
+
+        fn create(context: &Rc<Context>, data: &[E], capacity: usize, extra: Self::Extra) -> Result<Self, Error> {
+            if capacity == data.len() {
+                return $filled(context, data, extra).map_err(creation_error);
+            }
+            let storage: Self = $empty(context, capacity, extra).map_err(creation_error)?;
+            write_records(&storage, 0..data.len(), data);
+            Ok(storage)
+        }
+
+        fn capacity(&self) -> usize {
+            self.len()
+        }
+
+        fn write(&self, records: Range<usize>, data: &[E]) {
+            write_records(self, records, data);
+        }
+
+        fn grow(&self, context: &Rc<Context>, capacity: usize, extra: Self::Extra) -> Result<(Self, bool), Error> {
+            let storage: Self = $empty(context, capacity, extra).map_err(creation_error)?;
+            let copied = self.copy_to(storage.slice(0..self.len()).expect("inside the new buffer"));
+            Ok((storage, copied.is_ok()))
+        }
+
+        fn read(&self, len: usize) -> Result<Vec<E>, Error> {
+            Ok(self.slice(0..len).expect("inside the buffer").read()?)
+        }
+    };
+}
+
+impl<E: glium::Vertex> GpuBuffer<E> for glium::VertexBuffer<E> {
     type Extra = ();
 
-    fn with_data<F: Facade + ?Sized>(facade: &F, data: &[T], (): ()) -> Result<Self, Error> {
-        glium::VertexBuffer::dynamic(facade, data).map_err(creation_error)
-    }
-
-    fn with_capacity<F: Facade + ?Sized>(facade: &F, capacity: usize, (): ()) -> Result<Self, Error> {
-        glium::VertexBuffer::empty_dynamic(facade, capacity).map_err(creation_error)
-    }
-
-    fn raw(&self) -> &Buffer<[T]> {
-        self
-    }
+    gpu_buffer!(
+        |context: &Rc<Context>, data: &[E], (): ()| glium::VertexBuffer::dynamic(context, data),
+        |context: &Rc<Context>, capacity: usize, (): ()| glium::VertexBuffer::empty_dynamic(context, capacity)
+    );
 }
 
-impl<I: glium::index::Index> GlStorage<I> for IndexBuffer<I> {
+impl<E: glium::index::Index> GpuBuffer<E> for IndexBuffer<E> {
     type Extra = PrimitiveType;
 
-    fn with_data<F: Facade + ?Sized>(facade: &F, data: &[I], primitive: PrimitiveType) -> Result<Self, Error> {
-        IndexBuffer::dynamic(facade, primitive, data).map_err(creation_error)
-    }
-
-    fn with_capacity<F: Facade + ?Sized>(facade: &F, capacity: usize, primitive: PrimitiveType) -> Result<Self, Error> {
-        IndexBuffer::empty_dynamic(facade, primitive, capacity).map_err(creation_error)
-    }
-
-    fn raw(&self) -> &Buffer<[I]> {
-        self
-    }
-}
-
-/// The GL object behind a buffer, and the context it belongs to.
-pub(crate) struct Gpu<S> {
-    pub(crate) storage: S,
-    context: Rc<Context>,
-    pub(crate) id: u64,
-}
-
-/// A process-wide buffer id for the trace (GL names repeat across contexts).
-fn next_id() -> u64 {
-    static NEXT: AtomicU64 = AtomicU64::new(1);
-    NEXT.fetch_add(1, Ordering::Relaxed)
-}
-
-impl<E: Copy, S: GlStorage<E>> Tracked<E, Gpu<S>> {
-    /// Brings the GL copy up to date: creates it on first use, grows it when
-    /// the records outgrew it, then sends the upload plan.
-    pub(crate) fn upload<F: Facade + ?Sized>(&mut self, facade: &F, extra: S::Extra) -> Result<&Gpu<S>, Error> {
-        match &self.gpu {
-            Some(gpu) if !Rc::ptr_eq(&gpu.context, facade.get_context()) => return Err(Error::ContextMismatch),
-            Some(gpu) if gpu.storage.raw().len() < self.data.len() => self.grow(facade, extra)?,
-            Some(_) => {}
-            None => self.create(facade, extra)?,
-        }
-        self.send_pending();
-        Ok(self.gpu.as_ref().expect("created above"))
-    }
-
-    /// The GL copy, if it is current and belongs to `facade`'s context.
-    pub(crate) fn gpu_in(&self, context: &Rc<Context>) -> Result<&Gpu<S>, Error> {
-        let gpu = self.gpu.as_ref().ok_or(Error::NotUploaded)?;
-        if !Rc::ptr_eq(&gpu.context, context) {
-            return Err(Error::ContextMismatch);
-        }
-        Ok(gpu)
-    }
-
-    /// The GL copy, for drawing in `context` through a shared borrow.
-    pub(crate) fn drawable(&self, context: &Rc<Context>) -> Result<&Gpu<S>, Error> {
-        let gpu = self.gpu_in(context)?;
-        if gpu.storage.raw().len() < self.data.len() || !self.pending.is_empty() {
-            return Err(Error::PendingWrites);
-        }
-        log::debug!(target: TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
-        Ok(gpu)
-    }
-
-    /// The first `len()` records of the GL copy, read back.
-    pub(crate) fn read_gpu(&self, context: &Rc<Context>) -> Result<Vec<E>, Error> {
-        let gpu = self.gpu_in(context)?;
-        let len = self.data.len().min(gpu.storage.raw().len());
-        Ok(gpu.storage.raw().slice(0..len).expect("inside the buffer").read()?)
-    }
-
-    /// Creates the GL buffer with room for the CPU side's capacity, and sends
-    /// everything in one call.
-    fn create<F: Facade + ?Sized>(&mut self, facade: &F, extra: S::Extra) -> Result<(), Error> {
-        let id = next_id();
-        log::debug!(target: TRACE_TARGET, "GPU: Creating buffer (id={id})");
-        let capacity = self.data.capacity();
-        let storage = if capacity == self.data.len() {
-            S::with_data(facade, &self.data, extra)?
-        } else {
-            let storage = S::with_capacity(facade, capacity, extra)?;
-            write_records(storage.raw(), 0..self.data.len(), &self.data);
-            storage
-        };
-        self.stats.buffers_created += 1;
-        self.gpu = Some(Gpu { storage, context: facade.get_context().clone(), id });
-        // Everything was sent: the whole range counts as one upload.
-        let (nbytes, written) = (self.nbytes(), self.bytes_pending());
-        if nbytes > 0 {
-            self.log_update(id, 0..nbytes, written);
-            self.count_upload(1, nbytes, written);
-        }
-        self.forget_pending();
-        Ok(())
-    }
-
-    /// Reallocates the GL buffer at twice its capacity (or the length, if
-    /// more), copying the old content on the GPU; what the copy cannot
-    /// provide is marked for upload.
-    fn grow<F: Facade + ?Sized>(&mut self, facade: &F, extra: S::Extra) -> Result<(), Error> {
-        let gpu = self.gpu.as_mut().expect("grow needs a GL buffer");
-        let old = gpu.storage.raw();
-        let capacity = self.data.len().max(old.len().saturating_mul(2));
-        let storage = S::with_capacity(facade, capacity, extra)?;
-        let kept = old.len();
-        let copied = old.copy_to(storage.raw().slice(0..kept).expect("inside the new buffer"));
-        log::debug!(
-            target: TRACE_TARGET,
-            "GPU: Resizing buffer (id={}): {} -> {capacity} records, {} bytes copied on the GPU",
-            gpu.id,
-            kept,
-            if copied.is_ok() { kept * self.stride } else { 0 },
-        );
-        gpu.storage = storage;
-        self.stats.buffers_created += 1;
-        self.stats.reallocations += 1;
-        if copied.is_err() {
-            // No GPU-side copy here: send what the old buffer held.
-            self.pending.mark_records(0..kept);
-        }
-        Ok(())
-    }
-
-    /// Sends the ranges of the upload plan, one call each, and forgets them.
-    fn send_pending(&mut self) {
-        let plan = self.upload_plan();
-        if plan.is_empty() {
-            return;
-        }
-        let gpu = self.gpu.as_ref().expect("created");
-        for bytes in &plan {
-            let records = bytes.start / self.stride..bytes.end / self.stride;
-            write_records(gpu.storage.raw(), records.clone(), &self.data);
-            if log::log_enabled!(target: TRACE_TARGET, log::Level::Debug) {
-                self.log_update(gpu.id, bytes.clone(), self.bytes_pending_in(records));
-            }
-        }
-        let sent: usize = plan.iter().map(|bytes| bytes.len()).sum();
-        self.count_upload(plan.len(), sent, self.bytes_pending());
-        self.forget_pending();
-    }
-
-    fn count_upload(&mut self, calls: usize, sent: usize, written: usize) {
-        self.stats.upload_calls += calls as u64;
-        self.stats.bytes_uploaded += sent as u64;
-        self.stats.bytes_written += written as u64;
-    }
-
-    fn log_update(&self, id: u64, bytes: Range<usize>, written: usize) {
-        log::debug!(
-            target: TRACE_TARGET,
-            "GPU: Updating buffer (id={id}): {bytes:?}, {} bytes ({written} written)",
-            bytes.len()
-        );
-    }
+    gpu_buffer!(
+        |context: &Rc<Context>, data: &[E], primitive| IndexBuffer::dynamic(context, primitive, data),
+        |context: &Rc<Context>, capacity: usize, primitive| IndexBuffer::empty_dynamic(context, primitive, capacity)
+    );
 }
 
 /// Writes `data[records]` into the same records of `buffer`, in one call. A
@@ -295,7 +165,7 @@ impl<T: Copy> fmt::Debug for Bound<'_, T> {
 
 impl<'a, T: glium::Vertex> Bound<'a, T> {
     pub(crate) fn new(storage: &'a glium::VertexBuffer<T>, len: usize) -> Self {
-        Bound { buffer: storage.raw(), len }
+        Bound { buffer: storage, len }
     }
 
     fn source(self, per_instance: bool) -> VerticesSource<'a> {

@@ -1,0 +1,172 @@
+//! The one small trait a GPU API's buffers implement for tracked
+//! containers, and the upload logic every backend shares: create the GPU
+//! copy on first use, grow it by a GPU-side copy, send the plan, count and
+//! trace.
+
+use core::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::tracking::stats::TRACE_TARGET;
+use crate::tracking::tracked::Tracked;
+use crate::Error;
+
+/// What a GPU API's buffer does for a tracked container of records `E`:
+/// hold them, take writes of runs of them, grow on the GPU, read back, and
+/// tell its contexts apart. A backend implements it for its buffer types;
+/// everything else (when to create, what to send, the counters and the
+/// trace) is the core's.
+pub(crate) trait GpuBuffer<E: Copy>: Sized {
+    /// A context as the backend keeps it: a clone goes with each buffer.
+    type Context: Clone;
+    /// What creation needs besides the records (an index buffer's primitive type).
+    type Extra: Copy;
+
+    /// Whether `a` and `b` are one context.
+    fn same_context(a: &Self::Context, b: &Self::Context) -> bool;
+
+    /// A buffer with room for `capacity` records, holding `data` at its start.
+    fn create(context: &Self::Context, data: &[E], capacity: usize, extra: Self::Extra) -> Result<Self, Error>;
+
+    /// How many records it has room for.
+    fn capacity(&self) -> usize;
+
+    /// Writes `data[records]` into the same records, in one call.
+    fn write(&self, records: Range<usize>, data: &[E]);
+
+    /// A buffer with room for `capacity` records, holding this one's
+    /// records, copied on the GPU; `false` with it if the copy failed (the
+    /// caller then sends them).
+    fn grow(&self, context: &Self::Context, capacity: usize, extra: Self::Extra) -> Result<(Self, bool), Error>;
+
+    /// The first `len` records, read back.
+    fn read(&self, len: usize) -> Result<Vec<E>, Error>;
+}
+
+/// The GPU copy of a buffer (a backend's `S`), and the context `C` it
+/// belongs to.
+pub(crate) struct Gpu<S, C> {
+    pub(crate) storage: S,
+    context: C,
+    pub(crate) id: u64,
+}
+
+/// A process-wide buffer id for the trace (GPU names repeat across contexts).
+fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, S::Context>> {
+    /// Brings the GPU copy up to date: creates it on first use, grows it when
+    /// the records outgrew it, then sends the upload plan.
+    pub(crate) fn upload(&mut self, context: &S::Context, extra: S::Extra) -> Result<&Gpu<S, S::Context>, Error> {
+        match &self.gpu {
+            Some(gpu) if !S::same_context(&gpu.context, context) => return Err(Error::ContextMismatch),
+            Some(gpu) if gpu.storage.capacity() < self.data.len() => self.grow(context, extra)?,
+            Some(_) => {}
+            None => self.create(context, extra)?,
+        }
+        self.send_pending();
+        Ok(self.gpu.as_ref().expect("created above"))
+    }
+
+    /// The GPU copy, if there is one and it belongs to `context`.
+    pub(crate) fn gpu_in(&self, context: &S::Context) -> Result<&Gpu<S, S::Context>, Error> {
+        let gpu = self.gpu.as_ref().ok_or(Error::NotUploaded)?;
+        if !S::same_context(&gpu.context, context) {
+            return Err(Error::ContextMismatch);
+        }
+        Ok(gpu)
+    }
+
+    /// The GPU copy, for drawing in `context` through a shared borrow.
+    pub(crate) fn drawable(&self, context: &S::Context) -> Result<&Gpu<S, S::Context>, Error> {
+        let gpu = self.gpu_in(context)?;
+        if gpu.storage.capacity() < self.data.len() || !self.pending.is_empty() {
+            return Err(Error::PendingWrites);
+        }
+        log::debug!(target: TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
+        Ok(gpu)
+    }
+
+    /// The first `len()` records of the GPU copy, read back.
+    pub(crate) fn read_gpu(&self, context: &S::Context) -> Result<Vec<E>, Error> {
+        let gpu = self.gpu_in(context)?;
+        gpu.storage.read(self.data.len().min(gpu.storage.capacity()))
+    }
+
+    /// Creates the GPU buffer with room for the CPU side's capacity, and
+    /// sends everything in one call.
+    fn create(&mut self, context: &S::Context, extra: S::Extra) -> Result<(), Error> {
+        let id = next_id();
+        log::debug!(target: TRACE_TARGET, "GPU: Creating buffer (id={id})");
+        let storage = S::create(context, &self.data, self.data.capacity(), extra)?;
+        self.stats.buffers_created += 1;
+        self.gpu = Some(Gpu { storage, context: context.clone(), id });
+        // Everything was sent: the whole range counts as one upload.
+        let (nbytes, written) = (self.nbytes(), self.bytes_pending());
+        if nbytes > 0 {
+            self.log_update(id, 0..nbytes, written);
+            self.count_upload(1, nbytes, written);
+        }
+        self.forget_pending();
+        Ok(())
+    }
+
+    /// Reallocates the GPU buffer at twice its capacity (or the length, if
+    /// more), copying the old content on the GPU; what the copy cannot
+    /// provide is marked for upload.
+    fn grow(&mut self, context: &S::Context, extra: S::Extra) -> Result<(), Error> {
+        let gpu = self.gpu.as_mut().expect("grow needs a GPU buffer");
+        let kept = gpu.storage.capacity();
+        let capacity = self.data.len().max(kept.saturating_mul(2));
+        let (storage, copied) = gpu.storage.grow(context, capacity, extra)?;
+        log::debug!(
+            target: TRACE_TARGET,
+            "GPU: Resizing buffer (id={}): {kept} -> {capacity} records, {} bytes copied on the GPU",
+            gpu.id,
+            if copied { kept * self.stride } else { 0 },
+        );
+        gpu.storage = storage;
+        self.stats.buffers_created += 1;
+        self.stats.reallocations += 1;
+        if !copied {
+            // No GPU-side copy here: send what the old buffer held.
+            self.pending.mark_records(0..kept.min(self.data.len()));
+        }
+        Ok(())
+    }
+
+    /// Sends the ranges of the upload plan, one call each, and forgets them.
+    fn send_pending(&mut self) {
+        let plan = self.upload_plan();
+        if plan.is_empty() {
+            return;
+        }
+        let gpu = self.gpu.as_ref().expect("created");
+        for bytes in &plan {
+            let records = bytes.start / self.stride..bytes.end / self.stride;
+            gpu.storage.write(records.clone(), &self.data);
+            if log::log_enabled!(target: TRACE_TARGET, log::Level::Debug) {
+                self.log_update(gpu.id, bytes.clone(), self.bytes_pending_in(records));
+            }
+        }
+        let sent: usize = plan.iter().map(|bytes| bytes.len()).sum();
+        self.count_upload(plan.len(), sent, self.bytes_pending());
+        self.forget_pending();
+    }
+
+    fn count_upload(&mut self, calls: usize, sent: usize, written: usize) {
+        self.stats.upload_calls += calls as u64;
+        self.stats.bytes_uploaded += sent as u64;
+        self.stats.bytes_written += written as u64;
+    }
+
+    fn log_update(&self, id: u64, bytes: Range<usize>, written: usize) {
+        log::debug!(
+            target: TRACE_TARGET,
+            "GPU: Updating buffer (id={id}): {bytes:?}, {} bytes ({written} written)",
+            bytes.len()
+        );
+    }
+}

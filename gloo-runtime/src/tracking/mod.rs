@@ -1,0 +1,18 @@
+//! The core: what every container and backend shares, with no GPU API.
+//!
+//! A vertex's [`layout`] (its fields, offsets and attribute types, proven by
+//! the derive), the pending-write bits ([`dirty`]), the merge policies and
+//! their cost model ([`plan`]), the upload counters (`stats`), the tracked
+//! records every buffer is built on (`tracked`), and the one small trait a
+//! GPU API implements for them, with the upload logic all backends share
+//! (`backend`). Nothing here names glium or wgpu.
+
+// Without a backend compiled in (`--no-default-features`), nothing
+// implements the trait.
+#[cfg_attr(not(feature = "glium"), allow(dead_code))]
+pub(crate) mod backend;
+pub mod dirty;
+pub(crate) mod layout;
+pub mod plan;
+pub(crate) mod stats;
+pub(crate) mod tracked;
