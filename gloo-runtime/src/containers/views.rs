@@ -14,6 +14,7 @@ use crate::containers::buffer::VertexBuffer;
 use crate::containers::index::{IndexBuffer, IndexType};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::{Field, Vertex};
+use crate::tracking::tracked::Tracked;
 
 pub(crate) mod sealed {
     pub trait Sealed {}
@@ -264,13 +265,12 @@ where
 {
     /// The records as an N-d array view.
     pub fn view(&self) -> ArrayView<'_, T, BufferDim<N>> {
-        ArrayView::from_shape(dim_of(self.shape), &self.core.data).expect("the shape's product is the record count")
+        self.core.view(self.shape)
     }
 
     /// The records as an N-d array view, mutably; marks every record.
     pub fn view_mut(&mut self) -> ArrayViewMut<'_, T, BufferDim<N>> {
-        self.core.pending.mark_all();
-        records_mut(&mut self.core.data, self.shape)
+        self.core.view_mut(self.shape)
     }
 
     /// The records that `info` (`s![...]` over the buffer's axes) selects,
@@ -351,13 +351,31 @@ where
 {
     /// The indices as an N-d array view.
     pub fn view(&self) -> ArrayView<'_, I, BufferDim<N>> {
-        ArrayView::from_shape(dim_of(self.shape), &self.core.data).expect("the shape's product is the index count")
+        self.core.view(self.shape)
     }
 
     /// The indices as an N-d array view, mutably; marks every index.
     pub fn view_mut(&mut self) -> ArrayViewMut<'_, I, BufferDim<N>> {
-        self.core.pending.mark_all();
-        records_mut(&mut self.core.data, self.shape)
+        self.core.view_mut(self.shape)
+    }
+}
+
+/// Whole-record views, written once for vertex and index buffers.
+impl<E: Copy, G> Tracked<E, G> {
+    fn view<const N: usize>(&self, shape: [usize; N]) -> ArrayView<'_, E, BufferDim<N>>
+    where
+        BufferDim<N>: Dimension,
+    {
+        ArrayView::from_shape(dim_of(shape), &self.data).expect("the shape's product is the record count")
+    }
+
+    /// Marks every record.
+    fn view_mut<const N: usize>(&mut self, shape: [usize; N]) -> ArrayViewMut<'_, E, BufferDim<N>>
+    where
+        BufferDim<N>: Dimension,
+    {
+        self.pending.mark_all();
+        records_mut(&mut self.data, shape)
     }
 }
 
