@@ -1,7 +1,8 @@
 //! The state every tracked buffer shares: the records, their pending writes,
 //! the merge policy, and the GPU copy once there is one. `VertexBuffer` and
 //! `IndexBuffer` add their shape and accessors around it. No GPU API here:
-//! the GPU copy is a type parameter, filled in by a backend (`gpu.rs`).
+//! the GPU copy is a type parameter; `backend.rs` uploads into it through a
+//! backend's buffer type.
 
 use core::ops::Range;
 
