@@ -253,7 +253,7 @@ impl DirtyBits {
             return Err(capacity_overflow());
         };
         let words = bits.div_ceil(WORD);
-        self.words.try_reserve_exact(words.saturating_sub(self.words.len()))?;
+        self.words.try_reserve(words.saturating_sub(self.words.len()))?;
         self.resize_bits(bits);
         Ok(())
     }
