@@ -3,11 +3,11 @@
 //! silently win. It knows those methods from a list; this test fails when a
 //! method is added to the buffer and not to the list.
 
-/// Where `VertexBuffer`'s methods are defined (`tracked.rs` holds the ones it
-/// shares with `IndexBuffer`, `views.rs` the ndarray views).
+/// Where `VertexBuffer`'s methods are defined (`buffer.rs` holds the ones it
+/// shares with `IndexBuffer`, `vertex.rs` its own, `views.rs` the ndarray views).
 const BUFFER_SOURCES: &[(&str, &str)] = &[
     ("gloo-runtime/src/containers/buffer.rs", include_str!("../gloo-runtime/src/containers/buffer.rs")),
-    ("gloo-runtime/src/tracking/tracked.rs", include_str!("../gloo-runtime/src/tracking/tracked.rs")),
+    ("gloo-runtime/src/containers/vertex.rs", include_str!("../gloo-runtime/src/containers/vertex.rs")),
     ("gloo-runtime/src/containers/views.rs", include_str!("../gloo-runtime/src/containers/views.rs")),
 ];
 

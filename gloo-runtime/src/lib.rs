@@ -29,12 +29,15 @@
 //!   upload counters, the tracked records every buffer shares, and the one
 //!   small trait a GPU API's buffers implement, with the upload logic all
 //!   backends share.
-//! - `containers/`: [`VertexBuffer`], [`IndexBuffer`], their ndarray views
-//!   (feature `ndarray`) and glam field types (feature `glam`).
-//! - `backends/`: glium (feature `glium`, on by default) with [`headless`].
+//! - `containers/`: [`TrackedBuffer`], the N-d array of tracked records
+//!   with the methods every buffer shares, and its two kinds,
+//!   [`VertexBuffer`] and [`IndexBuffer`]; their ndarray views (feature
+//!   `ndarray`) and glam field types (feature `glam`).
+//! - `backends/`: glium (feature `glium`, on by default) with [`headless`],
+//!   implementing the core's two traits for its context and buffers.
 //!
 //! Dependencies run one way: containers use the core and a backend's
-//! buffer type; backends use the core; the core uses neither.
+//! storage type; backends use the core; the core uses neither.
 #![deny(missing_docs)]
 
 extern crate self as gloo_runtime;
@@ -54,10 +57,11 @@ pub mod __private;
 
 #[cfg(feature = "glium")]
 pub use backends::glium::{Bound, BoundIndices};
-pub use containers::buffer::VertexBuffer;
+pub use containers::buffer::{BufferKind, TrackedBuffer};
 #[cfg(not(feature = "glium"))]
 pub use containers::index::PrimitiveType;
-pub use containers::index::{IndexBuffer, IndexType};
+pub use containers::index::{IndexBuffer, IndexType, Indices};
+pub use containers::vertex::{VertexBuffer, Vertices};
 #[cfg(feature = "ndarray")]
 pub use containers::views::{FieldArray, FieldView, FieldViewMut, Scalar};
 pub use error::Error;

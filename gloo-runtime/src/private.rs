@@ -10,9 +10,9 @@ use crate::{AttributeField, AttributeType, VertexBuffer};
 /// The `Accessors` of a struct whose derive failed: never used, since the
 /// build stops at the derive's error.
 #[repr(transparent)]
-pub struct NoAccessors<T: Copy, const N: usize>(VertexBuffer<T, N>);
+pub struct NoAccessors<T: crate::Vertex, const N: usize>(VertexBuffer<T, N>);
 
-impl<T: Copy, const N: usize> core::fmt::Debug for NoAccessors<T, N> {
+impl<T: crate::Vertex, const N: usize> core::fmt::Debug for NoAccessors<T, N> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("NoAccessors")
     }

@@ -1,8 +1,28 @@
-//! GPU APIs behind the core's [`Backend`](crate::tracking::backend::Backend)
-//! trait: glium (feature `glium`, on by default) with the headless EGL
-//! context; without it, a stand-in that can never hold a GPU copy.
+//! GPU APIs behind the core's `GpuBuffer` and `GpuContext` traits: glium
+//! (feature `glium`, on by default) with the headless EGL context; without
+//! it, a stand-in that can never hold a GPU copy.
+//!
+//! The aliases below name what the containers store for the backend
+//! compiled in.
 
 #[cfg(feature = "glium")]
 pub(crate) mod glium;
 #[cfg(not(feature = "glium"))]
 pub(crate) mod none;
+
+/// A context of the backend compiled in.
+#[cfg(feature = "glium")]
+pub(crate) type Context = std::rc::Rc<::glium::backend::Context>;
+/// A vertex buffer's storage in the backend compiled in.
+#[cfg(feature = "glium")]
+pub(crate) type VertexStorage<T> = ::glium::VertexBuffer<T>;
+/// An index buffer's storage in the backend compiled in.
+#[cfg(feature = "glium")]
+pub(crate) type IndexStorage<I> = ::glium::IndexBuffer<I>;
+
+#[cfg(not(feature = "glium"))]
+pub(crate) type Context = none::NoContext;
+#[cfg(not(feature = "glium"))]
+pub(crate) type VertexStorage<T> = none::NoGpu<T>;
+#[cfg(not(feature = "glium"))]
+pub(crate) type IndexStorage<I> = none::NoGpu<I>;

@@ -1,8 +1,53 @@
-//! The GPU copy of a buffer in a build without a backend: there is none,
-//! and there can be none.
+//! The backend of a build without one: no context can be had, so no
+//! storage is ever made, and every container stays on the CPU.
 
 use core::convert::Infallible;
 use core::marker::PhantomData;
+use core::ops::Range;
 
-/// Never made: a build without a backend has no way to upload.
-pub(crate) struct NoGpu<T>(#[allow(dead_code)] Infallible, PhantomData<T>);
+use crate::tracking::backend::{GpuBuffer, GpuContext};
+use crate::{Error, UploadCosts};
+
+/// Never made: there is no GPU API to have a context of.
+#[derive(Clone, Debug)]
+pub enum NoContext {}
+
+impl GpuContext for NoContext {
+    fn same(&self, _: &Self) -> bool {
+        match *self {}
+    }
+
+    fn calibrate(&self) -> Result<UploadCosts, Error> {
+        match *self {}
+    }
+}
+
+/// Never made: creating one needs a [`NoContext`].
+#[derive(Debug)]
+pub struct NoGpu<E>(Infallible, PhantomData<E>);
+
+impl<E: Copy> GpuBuffer<E> for NoGpu<E> {
+    type Context = NoContext;
+    type Extra = ();
+    type Region = Range<usize>;
+
+    fn create(context: &NoContext, _: &[E], _: usize, (): ()) -> Result<Self, Error> {
+        match *context {}
+    }
+
+    fn capacity(&self) -> usize {
+        match self.0 {}
+    }
+
+    fn write(&self, _: &NoContext, _: Range<usize>, _: &[E]) {
+        match self.0 {}
+    }
+
+    fn grow(&self, _: &NoContext, _: usize, (): ()) -> Result<(Self, bool), Error> {
+        match self.0 {}
+    }
+
+    fn read(&self, _: &NoContext, _: usize) -> Result<Vec<E>, Error> {
+        match self.0 {}
+    }
+}

@@ -1,67 +1,76 @@
-//! The CPU side: an N-d array of vertices whose every mutable access is tracked.
+//! What vertex and index buffers share, written once: [`TrackedBuffer`],
+//! an N-d array of tracked records, generic over what the records are.
+//! `VertexBuffer<T, N>` and `IndexBuffer<I, N>` are its two kinds, the way
+//! ndarray's `Array` and `ArrayView` are kinds of one `ArrayBase`: their
+//! own methods (constructors, field access, binding for a draw) live
+//! beside their kind in `vertex.rs` and `index.rs`.
 
-use core::fmt;
-use core::ops::{Deref, DerefMut};
+use core::ops::Range;
 
 #[cfg(feature = "glium")]
 use glium::backend::Facade;
 
-#[cfg(feature = "glium")]
-use crate::backends::glium::Bound;
-use crate::tracking::layout::{Field, Vertex};
-use crate::tracking::tracked::{growth_methods, record_methods, tracked_methods, Tracked};
+use crate::backends::Context as BackendContext;
+use crate::tracking::backend::{Gpu, GpuBuffer};
+use crate::tracking::plan::{MergePolicy, UploadCosts};
+use crate::tracking::stats::UploadStats;
+use crate::tracking::tracked::Tracked;
 use crate::Error;
 
-/// An N-d array (row-major) of vertices `T`, kept on the CPU, uploaded lazily.
+pub(crate) mod sealed {
+    pub trait Sealed {}
+}
+
+/// What a [`TrackedBuffer`] holds: [`Vertices`](crate::Vertices) of a
+/// `#[derive(Vertex)]` struct (a [`VertexBuffer`](crate::VertexBuffer)), or
+/// [`Indices`](crate::Indices) of `u16` or `u32` (an
+/// [`IndexBuffer`](crate::IndexBuffer)). Sealed: gloo's two kinds are the
+/// only ones.
+pub trait BufferKind: sealed::Sealed + Clone {
+    /// One record: a vertex, or an index.
+    type Record: bytemuck::Pod;
+
+    /// The backend's storage for the records.
+    #[doc(hidden)]
+    type Storage: GpuBuffer<Self::Record, Context = BackendContext, Region = Range<usize>>;
+
+    /// What the backend needs to create the storage besides the records.
+    #[doc(hidden)]
+    fn extra(&self) -> <Self::Storage as GpuBuffer<Self::Record>>::Extra;
+}
+
+/// An N-d array (row-major) of records kept on the CPU, whose every
+/// mutable access is tracked, uploaded lazily: the type behind
+/// [`VertexBuffer<T, N>`](crate::VertexBuffer) (`TrackedBuffer<Vertices<T>, N>`)
+/// and [`IndexBuffer<I, N>`](crate::IndexBuffer) (`TrackedBuffer<Indices<I>, N>`).
 ///
-/// Every way to get a `&mut` to the data goes through the dirty tracker, which
-/// records the bytes handed out; [`bind`](VertexBuffer::bind) uploads only
-/// those (rounded to whole records and merged by the [`MergePolicy`](crate::MergePolicy)), and
-/// only when the buffer is bound for a draw. A buffer never bound creates no
-/// GL object and uploads nothing.
-///
-/// The struct's named accessors (`position`, `position_mut`, and their
-/// `get_*` twins) come from `#[derive(Vertex)]` through `Deref`, for ranks
-/// 1 to 3 and wherever `T` and `N` are concrete; generic code uses
-/// [`field_mut`](VertexBuffer::field_mut) with a handle from `T::FIELDS`.
+/// The methods here are the ones both share: reading, the pending writes
+/// and their plan, whole-record writes, and growth. Write the buffers by
+/// their alias; this name shows up in compiler messages.
 ///
 /// # Examples
 ///
-/// The glumpy example: two writes 16 bytes apart in a 3×3 buffer.
-///
 /// ```
-/// use gloo_runtime::{Vertex, VertexBuffer};
+/// use gloo_runtime::glium::index::PrimitiveType;
+/// use gloo_runtime::{IndexBuffer, Vertex, VertexBuffer};
 ///
 /// #[derive(Clone, Copy, Vertex)]
 /// #[repr(C)]
-/// struct Point {
-///     position: [f32; 2],
-///     color: [f32; 3],
-/// }
+/// struct P { x: f32 }
 ///
-/// let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]); // 9 records, 180 bytes, all dirty
-/// assert_eq!(v.dirty(), Some(0..180));
-/// v.take_dirty(); // forget the writes so far
-/// *v.position_mut(0, 0) = [0.0, 0.0];
-/// *v.position_mut(1, 1) = [0.0, 0.0];
-/// assert_eq!(v.dirty(), Some(0..88)); // the bytes written, first to last
-/// // No GPU copy yet: the first bind creates it and sends everything.
-/// assert_eq!(v.upload_plan(), vec![0..180]);
+/// let mut vertices = VertexBuffer::<P>::zeros([4]);
+/// let mut indices = IndexBuffer::<u16>::zeros(PrimitiveType::TrianglesList, [6]);
+/// vertices.take_dirty();
+/// indices.take_dirty();
+/// *vertices.at_mut([1]) = P { x: 1.0 }; // the same methods on both
+/// *indices.at_mut([1]) = 1;
+/// assert_eq!((vertices.dirty(), indices.dirty()), (Some(4..8), Some(2..4)));
 /// ```
-///
-/// Once the buffer is on the GPU, the same writes send records 0 to 4:
-/// see [`bind`](VertexBuffer::bind).
-pub struct VertexBuffer<T: Copy, const N: usize = 1> {
-    pub(crate) core: Tracked<T, VertexGpu<T>>,
+pub struct TrackedBuffer<K: BufferKind, const N: usize = 1> {
+    pub(crate) core: Tracked<K::Record, Gpu<K::Storage, K::Record>>,
     pub(crate) shape: [usize; N],
+    pub(crate) kind: K,
 }
-
-/// The GPU copy of a vertex buffer: a glium buffer in its context, or
-/// nothing at all in a build without a backend.
-#[cfg(feature = "glium")]
-type VertexGpu<T> = crate::tracking::backend::Gpu<glium::VertexBuffer<T>, std::rc::Rc<glium::backend::Context>>;
-#[cfg(not(feature = "glium"))]
-type VertexGpu<T> = crate::backends::none::NoGpu<T>;
 
 /// Checks that `shape` holds a number of records and bytes that fit `usize`
 /// (and an allocation, which is limited to `isize::MAX` bytes).
@@ -72,285 +81,234 @@ pub(crate) fn records_of<const N: usize>(shape: [usize; N], stride: usize) -> Re
         .ok_or_else(|| Error::ShapeOverflow { shape: shape.to_vec() })
 }
 
-impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
-    /// A buffer of `shape`, every record zeroed, all of it dirty.
-    ///
-    /// # Panics
-    ///
-    /// If the shape's record count or byte size overflows; [`try_zeros`](Self::try_zeros)
-    /// returns the error instead.
-    #[track_caller]
-    pub fn zeros(shape: [usize; N]) -> Self {
-        Self::try_zeros(shape).unwrap_or_else(|error| panic!("{error}"))
-    }
-
-    /// A buffer of `shape`, every record zeroed, all of it dirty.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::ShapeOverflow`] if the record count or byte size overflows,
-    /// [`Error::OutOfMemory`] if it fits `usize` but not in memory.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use gloo_runtime::{Error, Vertex, VertexBuffer};
-    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct P { x: f32 }
-    /// assert_eq!(VertexBuffer::<P, 2>::try_zeros([3, 3])?.nbytes(), 36);
-    /// assert!(matches!(VertexBuffer::<P, 2>::try_zeros([usize::MAX, 2]), Err(Error::ShapeOverflow { .. })));
-    /// assert!(matches!(VertexBuffer::<P>::try_zeros([isize::MAX as usize / 4]), Err(Error::OutOfMemory { .. })));
-    /// # Ok::<(), Error>(())
-    /// ```
-    pub fn try_zeros(shape: [usize; N]) -> Result<Self, Error> {
-        let records = records_of(shape, T::LAYOUT.stride)?;
-        Self::new_dirty(shape, crate::tracking::tracked::try_zeroed_vec(records)?)
-    }
-
-    /// A buffer holding `data` in row-major order, all of it dirty.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::ShapeMismatch`] if `data.len()` is not the product of `shape`,
-    /// [`Error::ShapeOverflow`] if that product overflows,
-    /// [`Error::OutOfMemory`] if the dirty bits cannot be allocated.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use gloo_runtime::{Error, Vertex, VertexBuffer};
-    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct P { x: f32 }
-    /// let v = VertexBuffer::<P, 2>::from_vec([2, 3], vec![P { x: 1.0 }; 6])?;
-    /// assert_eq!(v.shape(), [2, 3]);
-    /// assert!(matches!(
-    ///     VertexBuffer::<P, 2>::from_vec([2, 3], vec![P { x: 1.0 }; 5]),
-    ///     Err(Error::ShapeMismatch { expected: 6, actual: 5, .. })
-    /// ));
-    /// # Ok::<(), Error>(())
-    /// ```
-    pub fn from_vec(shape: [usize; N], data: Vec<T>) -> Result<Self, Error> {
-        let expected = records_of(shape, T::LAYOUT.stride)?;
-        if data.len() != expected {
-            return Err(Error::ShapeMismatch { shape: shape.to_vec(), expected, actual: data.len() });
-        }
-        Self::new_dirty(shape, data)
-    }
-
-    /// A buffer whose record at each index is `f(index)`, all of it dirty.
-    ///
-    /// # Panics
-    ///
-    /// If the shape's record count or byte size overflows, or memory runs out.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use gloo_runtime::{Vertex, VertexBuffer};
-    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct P { x: f32 }
-    /// let v = VertexBuffer::<P, 2>::from_fn([2, 3], |[i, j]| P { x: (10 * i + j) as f32 });
-    /// assert_eq!(v.at([1, 2]).x, 12.0);
-    /// ```
-    #[track_caller]
-    pub fn from_fn(shape: [usize; N], mut f: impl FnMut([usize; N]) -> T) -> Self {
-        let records = records_of(shape, T::LAYOUT.stride).unwrap_or_else(|error| panic!("{error}"));
-        let data = (0..records).map(|flat| f(unravel(flat, shape))).collect();
-        Self::new_dirty(shape, data).unwrap_or_else(|error| panic!("{error}"))
-    }
-
-    fn new_dirty(shape: [usize; N], data: Vec<T>) -> Result<Self, Error> {
-        Ok(VertexBuffer { core: Tracked::new_dirty(data, T::LAYOUT.fields, T::LAYOUT.stride)?, shape })
-    }
-
+/// Reading, the pending writes and their plan, and whole-record access, by
+/// N-d index and by flat range.
+impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     /// The shape, one length per axis.
     pub fn shape(&self) -> [usize; N] {
         self.shape
     }
 
-    tracked_methods!(T);
+    /// The number of records.
+    pub fn len(&self) -> usize {
+        self.core.data.len()
+    }
 
-    record_methods!(T);
+    /// Whether the buffer holds no record.
+    pub fn is_empty(&self) -> bool {
+        self.core.data.is_empty()
+    }
 
-    /// Field `field` of the record at `index`.
+    /// The size of the data in bytes.
+    pub fn nbytes(&self) -> usize {
+        self.core.nbytes()
+    }
+
+    /// The records in row-major order.
+    pub fn as_slice(&self) -> &[K::Record] {
+        &self.core.data
+    }
+
+    /// The records as bytes, exactly as they are uploaded.
+    pub fn as_bytes(&self) -> &[u8] {
+        bytemuck::cast_slice(&self.core.data)
+    }
+
+    /// The byte extent of the pending writes: from the first byte written
+    /// to the last, whatever the policy. `None` when nothing is pending.
+    pub fn dirty(&self) -> Option<Range<usize>> {
+        self.core.dirty()
+    }
+
+    /// Returns [`dirty`](Self::dirty) and forgets the pending writes, as
+    /// an upload would. A buffer with no GPU copy yet is still sent whole
+    /// at its first upload.
+    pub fn take_dirty(&mut self) -> Option<Range<usize>> {
+        self.core.take_dirty()
+    }
+
+    /// Exactly the byte ranges the next upload would send, one call each.
+    /// Sorted, disjoint, record-aligned.
+    ///
+    /// While the buffer has no GPU copy, that is the whole buffer (the
+    /// first upload creates it and sends everything, whatever
+    /// [`take_dirty`](Self::take_dirty) cleared). Afterwards it is the
+    /// pending writes rounded out to whole records and merged by the
+    /// [`MergePolicy`](crate::MergePolicy); a GL buffer that must grow first
+    /// copies its old content on the GPU and then sends the same plan.
+    pub fn upload_plan(&self) -> Vec<Range<usize>> {
+        self.core.upload_plan()
+    }
+
+    /// Sets how pending writes become upload calls.
+    pub fn set_policy(&mut self, policy: MergePolicy) {
+        self.core.policy = policy;
+    }
+
+    /// The current merge policy.
+    pub fn policy(&self) -> MergePolicy {
+        self.core.policy
+    }
+
+    /// Sets the cost model [`MergePolicy::Auto`](crate::MergePolicy::Auto)
+    /// plans with, for example from [`UploadCosts::calibrate`](crate::UploadCosts::calibrate).
+    pub fn set_upload_costs(&mut self, costs: UploadCosts) {
+        self.core.costs = costs;
+    }
+
+    /// The cost model [`MergePolicy::Auto`](crate::MergePolicy::Auto) plans with.
+    pub fn upload_costs(&self) -> UploadCosts {
+        self.core.costs
+    }
+
+    /// What this buffer has sent to the GPU so far.
+    pub fn stats(&self) -> UploadStats {
+        self.core.stats
+    }
+
+    /// The row-major position of `index`, or `None` if it is out of bounds.
+    #[inline(always)]
+    pub(crate) fn flat(&self, index: [usize; N]) -> Option<usize> {
+        let mut flat = 0usize;
+        for (&i, &len) in index.iter().zip(&self.shape) {
+            if i >= len {
+                return None;
+            }
+            flat = flat * len + i;
+        }
+        Some(flat)
+    }
+
+    #[inline(always)]
+    #[track_caller]
+    pub(crate) fn flat_or_panic(&self, index: [usize; N]) -> usize {
+        match self.flat(index) {
+            Some(flat) => flat,
+            // By value: a reference would make every call keep the
+            // index in memory for this cold path.
+            None => out_of_bounds(index, self.shape),
+        }
+    }
+
+    /// The record at `index`, or `None` if it is out of bounds.
+    pub fn get(&self, index: [usize; N]) -> Option<&K::Record> {
+        self.flat(index).map(|flat| &self.core.data[flat])
+    }
+
+    /// The record at `index`.
     ///
     /// # Panics
     ///
-    /// If `index` is out of bounds.
-    #[inline]
+    /// If `index` is out of bounds: `index [3, 0] out of bounds for shape [3, 3]`.
     #[track_caller]
-    pub fn field<F>(&self, field: Field<T, F>, index: [usize; N]) -> &F {
-        field.get(&self.core.data[self.flat_or_panic(index)])
+    pub fn at(&self, index: [usize; N]) -> &K::Record {
+        &self.core.data[self.flat_or_panic(index)]
     }
 
-    /// Field `field` of the record at `index`, or `None` if it is out of bounds.
-    #[inline]
-    pub fn get_field<F>(&self, field: Field<T, F>, index: [usize; N]) -> Option<&F> {
-        self.flat(index).map(|flat| field.get(&self.core.data[flat]))
+    /// The record at `index`, mutably, or `None` (marking nothing) if it is out of bounds.
+    pub fn get_mut(&mut self, index: [usize; N]) -> Option<&mut K::Record> {
+        let flat = self.flat(index)?;
+        self.core.pending.mark_records(flat..flat + 1);
+        Some(&mut self.core.data[flat])
     }
 
-    /// Field `field` of the record at `index`, mutably; marks the field's bytes
-    /// for upload. This is what the named `*_mut` accessors call, and the hot
-    /// path: one bounds check per axis and one bit set.
+    /// The record at `index`, mutably; marks the whole record for upload.
     ///
     /// # Panics
     ///
     /// If `index` is out of bounds (nothing is marked then).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use gloo_runtime::{Vertex, VertexBuffer};
-    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct Point { position: [f32; 2], color: [f32; 3] }
-    /// let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
-    /// v.take_dirty();
-    /// *v.field_mut(Point::FIELDS.color, [1, 1]) = [1.0, 1.0, 0.0];
-    /// assert_eq!(v.dirty(), Some(88..100));
-    /// ```
-    #[inline]
     #[track_caller]
-    pub fn field_mut<F>(&mut self, field: Field<T, F>, index: [usize; N]) -> &mut F {
+    pub fn at_mut(&mut self, index: [usize; N]) -> &mut K::Record {
         let flat = self.flat_or_panic(index);
-        // SAFETY: `flat_or_panic` checked every axis against the shape, whose
-        // product is `len()`, the record count of both the data and the
-        // pending set; a `Field` of `T` has `index() < T::LAYOUT.fields.len()`.
-        unsafe { self.field_mut_unchecked(field, flat) }
+        self.core.pending.mark_records(flat..flat + 1);
+        &mut self.core.data[flat]
     }
 
-    /// The write path without its checks: marks the field, returns it.
+    /// Sets every record to `value`; marks everything.
+    pub fn fill(&mut self, value: K::Record) {
+        self.core.data.fill(value);
+        self.core.pending.mark_all();
+    }
+
+    /// Overwrites every record from `src`; marks everything.
     ///
-    /// # Safety
+    /// # Panics
     ///
-    /// `flat < self.len()`.
-    #[inline(always)]
-    unsafe fn field_mut_unchecked<F>(&mut self, field: Field<T, F>, flat: usize) -> &mut F {
-        // A zero-sized field has no bytes to send. The slot count is a
-        // constant of `T`, so the bit index folds to one multiply-add.
-        if size_of::<F>() != 0 {
-            // SAFETY: `flat < len()` and `field.index() < slots`, so the bit is
-            // below `len() * slots`.
-            unsafe { self.core.pending.mark_unchecked(flat * T::LAYOUT.fields.len() + field.index()) };
+    /// If `src.len() != self.len()`, like [`slice::copy_from_slice`];
+    /// [`try_copy_from_slice`](Self::try_copy_from_slice) returns an error instead.
+    #[track_caller]
+    pub fn copy_from_slice(&mut self, src: &[K::Record]) {
+        self.try_copy_from_slice(src).unwrap_or_else(|error| panic!("{error}"));
+    }
+
+    /// Overwrites every record from `src`; marks everything.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ShapeMismatch`](Error::ShapeMismatch) (nothing written or marked) if `src.len() != self.len()`.
+    pub fn try_copy_from_slice(&mut self, src: &[K::Record]) -> Result<(), Error> {
+        if src.len() != self.core.data.len() {
+            let (expected, actual) = (self.core.data.len(), src.len());
+            return Err(Error::ShapeMismatch { shape: self.shape.to_vec(), expected, actual });
         }
-        // SAFETY: `flat < len() == data.len()`.
-        field.get_mut(unsafe { self.core.data.get_unchecked_mut(flat) })
+        self.core.data.copy_from_slice(src);
+        self.core.pending.mark_all();
+        Ok(())
     }
 
-    /// Field `field` of the record at `index`, mutably, or `None` (marking
-    /// nothing) if it is out of bounds.
-    #[inline]
-    pub fn get_field_mut<F>(&mut self, field: Field<T, F>, index: [usize; N]) -> Option<&mut F> {
-        let flat = self.flat(index)?;
-        // SAFETY: `flat` passed the bounds checks of `flat`; see `field_mut`.
-        Some(unsafe { self.field_mut_unchecked(field, flat) })
-    }
-
-    /// Sets field `field` of every record to `value`; marks that field of every record.
+    /// The records in `range` of the row-major order, mutably; marks them all
+    /// (an empty range marks nothing).
     ///
-    /// # Examples
+    /// # Panics
     ///
-    /// ```
-    /// # use gloo_runtime::{Vertex, VertexBuffer};
-    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct Point { position: [f32; 2], color: [f32; 3] }
-    /// let mut v = VertexBuffer::<Point>::zeros([4]);
-    /// v.take_dirty();
-    /// v.fill_field(Point::FIELDS.color, [1.0, 1.0, 0.0]);
-    /// assert_eq!(v.dirty(), Some(8..80)); // from the first colour to the last
-    /// ```
-    pub fn fill_field<F: Copy>(&mut self, field: Field<T, F>, value: F) {
-        for flat in 0..self.core.data.len() {
-            // SAFETY: `flat < len()`.
-            *unsafe { self.field_mut_unchecked(field, flat) } = value;
+    /// If the range is out of bounds or decreasing, like slice indexing.
+    #[track_caller]
+    pub fn records_mut(&mut self, range: Range<usize>) -> &mut [K::Record] {
+        if range.start > range.end || range.end > self.core.data.len() {
+            range_out_of_bounds(&range, self.core.data.len());
         }
+        self.core.pending.mark_records(range.clone());
+        &mut self.core.data[range]
+    }
+
+    /// The records in `range`, mutably, or `None` (marking nothing) if the
+    /// range is out of bounds or decreasing.
+    pub fn try_records_mut(&mut self, range: Range<usize>) -> Option<&mut [K::Record]> {
+        if range.start > range.end || range.end > self.core.data.len() {
+            return None;
+        }
+        self.core.pending.mark_records(range.clone());
+        Some(&mut self.core.data[range])
     }
 }
 
-/// The GL side.
+/// The GPU side every kind shares (feature `glium`, on by default).
 #[cfg(feature = "glium")]
-impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
-    /// Brings the GPU copy up to date and returns it as a vertex source.
-    ///
-    /// On the first call, creates the GL buffer (`GL_ARRAY_BUFFER`, dynamic)
-    /// and uploads everything; later calls send exactly the ranges of
-    /// [`upload_plan`](Self::upload_plan), one call each, then forget them. A
-    /// clean buffer sends nothing. The result borrows the buffer; when you
-    /// need the buffer while drawing, call [`upload`](Self::upload) and then
-    /// [`drawable`](Self::drawable).
+impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
+    /// Brings the GPU copy up to date without drawing: creates the GPU
+    /// buffer on first use, then sends the ranges of
+    /// [`upload_plan`](Self::upload_plan), one call each.
     ///
     /// # Errors
     ///
     /// [`Error::ContextMismatch`] if the buffer lives in another context (its
     /// pending writes are kept), [`Error::BufferCreation`] if GL cannot
     /// create the buffer.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use gloo_runtime::headless::HeadlessContext;
-    /// use gloo_runtime::{Vertex, VertexBuffer};
-    ///
-    /// #[derive(Clone, Copy, Debug, PartialEq, Vertex)]
-    /// #[repr(C)]
-    /// struct Point { position: [f32; 2], color: [f32; 3] }
-    ///
-    /// let context = HeadlessContext::new()?;
-    /// let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
-    /// v.bind(&context)?; // creates the buffer, sends 180 bytes
-    /// *v.position_mut(0, 0) = [0.5, 0.5];
-    /// *v.position_mut(1, 1) = [0.5, 0.5];
-    /// v.bind(&context)?; // sends records 0 to 4: 100 bytes, one call
-    /// assert_eq!(v.stats().bytes_uploaded, 280);
-    /// assert_eq!(v.read_gpu(&context)?, v.as_slice());
-    /// # Ok::<(), gloo_runtime::Error>(())
-    /// ```
-    pub fn bind<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<Bound<'_, T>, Error> {
-        let len = self.core.data.len();
-        let gpu = self.core.upload(facade.get_context(), ())?;
-        log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
-        Ok(Bound::new(&gpu.storage, len))
-    }
-
-    /// Brings the GPU copy up to date without drawing: creates the GL buffer
-    /// on first use, then sends the ranges of [`upload_plan`](Self::upload_plan).
-    ///
-    /// # Errors
-    ///
-    /// As [`bind`](Self::bind).
     pub fn upload<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<(), Error> {
-        self.core.upload(facade.get_context(), ()).map(drop)
+        self.core.upload(facade.get_context(), self.kind.extra()).map(drop)
     }
 
-    /// The GPU copy as a vertex source for a draw in `facade`'s context,
-    /// through a shared borrow, for code that needs the buffer while
-    /// drawing. Call [`upload`](Self::upload) first.
+    /// What the GPU holds now (its first `len()` records), read back;
+    /// pending writes are not uploaded first.
     ///
     /// # Errors
     ///
-    /// [`Error::NotUploaded`] if the buffer was never uploaded,
-    /// [`Error::ContextMismatch`] if its GL buffer belongs to another
-    /// context (GL would draw nothing), [`Error::PendingWrites`] if it has
-    /// writes the GPU has not seen: drawing would show stale data.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use gloo_runtime::headless::HeadlessContext;
-    /// use gloo_runtime::{Error, Vertex, VertexBuffer};
-    ///
-    /// #[derive(Clone, Copy, Vertex)]
-    /// #[repr(C)]
-    /// struct P { x: f32 }
-    ///
-    /// let (context, other) = (HeadlessContext::new()?, HeadlessContext::new()?);
-    /// let mut v = VertexBuffer::<P>::zeros([3]);
-    /// v.upload(&context)?;
-    /// let source = v.drawable(&context)?; // `v` stays readable while `source` lives
-    /// assert_eq!(v.len(), 3);
-    /// # let _ = source;
-    /// assert!(matches!(v.drawable(&other), Err(Error::ContextMismatch)));
-    /// *v.x_mut(0) = 1.0;
-    /// assert!(matches!(v.drawable(&context), Err(Error::PendingWrites)));
-    /// # Ok::<(), Error>(())
-    /// ```
-    pub fn drawable<F: Facade + ?Sized>(&self, facade: &F) -> Result<Bound<'_, T>, Error> {
-        let gpu = self.core.drawable(facade.get_context())?;
-        Ok(Bound::new(&gpu.storage, self.core.data.len()))
+    /// [`Error::NotUploaded`](Error::NotUploaded) if there is no GPU
+    /// copy yet, [`Error::ContextMismatch`](Error::ContextMismatch)
+    /// if it lives in another context, [`Error::Read`](Error::Read)
+    /// if GL cannot read it back.
+    pub fn read_gpu<F: Facade + ?Sized>(&self, facade: &F) -> Result<Vec<K::Record>, Error> {
+        self.core.read_gpu(facade.get_context())
     }
 }
 
@@ -368,26 +326,133 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
 /// v.truncate(1);
 /// assert_eq!(v.len(), 1);
 /// ```
-impl<T: Vertex> VertexBuffer<T, 1> {
-    growth_methods!(T);
+impl<K: BufferKind> TrackedBuffer<K, 1> {
+    /// Appends a record (marked for upload). The GL buffer, once it
+    /// exists, grows by doubling at the next upload.
+    ///
+    /// # Panics
+    ///
+    /// If memory runs out; [`try_push`](Self::try_push) returns an error instead.
+    #[track_caller]
+    pub fn push(&mut self, record: K::Record) {
+        self.try_push(record).unwrap_or_else(|error| panic!("{error}"));
+    }
+
+    /// Appends a record (marked for upload).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfMemory`](Error::OutOfMemory) (nothing
+    /// appended) if memory runs out.
+    pub fn try_push(&mut self, record: K::Record) -> Result<(), Error> {
+        self.core.try_push(record)?;
+        self.shape[0] = self.core.data.len();
+        Ok(())
+    }
+
+    /// Appends records (marked for upload).
+    ///
+    /// # Panics
+    ///
+    /// If memory runs out; [`try_extend_from_slice`](Self::try_extend_from_slice)
+    /// returns an error instead.
+    #[track_caller]
+    pub fn extend_from_slice(&mut self, records: &[K::Record]) {
+        self.try_extend_from_slice(records).unwrap_or_else(|error| panic!("{error}"));
+    }
+
+    /// Appends records (marked for upload).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfMemory`](Error::OutOfMemory) (nothing
+    /// appended) if memory runs out.
+    pub fn try_extend_from_slice(&mut self, records: &[K::Record]) -> Result<(), Error> {
+        self.core.try_extend_from_slice(records)?;
+        self.shape[0] = self.core.data.len();
+        Ok(())
+    }
+
+    /// Keeps the first `len` records (no effect if there are fewer).
+    /// Draws use the new length.
+    ///
+    /// The GL buffer keeps its capacity, and with it the old records past
+    /// `len`: nothing is sent to erase them. A vertex buffer drawn through
+    /// an index buffer that still names them draws them; check such
+    /// indices with [`IndexBuffer::bind_checked`](crate::IndexBuffer::bind_checked).
+    pub fn truncate(&mut self, len: usize) {
+        self.core.truncate(len);
+        self.shape[0] = self.core.data.len();
+    }
+
+    /// Grows to `len` records with copies of `value` (marked for upload),
+    /// or shrinks to `len` (see [`truncate`](Self::truncate)).
+    ///
+    /// # Panics
+    ///
+    /// If memory runs out; [`try_resize`](Self::try_resize) returns an error instead.
+    #[track_caller]
+    pub fn resize(&mut self, len: usize, value: K::Record) {
+        self.try_resize(len, value).unwrap_or_else(|error| panic!("{error}"));
+    }
+
+    /// Grows to `len` records with copies of `value` (marked for upload),
+    /// or shrinks to `len`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfMemory`](Error::OutOfMemory) (nothing
+    /// changed) if memory runs out.
+    pub fn try_resize(&mut self, len: usize, value: K::Record) -> Result<(), Error> {
+        self.core.try_resize(len, value)?;
+        self.shape[0] = self.core.data.len();
+        Ok(())
+    }
+
+    /// Reserves room for at least `additional` more records on the CPU;
+    /// a GL buffer created afterwards gets the same capacity.
+    ///
+    /// # Panics
+    ///
+    /// If memory runs out; [`try_reserve`](Self::try_reserve) returns an error instead.
+    #[track_caller]
+    pub fn reserve(&mut self, additional: usize) {
+        self.try_reserve(additional).unwrap_or_else(|error| panic!("{error}"));
+    }
+
+    /// Reserves room for at least `additional` more records on the CPU.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::OutOfMemory`](Error::OutOfMemory) if memory runs out
+    /// (or the capacity would overflow).
+    pub fn try_reserve(&mut self, additional: usize) -> Result<(), Error> {
+        self.core.try_reserve(additional)
+    }
+
+    /// The number of records the CPU side can hold without reallocating.
+    pub fn capacity(&self) -> usize {
+        self.core.data.capacity()
+    }
 }
 
-impl<T: Vertex> VertexBuffer<T, 2> {
+/// Rows, for rank-2 buffers.
+impl<K: BufferKind> TrackedBuffer<K, 2> {
     /// Row `i` (records `[i, 0]` to `[i, n - 1]`).
     ///
     /// # Panics
     ///
     /// If `i` is out of bounds; [`get_row`](Self::get_row) returns `None` instead.
     #[track_caller]
-    pub fn row(&self, i: usize) -> &[T] {
+    pub fn row(&self, i: usize) -> &[K::Record] {
         match self.get_row(i) {
             Some(row) => row,
-            None => crate::tracking::tracked::out_of_bounds([i, 0], self.shape),
+            None => out_of_bounds([i, 0], self.shape),
         }
     }
 
     /// Row `i`, or `None` if it is out of bounds.
-    pub fn get_row(&self, i: usize) -> Option<&[T]> {
+    pub fn get_row(&self, i: usize) -> Option<&[K::Record]> {
         let cols = self.shape[1];
         (i < self.shape[0]).then(|| &self.core.data[i * cols..(i + 1) * cols])
     }
@@ -399,16 +464,16 @@ impl<T: Vertex> VertexBuffer<T, 2> {
     /// If `i` is out of bounds (nothing is marked then); [`get_row_mut`](Self::get_row_mut)
     /// returns `None` instead.
     #[track_caller]
-    pub fn row_mut(&mut self, i: usize) -> &mut [T] {
+    pub fn row_mut(&mut self, i: usize) -> &mut [K::Record] {
         let shape = self.shape;
         match self.get_row_mut(i) {
             Some(row) => row,
-            None => crate::tracking::tracked::out_of_bounds([i, 0], shape),
+            None => out_of_bounds([i, 0], shape),
         }
     }
 
     /// Row `i`, mutably, or `None` (marking nothing) if it is out of bounds.
-    pub fn get_row_mut(&mut self, i: usize) -> Option<&mut [T]> {
+    pub fn get_row_mut(&mut self, i: usize) -> Option<&mut [K::Record]> {
         let cols = self.shape[1];
         (i < self.shape[0]).then(|| self.try_records_mut(i * cols..(i + 1) * cols).expect("row in bounds"))
     }
@@ -432,73 +497,36 @@ impl<T: Vertex> VertexBuffer<T, 2> {
     /// assert!(matches!(grid.push_row(&[P { x: 1.0 }; 2]), Err(Error::RowLength { expected: 3, actual: 2 })));
     /// # Ok::<(), Error>(())
     /// ```
-    pub fn push_row(&mut self, row: &[T]) -> Result<(), Error> {
+    pub fn push_row(&mut self, row: &[K::Record]) -> Result<(), Error> {
         if row.len() != self.shape[1] {
             return Err(Error::RowLength { expected: self.shape[1], actual: row.len() });
         }
         let rows = self.shape[0].checked_add(1).ok_or_else(|| Error::ShapeOverflow { shape: self.shape.to_vec() })?;
-        records_of([rows, self.shape[1]], T::LAYOUT.stride)?;
+        records_of([rows, self.shape[1]], self.core.stride)?;
         self.core.try_extend_from_slice(row)?;
         self.shape[0] = rows;
         Ok(())
     }
 }
 
-/// The index of the `flat`-th record in row-major order.
-fn unravel<const N: usize>(mut flat: usize, shape: [usize; N]) -> [usize; N] {
-    let mut index = [0; N];
-    for axis in (0..N).rev() {
-        index[axis] = flat % shape[axis];
-        flat /= shape[axis];
-    }
-    index
-}
-
-impl<T: Vertex, const N: usize> Deref for VertexBuffer<T, N> {
-    type Target = T::Accessors<N>;
-
-    fn deref(&self) -> &T::Accessors<N> {
-        // SAFETY: `Vertex`'s contract makes `Accessors<N>` a
-        // `repr(transparent)` wrapper around `VertexBuffer<T, N>`.
-        unsafe { &*(self as *const Self).cast::<T::Accessors<N>>() }
-    }
-}
-
-impl<T: Vertex, const N: usize> DerefMut for VertexBuffer<T, N> {
-    fn deref_mut(&mut self) -> &mut T::Accessors<N> {
-        // SAFETY: as in `deref`; the exclusive borrow carries over.
-        unsafe { &mut *(self as *mut Self).cast::<T::Accessors<N>>() }
-    }
-}
-
-/// A copy of the CPU data, entirely dirty, with no GPU object: GL buffers
+/// A copy of the CPU data, entirely dirty, with no GPU object: GPU buffers
 /// are not shared between gloo buffers.
-impl<T: Vertex, const N: usize> Clone for VertexBuffer<T, N> {
+impl<K: BufferKind, const N: usize> Clone for TrackedBuffer<K, N> {
     fn clone(&self) -> Self {
-        VertexBuffer { core: self.core.detached_clone(), shape: self.shape }
+        TrackedBuffer { core: self.core.detached_clone(), shape: self.shape, kind: self.kind.clone() }
     }
 }
 
-impl<T: Vertex, const N: usize> fmt::Debug for VertexBuffer<T, N> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("VertexBuffer")
-            .field("vertex", &T::LAYOUT.name)
-            .field("shape", &self.shape)
-            .field("dirty", &self.dirty())
-            .field("policy", &self.core.policy)
-            .field("uploaded", &self.core.gpu.is_some())
-            .finish()
-    }
+#[cold]
+#[inline(never)]
+#[track_caller]
+pub(crate) fn out_of_bounds<const N: usize>(index: [usize; N], shape: [usize; N]) -> ! {
+    panic!("index {index:?} out of bounds for shape {shape:?}")
 }
 
-#[cfg(test)]
-mod tests {
-    use super::unravel;
-
-    #[test]
-    fn unravel_is_row_major() {
-        assert_eq!(unravel(0, [3, 4]), [0, 0]);
-        assert_eq!(unravel(5, [3, 4]), [1, 1]);
-        assert_eq!(unravel(23, [2, 3, 4]), [1, 2, 3]);
-    }
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn range_out_of_bounds(range: &Range<usize>, len: usize) -> ! {
+    panic!("record range {range:?} out of bounds for {len} records")
 }

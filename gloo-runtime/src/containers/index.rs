@@ -1,6 +1,8 @@
-//! Index buffers: the same tracking and lazy uploads, for `u16` and `u32` indices.
+//! Index buffers: the [`Indices`] kind of [`TrackedBuffer`], for `u16` and
+//! `u32` indices, with their primitive type and index checks.
 
 use core::fmt;
+use core::marker::PhantomData;
 
 #[cfg(feature = "glium")]
 use glium::backend::Facade;
@@ -9,10 +11,10 @@ pub use glium::index::PrimitiveType;
 
 #[cfg(feature = "glium")]
 use crate::backends::glium::BoundIndices;
-use crate::containers::buffer::records_of;
+use crate::containers::buffer::{records_of, BufferKind, TrackedBuffer};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::{FieldLayout, Layout};
-use crate::tracking::tracked::{growth_methods, record_methods, tracked_methods, Tracked};
+use crate::tracking::tracked::Tracked;
 use crate::Error;
 
 mod sealed {
@@ -58,12 +60,6 @@ macro_rules! index_type {
 index_type!(u16);
 index_type!(u32);
 
-/// The GPU copy of an index buffer.
-#[cfg(feature = "glium")]
-type IndexGpu<I> = crate::tracking::backend::Gpu<glium::IndexBuffer<I>, std::rc::Rc<glium::backend::Context>>;
-#[cfg(not(feature = "glium"))]
-type IndexGpu<I> = crate::backends::none::NoGpu<I>;
-
 /// How indices are assembled into primitives, in a build without glium
 /// (with glium it is glium's own `PrimitiveType`).
 #[cfg(not(feature = "glium"))]
@@ -104,13 +100,37 @@ pub enum PrimitiveType {
 /// assert_eq!(quads.dirty(), Some(12..14));
 /// # Ok::<(), gloo_runtime::Error>(())
 /// ```
-pub struct IndexBuffer<I: IndexType, const N: usize = 1> {
-    pub(crate) core: Tracked<I, IndexGpu<I>>,
-    pub(crate) shape: [usize; N],
+///
+/// `IndexBuffer<I, N>` is [`TrackedBuffer<Indices<I>, N>`](TrackedBuffer):
+/// the methods it shares with [`VertexBuffer`](crate::VertexBuffer) (reading,
+/// the pending writes, whole-record writes, growth, `upload`, `read_gpu`)
+/// are documented there.
+pub type IndexBuffer<I, const N: usize = 1> = TrackedBuffer<Indices<I>, N>;
+
+/// The kind of [`TrackedBuffer`] that holds indices `I`: see
+/// [`IndexBuffer`]. It keeps what an index buffer has beyond its records.
+#[derive(Clone, Debug)]
+pub struct Indices<I> {
     primitive: PrimitiveType,
     /// The vertex count every index not marked in `core.pending` or
     /// `core.unchecked` was last found below.
     checked_against: Option<usize>,
+    index: PhantomData<I>,
+}
+
+impl<I: IndexType> crate::containers::buffer::sealed::Sealed for Indices<I> {}
+
+impl<I: IndexType> BufferKind for Indices<I> {
+    type Record = I;
+    type Storage = crate::backends::IndexStorage<I>;
+
+    #[cfg(feature = "glium")]
+    fn extra(&self) -> PrimitiveType {
+        self.primitive
+    }
+
+    #[cfg(not(feature = "glium"))]
+    fn extra(&self) {}
 }
 
 impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
@@ -154,21 +174,13 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
 
     fn new_dirty(primitive: PrimitiveType, shape: [usize; N], data: Vec<I>) -> Result<Self, Error> {
         let core = Tracked::new_dirty(data, I::LAYOUT.fields, I::LAYOUT.stride)?;
-        Ok(IndexBuffer { core, shape, primitive, checked_against: None })
-    }
-
-    /// The shape, one length per axis.
-    pub fn shape(&self) -> [usize; N] {
-        self.shape
+        Ok(TrackedBuffer { core, shape, kind: Indices { primitive, checked_against: None, index: PhantomData } })
     }
 
     /// How the indices are assembled into primitives.
     pub fn primitive(&self) -> PrimitiveType {
-        self.primitive
+        self.kind.primitive
     }
-
-    tracked_methods!(I);
-    record_methods!(I);
 
     #[cfg(feature = "glium")]
     /// Brings the GPU copy up to date and returns it as an index source for
@@ -180,7 +192,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     /// [`Error::ContextMismatch`] if the buffer lives in another context,
     /// [`Error::BufferCreation`] if GL cannot create the buffer.
     pub fn bind<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<BoundIndices<'_, I>, Error> {
-        self.core.upload(facade.get_context(), self.primitive)?;
+        self.core.upload(facade.get_context(), self.kind.primitive)?;
         Ok(self.activate())
     }
 
@@ -238,7 +250,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
         vertex_count: usize,
     ) -> Result<BoundIndices<'_, I>, Error> {
         self.check_against(vertex_count)?;
-        self.core.upload(facade.get_context(), self.primitive)?;
+        self.core.upload(facade.get_context(), self.kind.primitive)?;
         self.forget_checked();
         Ok(self.activate())
     }
@@ -273,7 +285,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
                 _ => Err(Error::IndexOutOfRange { position, index, vertex_count }),
             }
         };
-        let read = match (&self.core.unchecked, self.checked_against) {
+        let read = match (&self.core.unchecked, self.kind.checked_against) {
             (Some(unchecked), Some(before)) if before <= vertex_count => {
                 let written = unchecked.ones().take_while(|&position| position < data.len());
                 let mut read = 0;
@@ -288,22 +300,12 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
                 data.len()
             }
         };
-        self.checked_against = Some(vertex_count);
+        self.kind.checked_against = Some(vertex_count);
         match &mut self.core.unchecked {
             Some(unchecked) => unchecked.clear(),
             None => self.core.unchecked = Some(DirtyBits::new(self.core.data.len(), 1)),
         }
         Ok(read)
-    }
-
-    #[cfg(feature = "glium")]
-    /// Brings the GPU copy up to date without drawing.
-    ///
-    /// # Errors
-    ///
-    /// As [`bind`](Self::bind).
-    pub fn upload<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<(), Error> {
-        self.core.upload(facade.get_context(), self.primitive).map(drop)
     }
 
     #[cfg(feature = "glium")]
@@ -321,28 +323,11 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     }
 }
 
-/// Growth, for rank-1 index buffers.
-impl<I: IndexType> IndexBuffer<I, 1> {
-    growth_methods!(I);
-}
-
-/// A copy of the CPU data, entirely dirty, with no GPU object.
-impl<I: IndexType, const N: usize> Clone for IndexBuffer<I, N> {
-    fn clone(&self) -> Self {
-        IndexBuffer {
-            core: self.core.detached_clone(),
-            shape: self.shape,
-            primitive: self.primitive,
-            checked_against: None,
-        }
-    }
-}
-
 impl<I: IndexType, const N: usize> fmt::Debug for IndexBuffer<I, N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("IndexBuffer")
             .field("index", &I::LAYOUT.name)
-            .field("primitive", &self.primitive)
+            .field("primitive", &self.kind.primitive)
             .field("shape", &self.shape)
             .field("dirty", &self.dirty())
             .field("uploaded", &self.core.gpu.is_some())

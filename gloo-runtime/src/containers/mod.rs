@@ -1,11 +1,14 @@
-//! What users hold: [`VertexBuffer`](crate::VertexBuffer) and
-//! [`IndexBuffer`](crate::IndexBuffer), built on the core's tracked records,
-//! with their ndarray views (feature `ndarray`) and glam field types
-//! (feature `glam`). Their GPU side goes through a backend.
+//! What users hold: [`TrackedBuffer`](crate::TrackedBuffer), the N-d array
+//! of tracked records, with the methods every buffer shares (`buffer.rs`);
+//! its two kinds, [`VertexBuffer`](crate::VertexBuffer) (`vertex.rs`) and
+//! [`IndexBuffer`](crate::IndexBuffer) (`index.rs`); their ndarray views
+//! (`views.rs`, feature `ndarray`) and glam field types (`glam_fields.rs`,
+//! feature `glam`). Their GPU side goes through a backend's storage.
 
 pub(crate) mod buffer;
 #[cfg(feature = "glam")]
 pub(crate) mod glam_fields;
 pub(crate) mod index;
+pub(crate) mod vertex;
 #[cfg(feature = "ndarray")]
 pub(crate) mod views;

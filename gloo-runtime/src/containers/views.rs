@@ -10,11 +10,10 @@
 
 use ndarray::{ArrayView, ArrayViewMut, Axis, Dim, Dimension, Ix, ShapeBuilder, SliceArg, SliceInfoElem};
 
-use crate::containers::buffer::VertexBuffer;
-use crate::containers::index::{IndexBuffer, IndexType};
+use crate::containers::buffer::{BufferKind, TrackedBuffer};
+use crate::containers::vertex::VertexBuffer;
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::{Field, Vertex};
-use crate::tracking::tracked::Tracked;
 
 pub(crate) mod sealed {
     pub trait Sealed {}
@@ -213,8 +212,10 @@ fn project_ref<'a, T, F: FieldArray, D: Dimension>(
     unsafe { ArrayView::from_shape_ptr(shape.strides(strides), field_ptr(records.as_ptr(), field)) }
 }
 
-/// ndarray views (feature `ndarray`, on by default): the buffer as an array
-/// of records, or one field as an array of its scalars, for ranks 1 to 6.
+/// Field views (feature `ndarray`, on by default): one field as an array of
+/// its scalars, for ranks 1 to 6. (Views of whole records,
+/// [`view`](TrackedBuffer::view) and [`slice_mut`](TrackedBuffer::slice_mut),
+/// are shared with index buffers.)
 ///
 /// # Examples
 ///
@@ -263,38 +264,6 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N>
 where
     BufferDim<N>: Dimension,
 {
-    /// The records as an N-d array view.
-    pub fn view(&self) -> ArrayView<'_, T, BufferDim<N>> {
-        self.core.view(self.shape)
-    }
-
-    /// The records as an N-d array view, mutably; marks every record.
-    pub fn view_mut(&mut self) -> ArrayViewMut<'_, T, BufferDim<N>> {
-        self.core.view_mut(self.shape)
-    }
-
-    /// The records that `info` (`s![...]` over the buffer's axes) selects,
-    /// mutably; marks each of them, whole, and nothing else.
-    ///
-    /// # Panics
-    ///
-    /// If the slice is out of bounds or has a zero step, as ndarray's
-    /// slicing does (nothing is marked then); [`try_slice_mut`](Self::try_slice_mut)
-    /// returns `None` instead.
-    #[track_caller]
-    pub fn slice_mut<I: SliceArg<BufferDim<N>>>(&mut self, info: I) -> ArrayViewMut<'_, T, I::OutDim> {
-        let data = self.core.data.as_ptr();
-        let records = records_mut(&mut self.core.data, self.shape).slice_move(info);
-        mark_records(&mut self.core.pending, data, &records, None);
-        records
-    }
-
-    /// As [`slice_mut`](Self::slice_mut), or `None` (marking nothing) if the
-    /// slice is out of bounds or has a zero step.
-    pub fn try_slice_mut<I: SliceArg<BufferDim<N>>>(&mut self, info: I) -> Option<ArrayViewMut<'_, T, I::OutDim>> {
-        slice_fits(info.as_ref(), &self.shape).then(|| self.slice_mut(info))
-    }
-
     /// Field `field` of every record, as an array of its scalars: the
     /// buffer's axes, then the field's (`[f32; 2]` on a rank-2 buffer gives
     /// an `ArrayView3<f32>`).
@@ -344,38 +313,60 @@ where
     }
 }
 
-/// ndarray views of indices (feature `ndarray`, on by default).
-impl<I: IndexType, const N: usize> IndexBuffer<I, N>
+/// Whole-record views (feature `ndarray`, on by default), for vertex and
+/// index buffers alike.
+///
+/// # Examples
+///
+/// ```
+/// use gloo_runtime::glium::index::PrimitiveType;
+/// use gloo_runtime::ndarray::s;
+/// use gloo_runtime::IndexBuffer;
+///
+/// let mut quads = IndexBuffer::<u16, 2>::zeros(PrimitiveType::TrianglesList, [100, 6]);
+/// quads.take_dirty();
+/// quads.slice_mut(s![10, ..]).assign(&gloo_runtime::ndarray::arr1(&[40, 41, 42, 42, 41, 43]));
+/// assert_eq!(quads.dirty(), Some(120..132)); // row 10's six indices
+/// assert_eq!(quads.view()[[10, 5]], 43);
+/// ```
+impl<K: BufferKind, const N: usize> TrackedBuffer<K, N>
 where
     BufferDim<N>: Dimension,
 {
-    /// The indices as an N-d array view.
-    pub fn view(&self) -> ArrayView<'_, I, BufferDim<N>> {
-        self.core.view(self.shape)
+    /// The records as an N-d array view.
+    pub fn view(&self) -> ArrayView<'_, K::Record, BufferDim<N>> {
+        ArrayView::from_shape(dim_of(self.shape), &self.core.data).expect("the shape's product is the record count")
     }
 
-    /// The indices as an N-d array view, mutably; marks every index.
-    pub fn view_mut(&mut self) -> ArrayViewMut<'_, I, BufferDim<N>> {
-        self.core.view_mut(self.shape)
-    }
-}
-
-/// Whole-record views, written once for vertex and index buffers.
-impl<E: Copy, G> Tracked<E, G> {
-    fn view<const N: usize>(&self, shape: [usize; N]) -> ArrayView<'_, E, BufferDim<N>>
-    where
-        BufferDim<N>: Dimension,
-    {
-        ArrayView::from_shape(dim_of(shape), &self.data).expect("the shape's product is the record count")
+    /// The records as an N-d array view, mutably; marks every record.
+    pub fn view_mut(&mut self) -> ArrayViewMut<'_, K::Record, BufferDim<N>> {
+        self.core.pending.mark_all();
+        records_mut(&mut self.core.data, self.shape)
     }
 
-    /// Marks every record.
-    fn view_mut<const N: usize>(&mut self, shape: [usize; N]) -> ArrayViewMut<'_, E, BufferDim<N>>
-    where
-        BufferDim<N>: Dimension,
-    {
-        self.pending.mark_all();
-        records_mut(&mut self.data, shape)
+    /// The records that `info` (`s![...]` over the buffer's axes) selects,
+    /// mutably; marks each of them, whole, and nothing else.
+    ///
+    /// # Panics
+    ///
+    /// If the slice is out of bounds or has a zero step, as ndarray's
+    /// slicing does (nothing is marked then); [`try_slice_mut`](Self::try_slice_mut)
+    /// returns `None` instead.
+    #[track_caller]
+    pub fn slice_mut<I: SliceArg<BufferDim<N>>>(&mut self, info: I) -> ArrayViewMut<'_, K::Record, I::OutDim> {
+        let data = self.core.data.as_ptr();
+        let records = records_mut(&mut self.core.data, self.shape).slice_move(info);
+        mark_records(&mut self.core.pending, data, &records, None);
+        records
+    }
+
+    /// As [`slice_mut`](Self::slice_mut), or `None` (marking nothing) if the
+    /// slice is out of bounds or has a zero step.
+    pub fn try_slice_mut<I: SliceArg<BufferDim<N>>>(
+        &mut self,
+        info: I,
+    ) -> Option<ArrayViewMut<'_, K::Record, I::OutDim>> {
+        slice_fits(info.as_ref(), &self.shape).then(|| self.slice_mut(info))
     }
 }
 

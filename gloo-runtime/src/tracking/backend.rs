@@ -6,47 +6,60 @@
 use core::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::tracking::plan::UploadCosts;
 use crate::tracking::stats::TRACE_TARGET;
 use crate::tracking::tracked::Tracked;
 use crate::Error;
 
-/// What a GPU API's buffer does for a tracked container of records `E`:
-/// hold them, take writes of runs of them, grow on the GPU, read back, and
-/// tell its contexts apart. A backend implements it for its buffer types;
-/// everything else (when to create, what to send, the counters and the
-/// trace) is the core's.
-pub(crate) trait GpuBuffer<E: Copy>: Sized {
-    /// A context as the backend keeps it: a clone goes with each buffer.
-    type Context: Clone;
+/// A GPU API's context as a tracked container keeps it: a handle that
+/// tells contexts apart and knows what an upload costs there.
+pub trait GpuContext: Clone {
+    /// Whether `self` and `other` are one context.
+    fn same(&self, other: &Self) -> bool;
+
+    /// Measures what an upload costs here, for [`MergePolicy::Auto`](crate::MergePolicy::Auto).
+    fn calibrate(&self) -> Result<UploadCosts, Error>;
+}
+
+/// What a GPU API's storage does for a tracked container of records `E`:
+/// hold them, take writes of regions, grow on the GPU, read back. A backend
+/// implements it for its buffer types (and, with `Region` a rectangle, for
+/// its textures); everything else (when to create, what to send, the
+/// counters and the trace) is the core's.
+///
+/// Public only so that a container's kind can name it; the module is not.
+pub trait GpuBuffer<E: Copy>: Sized {
+    /// The context the storage lives in. Writes take it too: a GPU API
+    /// whose writes go through a queue (wgpu) finds the queue there.
+    type Context: GpuContext;
     /// What creation needs besides the records (an index buffer's primitive type).
     type Extra: Copy;
+    /// What one write call sends: a run of records for a buffer.
+    type Region;
 
-    /// Whether `a` and `b` are one context.
-    fn same_context(a: &Self::Context, b: &Self::Context) -> bool;
-
-    /// A buffer with room for `capacity` records, holding `data` at its start.
+    /// Storage with room for `capacity` records, holding `data` at its start.
     fn create(context: &Self::Context, data: &[E], capacity: usize, extra: Self::Extra) -> Result<Self, Error>;
 
     /// How many records it has room for.
     fn capacity(&self) -> usize;
 
-    /// Writes `data[records]` into the same records, in one call.
-    fn write(&self, records: Range<usize>, data: &[E]);
+    /// Writes `region` of `data` into the same place, in one call.
+    fn write(&self, context: &Self::Context, region: Self::Region, data: &[E]);
 
-    /// A buffer with room for `capacity` records, holding this one's
+    /// Storage with room for `capacity` records, holding this one's
     /// records, copied on the GPU; `false` with it if the copy failed (the
     /// caller then sends them).
     fn grow(&self, context: &Self::Context, capacity: usize, extra: Self::Extra) -> Result<(Self, bool), Error>;
 
     /// The first `len` records, read back.
-    fn read(&self, len: usize) -> Result<Vec<E>, Error>;
+    fn read(&self, context: &Self::Context, len: usize) -> Result<Vec<E>, Error>;
 }
 
-/// The GPU copy of a buffer (a backend's `S`), and the context `C` it
-/// belongs to.
-pub(crate) struct Gpu<S, C> {
+/// The GPU copy of a container: a backend's storage `S`, and the context
+/// it belongs to.
+pub struct Gpu<S: GpuBuffer<E>, E: Copy> {
     pub(crate) storage: S,
-    context: C,
+    context: S::Context,
     pub(crate) id: u64,
 }
 
@@ -56,31 +69,19 @@ fn next_id() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, S::Context>> {
-    /// Brings the GPU copy up to date: creates it on first use, grows it when
-    /// the records outgrew it, then sends the upload plan.
-    pub(crate) fn upload(&mut self, context: &S::Context, extra: S::Extra) -> Result<&Gpu<S, S::Context>, Error> {
-        match &self.gpu {
-            Some(gpu) if !S::same_context(&gpu.context, context) => return Err(Error::ContextMismatch),
-            Some(gpu) if gpu.storage.capacity() < self.data.len() => self.grow(context, extra)?,
-            Some(_) => {}
-            None => self.create(context, extra)?,
-        }
-        self.send_pending();
-        Ok(self.gpu.as_ref().expect("created above"))
-    }
-
+/// What every GPU copy answers, whatever its regions.
+impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
     /// The GPU copy, if there is one and it belongs to `context`.
-    pub(crate) fn gpu_in(&self, context: &S::Context) -> Result<&Gpu<S, S::Context>, Error> {
+    pub(crate) fn gpu_in(&self, context: &S::Context) -> Result<&Gpu<S, E>, Error> {
         let gpu = self.gpu.as_ref().ok_or(Error::NotUploaded)?;
-        if !S::same_context(&gpu.context, context) {
+        if !gpu.context.same(context) {
             return Err(Error::ContextMismatch);
         }
         Ok(gpu)
     }
 
     /// The GPU copy, for drawing in `context` through a shared borrow.
-    pub(crate) fn drawable(&self, context: &S::Context) -> Result<&Gpu<S, S::Context>, Error> {
+    pub(crate) fn drawable(&self, context: &S::Context) -> Result<&Gpu<S, E>, Error> {
         let gpu = self.gpu_in(context)?;
         if gpu.storage.capacity() < self.data.len() || !self.pending.is_empty() {
             return Err(Error::PendingWrites);
@@ -92,7 +93,24 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, S::Context>> {
     /// The first `len()` records of the GPU copy, read back.
     pub(crate) fn read_gpu(&self, context: &S::Context) -> Result<Vec<E>, Error> {
         let gpu = self.gpu_in(context)?;
-        gpu.storage.read(self.data.len().min(gpu.storage.capacity()))
+        gpu.storage.read(context, self.data.len().min(gpu.storage.capacity()))
+    }
+}
+
+/// The upload logic every buffer backend shares, for storage written in
+/// runs of records.
+impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
+    /// Brings the GPU copy up to date: creates it on first use, grows it when
+    /// the records outgrew it, then sends the upload plan.
+    pub(crate) fn upload(&mut self, context: &S::Context, extra: S::Extra) -> Result<&Gpu<S, E>, Error> {
+        match &self.gpu {
+            Some(gpu) if !gpu.context.same(context) => return Err(Error::ContextMismatch),
+            Some(gpu) if gpu.storage.capacity() < self.data.len() => self.grow(context, extra)?,
+            Some(_) => {}
+            None => self.create(context, extra)?,
+        }
+        self.send_pending();
+        Ok(self.gpu.as_ref().expect("created above"))
     }
 
     /// Creates the GPU buffer with room for the CPU side's capacity, and
@@ -146,7 +164,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, S::Context>> {
         let gpu = self.gpu.as_ref().expect("created");
         for bytes in &plan {
             let records = bytes.start / self.stride..bytes.end / self.stride;
-            gpu.storage.write(records.clone(), &self.data);
+            gpu.storage.write(&gpu.context, records.clone(), &self.data);
             if log::log_enabled!(target: TRACE_TARGET, log::Level::Debug) {
                 self.log_update(gpu.id, bytes.clone(), self.bytes_pending_in(records));
             }

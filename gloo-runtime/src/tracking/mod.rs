@@ -3,9 +3,11 @@
 //! A vertex's [`layout`] (its fields, offsets and attribute types, proven by
 //! the derive), the pending-write bits ([`dirty`]), the merge policies and
 //! their cost model ([`plan`]), the upload counters (`stats`), the tracked
-//! records every buffer is built on (`tracked`), and the one small trait a
-//! GPU API implements for them, with the upload logic all backends share
-//! (`backend`). Nothing here names glium or wgpu.
+//! records every container is built on (`tracked`), and the two small
+//! traits a GPU API implements, one for its context (identity, costs) and
+//! one for its storage (create, write a region, grow, read back), with the
+//! upload logic all backends share (`backend`). Nothing here names glium or
+//! wgpu.
 
 // Without a backend compiled in (`--no-default-features`), nothing
 // implements the trait.

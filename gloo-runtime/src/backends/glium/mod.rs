@@ -1,7 +1,8 @@
-//! The glium backend: the core's [`GpuBuffer`] trait for glium's vertex and
-//! index buffers (slice writes, GPU-side copies, read-back), the vertex and
-//! index sources `draw` takes, cost calibration, the mapping of gloo's
-//! attribute types to glium's, and the headless EGL context.
+//! The glium backend: the core's [`GpuContext`] for glium's context
+//! (identity, cost calibration) and [`GpuBuffer`] for its vertex and index
+//! buffers (slice writes, GPU-side copies, read-back), the vertex and index
+//! sources `draw` takes, the mapping of gloo's attribute types to glium's,
+//! and the headless EGL context.
 
 use core::fmt;
 use core::ops::Range;
@@ -13,7 +14,7 @@ use glium::index::{IndexBuffer, IndicesSource, PrimitiveType};
 use glium::vertex::VerticesSource;
 use glium::{Api, Version};
 
-use crate::tracking::backend::GpuBuffer;
+use crate::tracking::backend::{GpuBuffer, GpuContext};
 use crate::Error;
 
 pub mod headless;
@@ -27,10 +28,7 @@ fn creation_error(error: impl fmt::Display) -> Error {
 macro_rules! gpu_buffer {
     ($filled:expr, $empty:expr) => {
         type Context = Rc<Context>;
-
-        fn same_context(a: &Rc<Context>, b: &Rc<Context>) -> bool {
-            Rc::ptr_eq(a, b)
-        }
+        type Region = Range<usize>;
 
         fn create(context: &Rc<Context>, data: &[E], capacity: usize, extra: Self::Extra) -> Result<Self, Error> {
             if capacity == data.len() {
@@ -45,7 +43,7 @@ macro_rules! gpu_buffer {
             self.len()
         }
 
-        fn write(&self, records: Range<usize>, data: &[E]) {
+        fn write(&self, _: &Rc<Context>, records: Range<usize>, data: &[E]) {
             write_records(self, records, data);
         }
 
@@ -55,7 +53,7 @@ macro_rules! gpu_buffer {
             Ok((storage, copied.is_ok()))
         }
 
-        fn read(&self, len: usize) -> Result<Vec<E>, Error> {
+        fn read(&self, _: &Rc<Context>, len: usize) -> Result<Vec<E>, Error> {
             Ok(self.slice(0..len).expect("inside the buffer").read()?)
         }
     };
@@ -77,6 +75,52 @@ impl<E: glium::index::Index> GpuBuffer<E> for IndexBuffer<E> {
         |context: &Rc<Context>, data: &[E], primitive| IndexBuffer::dynamic(context, primitive, data),
         |context: &Rc<Context>, capacity: usize, primitive| IndexBuffer::empty_dynamic(context, primitive, capacity)
     );
+}
+
+/// A glium context: one `Rc` is one context.
+impl GpuContext for Rc<Context> {
+    fn same(&self, other: &Self) -> bool {
+        Rc::ptr_eq(self, other)
+    }
+
+    /// Times small and large writes to a 16 MiB scratch buffer.
+    fn calibrate(&self) -> Result<crate::UploadCosts, Error> {
+        use glium::buffer::{Buffer, BufferMode, BufferType};
+        use std::time::Instant;
+
+        const BYTES: usize = 16 << 20;
+        const SMALL: usize = 16;
+        const CALLS: usize = 512;
+        let data = vec![0u8; BYTES];
+        let buffer = Buffer::<[u8]>::new(self, &data[..], BufferType::ArrayBuffer, BufferMode::Dynamic)
+            .map_err(|error| Error::BufferCreation(error.to_string()))?;
+        let context = self;
+        let time = |f: &dyn Fn()| {
+            context.finish();
+            let start = Instant::now();
+            f();
+            context.finish();
+            start.elapsed().as_nanos() as f64
+        };
+        let small = || {
+            for call in 0..CALLS {
+                let at = call * (BYTES / CALLS);
+                buffer.slice(at..at + SMALL).expect("inside").write(&data[..SMALL]);
+            }
+        };
+        let partial = || buffer.slice(SMALL..).expect("inside").write(&data[SMALL..]);
+        let whole = || buffer.write(&data[..]);
+        let median = |f: &dyn Fn()| {
+            f(); // warm up: first touches fault pages in
+            let mut rounds: Vec<f64> = (0..5).map(|_| time(f)).collect();
+            rounds.sort_by(f64::total_cmp);
+            rounds[2]
+        };
+        let byte_ns = (median(&partial) / (BYTES - SMALL) as f64).max(1e-4);
+        let call_ns = (median(&small) / CALLS as f64 - SMALL as f64 * byte_ns).max(1.0);
+        let whole_factor = (median(&whole) / BYTES as f64 / byte_ns).clamp(0.5, 1.0);
+        Ok(crate::UploadCosts { call_ns, byte_ns, whole_factor })
+    }
 }
 
 /// Writes `data[records]` into the same records of `buffer`, in one call. A
@@ -258,41 +302,7 @@ impl crate::UploadCosts {
     /// # Ok::<(), gloo_runtime::Error>(())
     /// ```
     pub fn calibrate<F: Facade + ?Sized>(facade: &F) -> Result<crate::UploadCosts, Error> {
-        use glium::buffer::{Buffer, BufferMode, BufferType};
-        use std::time::Instant;
-
-        const BYTES: usize = 16 << 20;
-        const SMALL: usize = 16;
-        const CALLS: usize = 512;
-        let data = vec![0u8; BYTES];
-        let buffer = Buffer::<[u8]>::new(facade, &data[..], BufferType::ArrayBuffer, BufferMode::Dynamic)
-            .map_err(|error| Error::BufferCreation(error.to_string()))?;
-        let context = facade.get_context();
-        let time = |f: &dyn Fn()| {
-            context.finish();
-            let start = Instant::now();
-            f();
-            context.finish();
-            start.elapsed().as_nanos() as f64
-        };
-        let small = || {
-            for call in 0..CALLS {
-                let at = call * (BYTES / CALLS);
-                buffer.slice(at..at + SMALL).expect("inside").write(&data[..SMALL]);
-            }
-        };
-        let partial = || buffer.slice(SMALL..).expect("inside").write(&data[SMALL..]);
-        let whole = || buffer.write(&data[..]);
-        let median = |f: &dyn Fn()| {
-            f(); // warm up: first touches fault pages in
-            let mut rounds: Vec<f64> = (0..5).map(|_| time(f)).collect();
-            rounds.sort_by(f64::total_cmp);
-            rounds[2]
-        };
-        let byte_ns = (median(&partial) / (BYTES - SMALL) as f64).max(1e-4);
-        let call_ns = (median(&small) / CALLS as f64 - SMALL as f64 * byte_ns).max(1.0);
-        let whole_factor = (median(&whole) / BYTES as f64 / byte_ns).clamp(0.5, 1.0);
-        Ok(crate::UploadCosts { call_ns, byte_ns, whole_factor })
+        facade.get_context().calibrate()
     }
 }
 

@@ -1,0 +1,402 @@
+//! Vertex buffers: the [`Vertices`] kind of [`TrackedBuffer`], with
+//! constructors, field access, and binding for a draw.
+
+use core::fmt;
+use core::marker::PhantomData;
+use core::ops::{Deref, DerefMut};
+
+#[cfg(feature = "glium")]
+use glium::backend::Facade;
+
+#[cfg(feature = "glium")]
+use crate::backends::glium::Bound;
+use crate::containers::buffer::{records_of, sealed, BufferKind, TrackedBuffer};
+use crate::tracking::layout::{Field, Vertex};
+use crate::tracking::tracked::Tracked;
+use crate::Error;
+
+/// An N-d array (row-major) of vertices `T`, kept on the CPU, uploaded lazily.
+///
+/// Every way to get a `&mut` to the data goes through the dirty tracker, which
+/// records the bytes handed out; [`bind`](VertexBuffer::bind) uploads only
+/// those (rounded to whole records and merged by the [`MergePolicy`](crate::MergePolicy)), and
+/// only when the buffer is bound for a draw. A buffer never bound creates no
+/// GL object and uploads nothing.
+///
+/// The struct's named accessors (`position`, `position_mut`, and their
+/// `get_*` twins) come from `#[derive(Vertex)]` through `Deref`, for ranks
+/// 1 to 3 and wherever `T` and `N` are concrete; generic code uses
+/// [`field_mut`](VertexBuffer::field_mut) with a handle from `T::FIELDS`.
+///
+/// # Examples
+///
+/// The glumpy example: two writes 16 bytes apart in a 3×3 buffer.
+///
+/// ```
+/// use gloo_runtime::{Vertex, VertexBuffer};
+///
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct Point {
+///     position: [f32; 2],
+///     color: [f32; 3],
+/// }
+///
+/// let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]); // 9 records, 180 bytes, all dirty
+/// assert_eq!(v.dirty(), Some(0..180));
+/// v.take_dirty(); // forget the writes so far
+/// *v.position_mut(0, 0) = [0.0, 0.0];
+/// *v.position_mut(1, 1) = [0.0, 0.0];
+/// assert_eq!(v.dirty(), Some(0..88)); // the bytes written, first to last
+/// // No GPU copy yet: the first bind creates it and sends everything.
+/// assert_eq!(v.upload_plan(), vec![0..180]);
+/// ```
+///
+/// Once the buffer is on the GPU, the same writes send records 0 to 4:
+/// see [`bind`](VertexBuffer::bind).
+///
+/// `VertexBuffer<T, N>` is [`TrackedBuffer<Vertices<T>, N>`](TrackedBuffer):
+/// the methods it shares with [`IndexBuffer`](crate::IndexBuffer) (reading,
+/// the pending writes, whole-record writes, growth, `upload`, `read_gpu`)
+/// are documented there.
+pub type VertexBuffer<T, const N: usize = 1> = TrackedBuffer<Vertices<T>, N>;
+
+/// The kind of [`TrackedBuffer`] that holds vertices `T`: see
+/// [`VertexBuffer`]. Never made by users; it only names the kind.
+pub struct Vertices<T>(PhantomData<T>);
+
+impl<T> fmt::Debug for Vertices<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Vertices")
+    }
+}
+
+impl<T> Clone for Vertices<T> {
+    fn clone(&self) -> Self {
+        Vertices(PhantomData)
+    }
+}
+
+impl<T: Vertex> sealed::Sealed for Vertices<T> {}
+
+impl<T: Vertex> BufferKind for Vertices<T> {
+    type Record = T;
+    type Storage = crate::backends::VertexStorage<T>;
+
+    fn extra(&self) {}
+}
+
+impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
+    /// A buffer of `shape`, every record zeroed, all of it dirty.
+    ///
+    /// # Panics
+    ///
+    /// If the shape's record count or byte size overflows; [`try_zeros`](Self::try_zeros)
+    /// returns the error instead.
+    #[track_caller]
+    pub fn zeros(shape: [usize; N]) -> Self {
+        Self::try_zeros(shape).unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// A buffer of `shape`, every record zeroed, all of it dirty.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ShapeOverflow`] if the record count or byte size overflows,
+    /// [`Error::OutOfMemory`] if it fits `usize` but not in memory.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use gloo_runtime::{Error, Vertex, VertexBuffer};
+    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct P { x: f32 }
+    /// assert_eq!(VertexBuffer::<P, 2>::try_zeros([3, 3])?.nbytes(), 36);
+    /// assert!(matches!(VertexBuffer::<P, 2>::try_zeros([usize::MAX, 2]), Err(Error::ShapeOverflow { .. })));
+    /// assert!(matches!(VertexBuffer::<P>::try_zeros([isize::MAX as usize / 4]), Err(Error::OutOfMemory { .. })));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn try_zeros(shape: [usize; N]) -> Result<Self, Error> {
+        let records = records_of(shape, T::LAYOUT.stride)?;
+        Self::new_dirty(shape, crate::tracking::tracked::try_zeroed_vec(records)?)
+    }
+
+    /// A buffer holding `data` in row-major order, all of it dirty.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ShapeMismatch`] if `data.len()` is not the product of `shape`,
+    /// [`Error::ShapeOverflow`] if that product overflows,
+    /// [`Error::OutOfMemory`] if the dirty bits cannot be allocated.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use gloo_runtime::{Error, Vertex, VertexBuffer};
+    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct P { x: f32 }
+    /// let v = VertexBuffer::<P, 2>::from_vec([2, 3], vec![P { x: 1.0 }; 6])?;
+    /// assert_eq!(v.shape(), [2, 3]);
+    /// assert!(matches!(
+    ///     VertexBuffer::<P, 2>::from_vec([2, 3], vec![P { x: 1.0 }; 5]),
+    ///     Err(Error::ShapeMismatch { expected: 6, actual: 5, .. })
+    /// ));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn from_vec(shape: [usize; N], data: Vec<T>) -> Result<Self, Error> {
+        let expected = records_of(shape, T::LAYOUT.stride)?;
+        if data.len() != expected {
+            return Err(Error::ShapeMismatch { shape: shape.to_vec(), expected, actual: data.len() });
+        }
+        Self::new_dirty(shape, data)
+    }
+
+    /// A buffer whose record at each index is `f(index)`, all of it dirty.
+    ///
+    /// # Panics
+    ///
+    /// If the shape's record count or byte size overflows, or memory runs out.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use gloo_runtime::{Vertex, VertexBuffer};
+    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct P { x: f32 }
+    /// let v = VertexBuffer::<P, 2>::from_fn([2, 3], |[i, j]| P { x: (10 * i + j) as f32 });
+    /// assert_eq!(v.at([1, 2]).x, 12.0);
+    /// ```
+    #[track_caller]
+    pub fn from_fn(shape: [usize; N], mut f: impl FnMut([usize; N]) -> T) -> Self {
+        let records = records_of(shape, T::LAYOUT.stride).unwrap_or_else(|error| panic!("{error}"));
+        let data = (0..records).map(|flat| f(unravel(flat, shape))).collect();
+        Self::new_dirty(shape, data).unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    fn new_dirty(shape: [usize; N], data: Vec<T>) -> Result<Self, Error> {
+        let core = Tracked::new_dirty(data, T::LAYOUT.fields, T::LAYOUT.stride)?;
+        Ok(TrackedBuffer { core, shape, kind: Vertices(PhantomData) })
+    }
+
+    /// Field `field` of the record at `index`.
+    ///
+    /// # Panics
+    ///
+    /// If `index` is out of bounds.
+    #[inline]
+    #[track_caller]
+    pub fn field<F>(&self, field: Field<T, F>, index: [usize; N]) -> &F {
+        field.get(&self.core.data[self.flat_or_panic(index)])
+    }
+
+    /// Field `field` of the record at `index`, or `None` if it is out of bounds.
+    #[inline]
+    pub fn get_field<F>(&self, field: Field<T, F>, index: [usize; N]) -> Option<&F> {
+        self.flat(index).map(|flat| field.get(&self.core.data[flat]))
+    }
+
+    /// Field `field` of the record at `index`, mutably; marks the field's bytes
+    /// for upload. This is what the named `*_mut` accessors call, and the hot
+    /// path: one bounds check per axis and one bit set.
+    ///
+    /// # Panics
+    ///
+    /// If `index` is out of bounds (nothing is marked then).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use gloo_runtime::{Vertex, VertexBuffer};
+    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct Point { position: [f32; 2], color: [f32; 3] }
+    /// let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
+    /// v.take_dirty();
+    /// *v.field_mut(Point::FIELDS.color, [1, 1]) = [1.0, 1.0, 0.0];
+    /// assert_eq!(v.dirty(), Some(88..100));
+    /// ```
+    #[inline]
+    #[track_caller]
+    pub fn field_mut<F>(&mut self, field: Field<T, F>, index: [usize; N]) -> &mut F {
+        let flat = self.flat_or_panic(index);
+        // SAFETY: `flat_or_panic` checked every axis against the shape, whose
+        // product is `len()`, the record count of both the data and the
+        // pending set; a `Field` of `T` has `index() < T::LAYOUT.fields.len()`.
+        unsafe { self.field_mut_unchecked(field, flat) }
+    }
+
+    /// The write path without its checks: marks the field, returns it.
+    ///
+    /// # Safety
+    ///
+    /// `flat < self.len()`.
+    #[inline(always)]
+    unsafe fn field_mut_unchecked<F>(&mut self, field: Field<T, F>, flat: usize) -> &mut F {
+        // A zero-sized field has no bytes to send. The slot count is a
+        // constant of `T`, so the bit index folds to one multiply-add.
+        if size_of::<F>() != 0 {
+            // SAFETY: `flat < len()` and `field.index() < slots`, so the bit is
+            // below `len() * slots`.
+            unsafe { self.core.pending.mark_unchecked(flat * T::LAYOUT.fields.len() + field.index()) };
+        }
+        // SAFETY: `flat < len() == data.len()`.
+        field.get_mut(unsafe { self.core.data.get_unchecked_mut(flat) })
+    }
+
+    /// Field `field` of the record at `index`, mutably, or `None` (marking
+    /// nothing) if it is out of bounds.
+    #[inline]
+    pub fn get_field_mut<F>(&mut self, field: Field<T, F>, index: [usize; N]) -> Option<&mut F> {
+        let flat = self.flat(index)?;
+        // SAFETY: `flat` passed the bounds checks of `flat`; see `field_mut`.
+        Some(unsafe { self.field_mut_unchecked(field, flat) })
+    }
+
+    /// Sets field `field` of every record to `value`; marks that field of every record.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use gloo_runtime::{Vertex, VertexBuffer};
+    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct Point { position: [f32; 2], color: [f32; 3] }
+    /// let mut v = VertexBuffer::<Point>::zeros([4]);
+    /// v.take_dirty();
+    /// v.fill_field(Point::FIELDS.color, [1.0, 1.0, 0.0]);
+    /// assert_eq!(v.dirty(), Some(8..80)); // from the first colour to the last
+    /// ```
+    pub fn fill_field<F: Copy>(&mut self, field: Field<T, F>, value: F) {
+        for flat in 0..self.core.data.len() {
+            // SAFETY: `flat < len()`.
+            *unsafe { self.field_mut_unchecked(field, flat) } = value;
+        }
+    }
+}
+
+/// The GL side.
+#[cfg(feature = "glium")]
+impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
+    /// Brings the GPU copy up to date and returns it as a vertex source.
+    ///
+    /// On the first call, creates the GL buffer (`GL_ARRAY_BUFFER`, dynamic)
+    /// and uploads everything; later calls send exactly the ranges of
+    /// [`upload_plan`](Self::upload_plan), one call each, then forget them. A
+    /// clean buffer sends nothing. The result borrows the buffer; when you
+    /// need the buffer while drawing, call [`upload`](Self::upload) and then
+    /// [`drawable`](Self::drawable).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ContextMismatch`] if the buffer lives in another context (its
+    /// pending writes are kept), [`Error::BufferCreation`] if GL cannot
+    /// create the buffer.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gloo_runtime::headless::HeadlessContext;
+    /// use gloo_runtime::{Vertex, VertexBuffer};
+    ///
+    /// #[derive(Clone, Copy, Debug, PartialEq, Vertex)]
+    /// #[repr(C)]
+    /// struct Point { position: [f32; 2], color: [f32; 3] }
+    ///
+    /// let context = HeadlessContext::new()?;
+    /// let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
+    /// v.bind(&context)?; // creates the buffer, sends 180 bytes
+    /// *v.position_mut(0, 0) = [0.5, 0.5];
+    /// *v.position_mut(1, 1) = [0.5, 0.5];
+    /// v.bind(&context)?; // sends records 0 to 4: 100 bytes, one call
+    /// assert_eq!(v.stats().bytes_uploaded, 280);
+    /// assert_eq!(v.read_gpu(&context)?, v.as_slice());
+    /// # Ok::<(), gloo_runtime::Error>(())
+    /// ```
+    pub fn bind<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<Bound<'_, T>, Error> {
+        let len = self.core.data.len();
+        let gpu = self.core.upload(facade.get_context(), ())?;
+        log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
+        Ok(Bound::new(&gpu.storage, len))
+    }
+
+    /// The GPU copy as a vertex source for a draw in `facade`'s context,
+    /// through a shared borrow, for code that needs the buffer while
+    /// drawing. Call [`upload`](Self::upload) first.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotUploaded`] if the buffer was never uploaded,
+    /// [`Error::ContextMismatch`] if its GL buffer belongs to another
+    /// context (GL would draw nothing), [`Error::PendingWrites`] if it has
+    /// writes the GPU has not seen: drawing would show stale data.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gloo_runtime::headless::HeadlessContext;
+    /// use gloo_runtime::{Error, Vertex, VertexBuffer};
+    ///
+    /// #[derive(Clone, Copy, Vertex)]
+    /// #[repr(C)]
+    /// struct P { x: f32 }
+    ///
+    /// let (context, other) = (HeadlessContext::new()?, HeadlessContext::new()?);
+    /// let mut v = VertexBuffer::<P>::zeros([3]);
+    /// v.upload(&context)?;
+    /// let source = v.drawable(&context)?; // `v` stays readable while `source` lives
+    /// assert_eq!(v.len(), 3);
+    /// # let _ = source;
+    /// assert!(matches!(v.drawable(&other), Err(Error::ContextMismatch)));
+    /// *v.x_mut(0) = 1.0;
+    /// assert!(matches!(v.drawable(&context), Err(Error::PendingWrites)));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn drawable<F: Facade + ?Sized>(&self, facade: &F) -> Result<Bound<'_, T>, Error> {
+        let gpu = self.core.drawable(facade.get_context())?;
+        Ok(Bound::new(&gpu.storage, self.core.data.len()))
+    }
+}
+
+/// The index of the `flat`-th record in row-major order.
+fn unravel<const N: usize>(mut flat: usize, shape: [usize; N]) -> [usize; N] {
+    let mut index = [0; N];
+    for axis in (0..N).rev() {
+        index[axis] = flat % shape[axis];
+        flat /= shape[axis];
+    }
+    index
+}
+
+impl<T: Vertex, const N: usize> Deref for VertexBuffer<T, N> {
+    type Target = T::Accessors<N>;
+
+    fn deref(&self) -> &T::Accessors<N> {
+        // SAFETY: `Vertex`'s contract makes `Accessors<N>` a
+        // `repr(transparent)` wrapper around `VertexBuffer<T, N>`.
+        unsafe { &*(self as *const Self).cast::<T::Accessors<N>>() }
+    }
+}
+
+impl<T: Vertex, const N: usize> DerefMut for VertexBuffer<T, N> {
+    fn deref_mut(&mut self) -> &mut T::Accessors<N> {
+        // SAFETY: as in `deref`; the exclusive borrow carries over.
+        unsafe { &mut *(self as *mut Self).cast::<T::Accessors<N>>() }
+    }
+}
+
+impl<T: Vertex, const N: usize> fmt::Debug for VertexBuffer<T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VertexBuffer")
+            .field("vertex", &T::LAYOUT.name)
+            .field("shape", &self.shape)
+            .field("dirty", &self.dirty())
+            .field("policy", &self.core.policy)
+            .field("uploaded", &self.core.gpu.is_some())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unravel;
+
+    #[test]
+    fn unravel_is_row_major() {
+        assert_eq!(unravel(0, [3, 4]), [0, 0]);
+        assert_eq!(unravel(5, [3, 4]), [1, 1]);
+        assert_eq!(unravel(23, [2, 3, 4]), [1, 2, 3]);
+    }
+}
