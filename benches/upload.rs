@@ -1,16 +1,20 @@
 //! Per-frame upload of a 1M-vertex (20 MB) buffer after editing a fraction of
-//! its vertices, for each merge policy, against a plain glium full-buffer
-//! `write` of the same data; plus the cost of building the plan.
+//! its vertices, for each merge policy out of the box (no calibration; the
+//! buffer's storage by `GpuStorage::Auto`, which maps a buffer this large
+//! where the context can), `Auto` on a dynamic buffer (the path without
+//! mapping), against a plain glium full-buffer `write` of the same data;
+//! plus the cost of building the plan.
 //!
-//! `cargo bench --bench upload` (headless Mesa; about three minutes). After
-//! criterion's own lines it prints a table of ratios from this run's means.
+//! `cargo bench --bench upload` (headless Mesa; about four minutes; set
+//! `GLOO_EGL_DEVICE=hardware` for a GPU's driver). After criterion's own
+//! lines it prints a table of ratios from this run's means.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, SamplingMode};
 use gloo_runtime::glium::backend::Facade;
 use gloo_runtime::headless::HeadlessContext;
-use gloo_runtime::{glium, MergePolicy, UploadCosts, Vertex, VertexBuffer};
+use gloo_runtime::{glium, GpuStorage, MergePolicy, Vertex, VertexBuffer};
 
 mod common;
 use common::mean_ns;
@@ -46,10 +50,11 @@ fn patterns() -> Vec<(&'static str, Vec<usize>)> {
     ]
 }
 
-const CONTENDERS: [(&str, Option<MergePolicy>); 4] = [
-    ("Extent", Some(MergePolicy::Extent)),
-    ("Coalesce0", Some(MergePolicy::Coalesce { max_gap: 0 })),
-    ("Auto", Some(MergePolicy::Auto)),
+const CONTENDERS: [(&str, Option<(MergePolicy, GpuStorage)>); 5] = [
+    ("Extent", Some((MergePolicy::Extent, GpuStorage::Auto))),
+    ("Coalesce0", Some((MergePolicy::Coalesce { max_gap: 0 }, GpuStorage::Auto))),
+    ("Auto", Some((MergePolicy::Auto, GpuStorage::Auto))),
+    ("Auto dynamic", Some((MergePolicy::Auto, GpuStorage::Dynamic))),
     ("glium full write", None),
 ];
 
@@ -57,16 +62,16 @@ fn point(n: usize) -> Point {
     Point { position: [n as f32, 1.0], color: [0.5; 3] }
 }
 
-fn uploads(c: &mut Criterion, ctx: &HeadlessContext, costs: UploadCosts) {
+fn uploads(c: &mut Criterion, ctx: &HeadlessContext) {
     for (pattern, edits) in patterns() {
         let mut group = c.benchmark_group(format!("upload {pattern}"));
         group.sampling_mode(SamplingMode::Flat).sample_size(10);
         for (name, policy) in CONTENDERS {
             match policy {
-                Some(policy) => {
+                Some((policy, storage)) => {
                     let mut v = VertexBuffer::<Point>::from_fn([RECORDS], |[i]| point(i));
                     v.set_policy(policy);
-                    v.set_upload_costs(costs);
+                    v.set_gpu_storage(storage);
                     v.upload(ctx).unwrap();
                     let mut frame = 0.0f32;
                     group.bench_function(name, |b| {
@@ -126,6 +131,60 @@ fn full(c: &mut Criterion, ctx: &HeadlessContext) {
     group.finish();
 }
 
+/// Records of a 64 MiB buffer.
+const LARGE: usize = (64 << 20) / 20;
+
+/// A 64 MiB buffer with 100k random edits a frame, `Auto`, out of the box:
+/// the whole frame (edits, plan, upload), the plan alone, and a glium full
+/// write of the same buffer.
+fn large(c: &mut Criterion, ctx: &HeadlessContext) -> (usize, usize) {
+    let mut group = c.benchmark_group("64 MiB, 100k edits");
+    group.sampling_mode(SamplingMode::Flat).sample_size(10);
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let edits: Vec<usize> = (0..100_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % LARGE as u64) as usize
+        })
+        .collect();
+    let mut v = VertexBuffer::<Point>::from_fn([LARGE], |[i]| point(i));
+    v.set_policy(MergePolicy::Auto);
+    v.upload(ctx).unwrap();
+    let mut frame = 0.0f32;
+    group.bench_function("Auto frame", |b| {
+        b.iter(|| {
+            frame += 1.0;
+            for &i in &edits {
+                *v.position_mut(i) = [frame, 1.0];
+            }
+            v.upload(ctx).unwrap();
+            ctx.get_context().finish();
+        })
+    });
+    for &i in &edits {
+        *v.position_mut(i) = [0.0, 1.0];
+    }
+    group.bench_function("Auto plan", |b| b.iter(|| black_box(v.upload_plan())));
+    let sizes = (v.tracking_bytes(), v.nbytes());
+    drop(v);
+    let mut data: Vec<Point> = (0..LARGE).map(point).collect();
+    let buffer = glium::VertexBuffer::dynamic(ctx, &data).unwrap();
+    group.bench_function("glium full write", |b| {
+        b.iter(|| {
+            frame += 1.0;
+            for &i in &edits {
+                data[i].position = [frame, 1.0];
+            }
+            buffer.write(&data);
+            ctx.get_context().finish();
+        })
+    });
+    group.finish();
+    sizes
+}
+
 /// Building the plan for 100k pending writes on a 1M-record buffer (one
 /// with a GPU copy: before its first upload a plan is the whole buffer).
 fn planning(c: &mut Criterion, ctx: &HeadlessContext) {
@@ -138,7 +197,7 @@ fn planning(c: &mut Criterion, ctx: &HeadlessContext) {
         for &i in &writes {
             *v.position_mut(i) = [1.0, 1.0];
         }
-        for (label, policy) in CONTENDERS.iter().filter_map(|(label, policy)| Some((label, (*policy)?))) {
+        for (label, (policy, _)) in CONTENDERS.iter().filter_map(|(label, policy)| Some((label, (*policy)?))) {
             v.set_policy(policy);
             group.bench_function(format!("{name} {label}"), |b| b.iter(|| black_box(v.upload_plan())));
         }
@@ -146,21 +205,24 @@ fn planning(c: &mut Criterion, ctx: &HeadlessContext) {
     group.finish();
 }
 
-fn report(costs: &UploadCosts) {
-    println!("\ncalibrated costs: {costs:?}");
-    println!("\n| edited | Extent | Coalesce0 | Auto | glium full write | Auto / best | full write / Auto |");
-    println!("|---|---|---|---|---|---|---|");
+fn report(mapped: bool, (tracking, nbytes): (usize, usize)) {
+    println!("\nthe 20 MB buffer's GPU copy is {}", if mapped { "persistently mapped" } else { "dynamic" });
+    println!(
+        "\n| edited | Extent | Coalesce0 | Auto | Auto dynamic | glium full write | Auto / best | full write / Auto |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     for (pattern, _) in patterns() {
         let group = format!("upload {pattern}");
         let times: Vec<Option<f64>> = CONTENDERS.iter().map(|(name, _)| mean_ns(&group, name)).collect();
-        let [Some(extent), Some(coalesce), Some(auto), Some(glium)] = times[..] else { continue };
-        let best = extent.min(coalesce).min(glium);
+        let [Some(extent), Some(coalesce), Some(auto), Some(dynamic), Some(glium)] = times[..] else { continue };
+        let best = extent.min(coalesce).min(dynamic).min(glium);
         let ms = |ns: f64| format!("{:.3} ms", ns / 1e6);
         println!(
-            "| {pattern} | {} | {} | {} | {} | {:.2}× | {:.1}× |",
+            "| {pattern} | {} | {} | {} | {} | {} | {:.2}× | {:.1}× |",
             ms(extent),
             ms(coalesce),
             ms(auto),
+            ms(dynamic),
             ms(glium),
             auto / best,
             glium / auto
@@ -172,6 +234,20 @@ fn report(costs: &UploadCosts) {
             gloo / 1e6,
             glium / 1e6,
             gloo / glium
+        );
+    }
+    let group = "64 MiB, 100k edits";
+    if let (Some(frame), Some(plan), Some(glium)) =
+        (mean_ns(group, "Auto frame"), mean_ns(group, "Auto plan"), mean_ns(group, "glium full write"))
+    {
+        println!(
+            "64 MiB buffer, 100k random edits a frame: Auto {:.3} ms a frame (plan {:.0} µs), glium full write {:.3} ms: {:.1}×; tracker {} KiB, 1/{} of the buffer",
+            frame / 1e6,
+            plan / 1e3,
+            glium / 1e6,
+            glium / frame,
+            tracking >> 10,
+            nbytes / tracking.max(1),
         );
     }
     for name in ["scattered", "clustered"] {
@@ -188,11 +264,13 @@ fn report(costs: &UploadCosts) {
 fn main() {
     let ctx = HeadlessContext::new().expect("headless EGL context");
     println!("[i] Using EGL (GL {}, {})", ctx.gl_version(), ctx.renderer());
-    let costs = UploadCosts::calibrate(&ctx).expect("calibration");
+    let mut probe = VertexBuffer::<Point>::zeros([RECORDS]);
+    probe.upload(&ctx).expect("upload");
     let mut c = Criterion::default().configure_from_args();
-    uploads(&mut c, &ctx, costs);
+    uploads(&mut c, &ctx);
     full(&mut c, &ctx);
     planning(&mut c, &ctx);
+    let sizes = large(&mut c, &ctx);
     c.final_summary();
-    report(&costs);
+    report(probe.is_mapped(), sizes);
 }

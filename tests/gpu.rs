@@ -3,7 +3,7 @@
 
 use gloo_runtime::glium::{self, index, Surface};
 use gloo_runtime::headless::HeadlessContext;
-use gloo_runtime::{Error, IndexBuffer, MergePolicy, UploadCosts, UploadStats, Vertex, VertexBuffer};
+use gloo_runtime::{Error, GpuStorage, IndexBuffer, MergePolicy, UploadCosts, UploadStats, Vertex, VertexBuffer};
 use proptest::prelude::*;
 
 mod common;
@@ -185,6 +185,85 @@ fn contexts_on_parallel_threads() {
 }
 
 #[test]
+fn mapped_buffers_send_their_plan_grow_and_draw_what_was_written() {
+    let ctx = context();
+    let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
+    v.set_gpu_storage(GpuStorage::Mapped);
+    assert!(!v.is_mapped(), "no GPU copy yet");
+    assert_bind_sends_the_plan(&ctx, &mut v, "mapped creation");
+    assert!(v.is_mapped(), "Mesa maps buffers persistently (GL 4.5)");
+    assert_eq!(v.upload_costs(), UploadCosts::MAPPED, "a mapped copy plans with its own costs");
+    v.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+    *v.position_mut(0, 1) = [0.25, 0.5];
+    *v.color_mut(2, 2) = [1.0; 3];
+    assert_eq!(v.upload_plan(), vec![20..40, 160..180]);
+    assert_bind_sends_the_plan(&ctx, &mut v, "two ranges through the mapping");
+
+    // Growth: a new mapped buffer, the old records copied on the GPU.
+    let mut g = VertexBuffer::<Point>::zeros([2]);
+    g.set_gpu_storage(GpuStorage::Mapped);
+    assert_bind_sends_the_plan(&ctx, &mut g, "mapped creation");
+    g.extend_from_slice(&[Point { position: [3.0; 2], color: [0.5; 3] }; 5]);
+    assert_bind_sends_the_plan(&ctx, &mut g, "mapped reallocation");
+    assert!(g.is_mapped() && g.stats().reallocations == 1, "{:?}", g.stats());
+
+    let mut indices = IndexBuffer::<u32>::from_vec(index::PrimitiveType::Points, [4], vec![0, 1, 2, 3]).unwrap();
+    indices.set_gpu_storage(GpuStorage::Mapped);
+    indices.upload(&ctx).unwrap();
+    *indices.at_mut([2]) = 7;
+    indices.upload(&ctx).unwrap();
+    assert!(indices.is_mapped());
+    assert_eq!(indices.read_gpu(&ctx).unwrap(), vec![0, 1, 7, 3]);
+
+    // A draw between two uploads: the second waits for the draw, then the
+    // next draw shows what it wrote.
+    let program = colour_program(&ctx);
+    let texture = target(&ctx, 16);
+    let corners = [[-0.5, -0.5], [0.5, -0.5], [-0.5, 0.5], [0.5, 0.5]];
+    let mut quad = VertexBuffer::<Point>::from_fn([4], |[i]| Point { position: corners[i], color: [1.0, 0.0, 0.0] });
+    quad.set_gpu_storage(GpuStorage::Mapped);
+    let strip = index::NoIndices(index::PrimitiveType::TriangleStrip);
+    for (frame, colour) in [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]].into_iter().enumerate() {
+        for i in 0..4 {
+            *quad.color_mut(i) = colour;
+        }
+        let mut surface = texture.as_surface();
+        surface.clear_color(0.0, 0.0, 0.0, 1.0);
+        surface.draw(quad.bind(&ctx).unwrap(), strip, &program, &glium::uniform! {}, &Default::default()).unwrap();
+        let expected = colour.map(|c| (c * 255.0) as u8);
+        assert_eq!(pixel(&texture, 8, 8), (expected[0], expected[1], expected[2], 255), "frame {frame}");
+    }
+    assert!(quad.is_mapped());
+}
+
+#[test]
+fn auto_storage_maps_only_buffers_of_a_mebibyte_or_more() {
+    let ctx = context();
+    let mut small = VertexBuffer::<Point>::zeros([100]);
+    small.upload(&ctx).unwrap();
+    assert_eq!(small.gpu_storage(), GpuStorage::Auto);
+    assert!(!small.is_mapped(), "2 KB: a dynamic buffer");
+    assert_eq!(small.upload_costs(), UploadCosts::default());
+
+    let records = GpuStorage::MAPPED_MIN_BYTES.div_ceil(20);
+    let mut large = VertexBuffer::<Point>::zeros([records]);
+    large.upload(&ctx).unwrap();
+    assert!(large.is_mapped(), "1 MiB: mapped, where the context can");
+    *large.position_mut(10) = [1.0; 2];
+    *large.position_mut(records - 1) = [2.0; 2];
+    large.set_policy(MergePolicy::Auto);
+    let last = (records - 1) * 20;
+    assert_eq!(large.upload_plan(), vec![200..220, last..last + 20], "two copies beat a megabyte");
+    large.upload(&ctx).unwrap();
+    assert_eq!(large.read_gpu(&ctx).unwrap()[records - 1].position, [2.0; 2]);
+
+    let mut dynamic = VertexBuffer::<Point>::zeros([records]);
+    dynamic.set_gpu_storage(GpuStorage::Dynamic);
+    dynamic.upload(&ctx).unwrap();
+    assert!(!dynamic.is_mapped());
+}
+
+#[test]
 fn draws_from_bind_and_redraws_after_an_accessor_write() {
     let ctx = context();
     let program = colour_program(&ctx);
@@ -295,12 +374,14 @@ proptest! {
         rows in 1..9usize,
         cols in 1..9usize,
         policy in policy(),
+        mapped in any::<bool>(),
         call_ns in 1.0..5000.0f64,
         ops in prop::collection::vec(op(), 1..60),
     ) {
         CONTEXT.with(|ctx| {
             let mut v = VertexBuffer::<Mixed, 2>::zeros([rows, cols]);
             v.set_policy(policy);
+            v.set_gpu_storage(if mapped { GpuStorage::Mapped } else { GpuStorage::Dynamic });
             v.set_upload_costs(UploadCosts { call_ns, ..UploadCosts::default() });
             let len = v.len();
             for op in &ops {

@@ -423,3 +423,19 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_tracker_of_a_64_mib_buffer_holds_at_most_a_64th_of_it() {
+    let records = (64 << 20) / Point::LAYOUT.stride;
+    let mut v = VertexBuffer::<Point>::zeros([records]);
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for _ in 0..100_000 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        *v.position_mut((state % records as u64) as usize) = [1.0, 2.0];
+    }
+    // Two fields of a 20-byte record: two bits, 1/80 of the record.
+    assert_eq!(v.tracking_bytes(), (records * 2).div_ceil(64) * 8);
+    assert!(v.tracking_bytes() * 64 <= v.nbytes(), "{} bytes of tracking for {}", v.tracking_bytes(), v.nbytes());
+}

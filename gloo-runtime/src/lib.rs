@@ -65,6 +65,7 @@ pub use containers::vertex::{VertexBuffer, Vertices};
 #[cfg(feature = "ndarray")]
 pub use containers::views::{FieldArray, FieldView, FieldViewMut, Scalar};
 pub use error::Error;
+pub use tracking::backend::GpuStorage;
 pub use tracking::layout::{AttributeField, AttributeType, Field, FieldLayout, Layout, ScalarType, Vertex};
 pub use tracking::plan::{MergePolicy, UploadCosts};
 pub use tracking::stats::{UploadStats, TRACE_TARGET};

@@ -31,15 +31,23 @@ impl<E: Copy> GpuBuffer<E> for NoGpu<E> {
     type Extra = ();
     type Region = Range<usize>;
 
-    fn create(context: &NoContext, _: &[E], _: usize, (): ()) -> Result<Self, Error> {
+    fn create(context: &NoContext, _: &[E], _: usize, (): (), _: bool) -> Result<Self, Error> {
         match *context {}
+    }
+
+    fn is_mapped(&self) -> bool {
+        match self.0 {}
+    }
+
+    fn costs(&self, _: &NoContext) -> UploadCosts {
+        match self.0 {}
     }
 
     fn capacity(&self) -> usize {
         match self.0 {}
     }
 
-    fn write(&self, _: &NoContext, _: Range<usize>, _: &[E]) {
+    fn write(&mut self, _: &NoContext, _: &[Range<usize>], _: &[E]) {
         match self.0 {}
     }
 

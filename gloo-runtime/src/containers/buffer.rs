@@ -11,7 +11,8 @@ use core::ops::Range;
 use glium::backend::Facade;
 
 use crate::backends::Context as BackendContext;
-use crate::tracking::backend::{Gpu, GpuBuffer};
+use crate::tracking::backend::{Gpu, GpuBuffer, GpuStorage};
+use crate::tracking::dirty::DirtyBits;
 use crate::tracking::plan::{MergePolicy, UploadCosts};
 use crate::tracking::stats::UploadStats;
 use crate::tracking::tracked::Tracked;
@@ -151,14 +152,76 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     }
 
     /// Sets the cost model [`MergePolicy::Auto`](crate::MergePolicy::Auto)
-    /// plans with, for example from [`UploadCosts::calibrate`](crate::UploadCosts::calibrate).
+    /// plans with, for example from [`UploadCosts::calibrate`](crate::UploadCosts::calibrate),
+    /// in place of the GPU copy's own.
     pub fn set_upload_costs(&mut self, costs: UploadCosts) {
-        self.core.costs = costs;
+        self.core.costs = Some(costs);
     }
 
-    /// The cost model [`MergePolicy::Auto`](crate::MergePolicy::Auto) plans with.
+    /// The cost model [`MergePolicy::Auto`](crate::MergePolicy::Auto) plans
+    /// with: the one set with [`set_upload_costs`](Self::set_upload_costs),
+    /// else the GPU copy's (a mapped copy's ranges cost little each; see
+    /// [`GpuStorage`]), else the defaults.
     pub fn upload_costs(&self) -> UploadCosts {
-        self.core.costs
+        self.core.upload_costs()
+    }
+
+    /// Sets where the GPU copy lives: it applies when the copy is created
+    /// (the first upload) and is kept when it grows.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gloo_runtime::headless::HeadlessContext;
+    /// use gloo_runtime::{GpuStorage, MergePolicy, Vertex, VertexBuffer};
+    ///
+    /// #[derive(Clone, Copy, Vertex)]
+    /// #[repr(C)]
+    /// struct P { x: f32 }
+    ///
+    /// let context = HeadlessContext::new()?;
+    /// let mut v = VertexBuffer::<P>::zeros([100_000]);
+    /// v.set_gpu_storage(GpuStorage::Mapped);
+    /// v.set_policy(MergePolicy::Auto);
+    /// v.upload(&context)?;
+    /// *v.x_mut(10) = 1.0;
+    /// *v.x_mut(90_000) = 1.0;
+    /// // Mesa maps it: two ranges cost less than the 360 KB between them.
+    /// assert_eq!(v.upload_plan(), vec![40..44, 360_000..360_004]);
+    /// v.upload(&context)?;
+    /// assert_eq!(v.read_gpu(&context)?[90_000].x, 1.0);
+    /// # Ok::<(), gloo_runtime::Error>(())
+    /// ```
+    pub fn set_gpu_storage(&mut self, storage: GpuStorage) {
+        self.core.storage = storage;
+    }
+
+    /// Where the GPU copy lives, or will at its creation.
+    pub fn gpu_storage(&self) -> GpuStorage {
+        self.core.storage
+    }
+
+    /// Whether the GPU copy is persistently mapped (`false` before it exists).
+    pub fn is_mapped(&self) -> bool {
+        self.core.gpu.as_ref().is_some_and(|gpu| gpu.storage.is_mapped())
+    }
+
+    /// The memory the tracker holds beside the records, in bytes: one bit
+    /// per field of each record for the pending writes (and as much again
+    /// for an index buffer checked with `bind_checked`). For records of at
+    /// most `stride / 8` fields that is at most 1/64 of the records' own
+    /// bytes (a 20-byte vertex of two fields: 1/80).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use gloo_runtime::{Vertex, VertexBuffer};
+    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct Point { position: [f32; 2], color: [f32; 3] }
+    /// let v = VertexBuffer::<Point>::zeros([1 << 20]); // 20 MiB
+    /// assert_eq!(v.tracking_bytes(), (1 << 20) * 2 / 8); // 256 KiB: two bits a record
+    /// ```
+    pub fn tracking_bytes(&self) -> usize {
+        self.core.pending.heap_bytes() + self.core.unchecked.as_ref().map_or(0, DirtyBits::heap_bytes)
     }
 
     /// What this buffer has sent to the GPU so far.
@@ -184,8 +247,13 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     pub(crate) fn flat_or_panic(&self, index: [usize; N]) -> usize {
         match self.flat(index) {
             Some(flat) => flat,
-            // By value: a reference would make every call keep the
-            // index in memory for this cold path.
+            // The index goes to the cold path in registers, one argument
+            // per axis: passed as an array (by reference in the ABI), it
+            // would be stored to the stack on every call, for this path.
+            None if N <= 4 => {
+                let (at, len) = (|k: usize| index.get(k).copied(), |k: usize| self.shape.get(k).copied());
+                out_of_bounds_by_axis([at(0), at(1), at(2), at(3)], [len(0), len(1), len(2), len(3)])
+            }
             None => out_of_bounds(index, self.shape),
         }
     }
@@ -521,6 +589,17 @@ impl<K: BufferKind, const N: usize> Clone for TrackedBuffer<K, N> {
 #[inline(never)]
 #[track_caller]
 pub(crate) fn out_of_bounds<const N: usize>(index: [usize; N], shape: [usize; N]) -> ! {
+    panic!("index {index:?} out of bounds for shape {shape:?}")
+}
+
+/// [`out_of_bounds`] for up to 4 axes, each a value of its own (`None`
+/// past the rank), so that nothing is stored before the call.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn out_of_bounds_by_axis(index: [Option<usize>; 4], shape: [Option<usize>; 4]) -> ! {
+    let index: Vec<usize> = index.into_iter().flatten().collect();
+    let shape: Vec<usize> = shape.into_iter().flatten().collect();
     panic!("index {index:?} out of bounds for shape {shape:?}")
 }
 

@@ -11,6 +11,48 @@ use crate::tracking::stats::TRACE_TARGET;
 use crate::tracking::tracked::Tracked;
 use crate::Error;
 
+/// Where a buffer's GPU copy lives, and so how an upload reaches it; set
+/// with [`set_gpu_storage`](crate::TrackedBuffer::set_gpu_storage) before
+/// the first upload (or a reallocation, which keeps the choice).
+///
+/// A mapped buffer costs nothing per call: an upload maps it once and
+/// copies each planned range into the mapping, so scattered edits cost
+/// about what their bytes cost. Its price is on the draw side: glium puts a
+/// fence after every draw that reads it, and on a discrete GPU the driver
+/// may keep it in host memory, where draws read it across the bus.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GpuStorage {
+    /// [`Mapped`](GpuStorage::Mapped) for a buffer of at least
+    /// [`GpuStorage::MAPPED_MIN_BYTES`] whose context can map one
+    /// persistently (OpenGL 4.4 or `GL_ARB_buffer_storage`), else
+    /// [`Dynamic`](GpuStorage::Dynamic).
+    #[default]
+    Auto,
+    /// A dynamic buffer, written with one call (`glBufferSubData`) per
+    /// planned range.
+    Dynamic,
+    /// A persistently mapped buffer, where the context can have one
+    /// (otherwise a dynamic one): each upload copies the planned ranges
+    /// into the mapping, once the GPU is done with its earlier draws.
+    Mapped,
+}
+
+impl GpuStorage {
+    /// The size from which [`GpuStorage::Auto`] maps a buffer: 1 MiB. Below
+    /// it a whole write costs about what one draw's fence does.
+    pub const MAPPED_MIN_BYTES: usize = 1 << 20;
+
+    /// Whether a buffer of `nbytes` asks for a mapped copy.
+    pub(crate) fn wants_mapping(self, nbytes: usize) -> bool {
+        match self {
+            GpuStorage::Auto => nbytes >= Self::MAPPED_MIN_BYTES,
+            GpuStorage::Dynamic => false,
+            GpuStorage::Mapped => true,
+        }
+    }
+}
+
 /// A GPU API's context as a tracked container keeps it: a handle that
 /// tells contexts apart and knows what an upload costs there.
 pub trait GpuContext: Clone {
@@ -37,18 +79,33 @@ pub trait GpuBuffer<E: Copy>: Sized {
     /// What one write call sends: a run of records for a buffer.
     type Region;
 
-    /// Storage with room for `capacity` records, holding `data` at its start.
-    fn create(context: &Self::Context, data: &[E], capacity: usize, extra: Self::Extra) -> Result<Self, Error>;
+    /// Storage with room for `capacity` records, holding `data` at its
+    /// start; `mapped` asks for a persistently mapped one, which the
+    /// backend makes where it can.
+    fn create(
+        context: &Self::Context,
+        data: &[E],
+        capacity: usize,
+        extra: Self::Extra,
+        mapped: bool,
+    ) -> Result<Self, Error>;
+
+    /// Whether it is persistently mapped.
+    fn is_mapped(&self) -> bool;
+
+    /// What writes into it cost, for [`MergePolicy::Auto`](crate::MergePolicy::Auto).
+    fn costs(&self, context: &Self::Context) -> UploadCosts;
 
     /// How many records it has room for.
     fn capacity(&self) -> usize;
 
-    /// Writes `region` of `data` into the same place, in one call.
-    fn write(&self, context: &Self::Context, region: Self::Region, data: &[E]);
+    /// Writes each region of `data` into the same place: the whole plan of
+    /// one upload, so that a mapped storage maps once.
+    fn write(&mut self, context: &Self::Context, regions: &[Self::Region], data: &[E]);
 
-    /// Storage with room for `capacity` records, holding this one's
-    /// records, copied on the GPU; `false` with it if the copy failed (the
-    /// caller then sends them).
+    /// Storage of the same kind (mapped or not) with room for `capacity`
+    /// records, holding this one's records, copied on the GPU; `false` with
+    /// it if the copy failed (the caller then sends them).
     fn grow(&self, context: &Self::Context, capacity: usize, extra: Self::Extra) -> Result<(Self, bool), Error>;
 
     /// The first `len` records, read back.
@@ -61,6 +118,18 @@ pub struct Gpu<S: GpuBuffer<E>, E: Copy> {
     pub(crate) storage: S,
     context: S::Context,
     pub(crate) id: u64,
+}
+
+/// What the core asks of a container's GPU copy, whatever its backend.
+pub trait GpuCopy {
+    /// What writes into it cost.
+    fn costs(&self) -> UploadCosts;
+}
+
+impl<S: GpuBuffer<E>, E: Copy> GpuCopy for Gpu<S, E> {
+    fn costs(&self) -> UploadCosts {
+        self.storage.costs(&self.context)
+    }
 }
 
 /// A process-wide buffer id for the trace (GPU names repeat across contexts).
@@ -117,8 +186,11 @@ impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
     /// sends everything in one call.
     fn create(&mut self, context: &S::Context, extra: S::Extra) -> Result<(), Error> {
         let id = next_id();
-        log::debug!(target: TRACE_TARGET, "GPU: Creating buffer (id={id})");
-        let storage = S::create(context, &self.data, self.data.capacity(), extra)?;
+        let capacity = self.data.capacity();
+        let mapped = self.storage.wants_mapping(capacity.saturating_mul(self.stride));
+        let storage = S::create(context, &self.data, capacity, extra, mapped)?;
+        let how = if storage.is_mapped() { ", persistently mapped" } else { "" };
+        log::debug!(target: TRACE_TARGET, "GPU: Creating buffer (id={id}){how}");
         self.stats.buffers_created += 1;
         self.gpu = Some(Gpu { storage, context: context.clone(), id });
         // Everything was sent: the whole range counts as one upload.
@@ -161,12 +233,14 @@ impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
         if plan.is_empty() {
             return;
         }
-        let gpu = self.gpu.as_ref().expect("created");
-        for bytes in &plan {
-            let records = bytes.start / self.stride..bytes.end / self.stride;
-            gpu.storage.write(&gpu.context, records.clone(), &self.data);
-            if log::log_enabled!(target: TRACE_TARGET, log::Level::Debug) {
-                self.log_update(gpu.id, bytes.clone(), self.bytes_pending_in(records));
+        let stride = self.stride;
+        let records: Vec<Range<usize>> = plan.iter().map(|bytes| bytes.start / stride..bytes.end / stride).collect();
+        let gpu = self.gpu.as_mut().expect("created");
+        gpu.storage.write(&gpu.context, &records, &self.data);
+        if log::log_enabled!(target: TRACE_TARGET, log::Level::Debug) {
+            let id = self.gpu.as_ref().expect("created").id;
+            for (bytes, records) in plan.iter().zip(records) {
+                self.log_update(id, bytes.clone(), self.bytes_pending_in(records));
             }
         }
         let sent: usize = plan.iter().map(|bytes| bytes.len()).sum();

@@ -6,6 +6,7 @@
 
 use core::ops::Range;
 
+use crate::tracking::backend::{GpuCopy, GpuStorage};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::FieldLayout;
 use crate::tracking::plan::{self, MergePolicy, UploadCosts};
@@ -27,7 +28,10 @@ pub(crate) struct Tracked<E, G> {
     pub(crate) slots: &'static [FieldLayout],
     pub(crate) stride: usize,
     pub(crate) policy: MergePolicy,
-    pub(crate) costs: UploadCosts,
+    /// The costs set by the user; `None` uses the GPU copy's own.
+    pub(crate) costs: Option<UploadCosts>,
+    /// Where the GPU copy goes at its creation.
+    pub(crate) storage: GpuStorage,
     pub(crate) gpu: Option<G>,
     pub(crate) stats: UploadStats,
 }
@@ -44,7 +48,7 @@ pub(crate) fn try_zeroed_vec<E: bytemuck::Zeroable>(records: usize) -> Result<Ve
     boxed.map(Vec::from).map_err(|()| out_of_memory(records, size_of::<E>()))
 }
 
-impl<E: Copy, G> Tracked<E, G> {
+impl<E: Copy, G: GpuCopy> Tracked<E, G> {
     /// Records `data`, all of them dirty (a new buffer must be uploaded whole).
     ///
     /// # Errors
@@ -61,7 +65,8 @@ impl<E: Copy, G> Tracked<E, G> {
             slots,
             stride,
             policy: MergePolicy::default(),
-            costs: UploadCosts::default(),
+            costs: None,
+            storage: GpuStorage::default(),
             gpu: None,
             stats: UploadStats::default(),
         })
@@ -116,8 +121,15 @@ impl<E: Copy, G> Tracked<E, G> {
         match self.gpu {
             None if self.data.is_empty() => Vec::new(),
             None => vec![0..self.nbytes()],
-            Some(_) => plan::plan(&self.pending, self.stride, self.policy, &self.costs),
+            Some(_) => plan::plan(&self.pending, self.stride, self.policy, &self.upload_costs()),
         }
+    }
+
+    /// The costs `Auto` plans with: the user's, or the GPU copy's (a mapped
+    /// copy's writes cost little per range), or the defaults before there
+    /// is one.
+    pub(crate) fn upload_costs(&self) -> UploadCosts {
+        self.costs.or_else(|| self.gpu.as_ref().map(G::costs)).unwrap_or_default()
     }
 
     /// The distinct bytes made dirty since the last upload.

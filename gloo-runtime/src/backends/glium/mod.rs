@@ -24,31 +24,50 @@ fn creation_error(error: impl fmt::Display) -> Error {
 }
 
 /// What glium's vertex and index buffers do the same way, on the untyped
-/// buffer behind them; `$filled` and `$empty` create one.
+/// buffer behind them; `$filled` and `$empty` create one, persistently
+/// mapped when their last argument says so.
 macro_rules! gpu_buffer {
     ($filled:expr, $empty:expr) => {
         type Context = Rc<Context>;
         type Region = Range<usize>;
 
-        fn create(context: &Rc<Context>, data: &[E], capacity: usize, extra: Self::Extra) -> Result<Self, Error> {
+        fn create(
+            context: &Rc<Context>,
+            data: &[E],
+            capacity: usize,
+            extra: Self::Extra,
+            mapped: bool,
+        ) -> Result<Self, Error> {
             if capacity == data.len() {
-                return $filled(context, data, extra).map_err(creation_error);
+                return $filled(context, data, extra, mapped).map_err(creation_error);
             }
-            let storage: Self = $empty(context, capacity, extra).map_err(creation_error)?;
-            write_records(&storage, 0..data.len(), data);
+            let mut storage: Self = $empty(context, capacity, extra, mapped).map_err(creation_error)?;
+            write_records(&mut storage, &[0..data.len()], data);
             Ok(storage)
+        }
+
+        fn is_mapped(&self) -> bool {
+            self.is_persistent()
+        }
+
+        fn costs(&self, _: &Rc<Context>) -> crate::UploadCosts {
+            if self.is_persistent() {
+                crate::UploadCosts::MAPPED
+            } else {
+                crate::UploadCosts::default()
+            }
         }
 
         fn capacity(&self) -> usize {
             self.len()
         }
 
-        fn write(&self, _: &Rc<Context>, records: Range<usize>, data: &[E]) {
-            write_records(self, records, data);
+        fn write(&mut self, _: &Rc<Context>, regions: &[Range<usize>], data: &[E]) {
+            write_records(self, regions, data);
         }
 
         fn grow(&self, context: &Rc<Context>, capacity: usize, extra: Self::Extra) -> Result<(Self, bool), Error> {
-            let storage: Self = $empty(context, capacity, extra).map_err(creation_error)?;
+            let storage: Self = $empty(context, capacity, extra, self.is_persistent()).map_err(creation_error)?;
             let copied = self.copy_to(storage.slice(0..self.len()).expect("inside the new buffer"));
             Ok((storage, copied.is_ok()))
         }
@@ -63,8 +82,16 @@ impl<E: glium::Vertex> GpuBuffer<E> for glium::VertexBuffer<E> {
     type Extra = ();
 
     gpu_buffer!(
-        |context: &Rc<Context>, data: &[E], (): ()| glium::VertexBuffer::dynamic(context, data),
-        |context: &Rc<Context>, capacity: usize, (): ()| glium::VertexBuffer::empty_dynamic(context, capacity)
+        |context: &Rc<Context>, data: &[E], (): (), mapped| if mapped {
+            glium::VertexBuffer::persistent(context, data)
+        } else {
+            glium::VertexBuffer::dynamic(context, data)
+        },
+        |context: &Rc<Context>, capacity: usize, (): (), mapped| if mapped {
+            glium::VertexBuffer::empty_persistent(context, capacity)
+        } else {
+            glium::VertexBuffer::empty_dynamic(context, capacity)
+        }
     );
 }
 
@@ -72,8 +99,16 @@ impl<E: glium::index::Index> GpuBuffer<E> for IndexBuffer<E> {
     type Extra = PrimitiveType;
 
     gpu_buffer!(
-        |context: &Rc<Context>, data: &[E], primitive| IndexBuffer::dynamic(context, primitive, data),
-        |context: &Rc<Context>, capacity: usize, primitive| IndexBuffer::empty_dynamic(context, primitive, capacity)
+        |context: &Rc<Context>, data: &[E], primitive, mapped| if mapped {
+            IndexBuffer::persistent(context, primitive, data)
+        } else {
+            IndexBuffer::dynamic(context, primitive, data)
+        },
+        |context: &Rc<Context>, capacity: usize, primitive, mapped| if mapped {
+            IndexBuffer::empty_persistent(context, primitive, capacity)
+        } else {
+            IndexBuffer::empty_dynamic(context, primitive, capacity)
+        }
     );
 }
 
@@ -123,14 +158,27 @@ impl GpuContext for Rc<Context> {
     }
 }
 
-/// Writes `data[records]` into the same records of `buffer`, in one call. A
-/// write covering the whole GL buffer lets glium invalidate the old storage
-/// first.
-fn write_records<E: Copy>(buffer: &Buffer<[E]>, records: Range<usize>, data: &[E]) {
-    if records == (0..buffer.len()) {
-        buffer.write(&data[records]);
-    } else if !records.is_empty() {
-        buffer.slice(records.clone()).expect("plan inside the buffer").write(&data[records]);
+/// Writes each run `data[records]` into the same records of `buffer`.
+///
+/// A persistently mapped buffer is mapped once (the whole of it: glium's
+/// fence wait misses a fence whose range contains a slice's) and each run
+/// copied in; glium flushes the mapping when it drops. Otherwise one
+/// `glBufferSubData` per run, and a run covering the whole buffer lets
+/// glium invalidate the old storage first.
+fn write_records<E: Copy>(buffer: &mut Buffer<[E]>, runs: &[Range<usize>], data: &[E]) {
+    if buffer.is_persistent() {
+        let mut mapping = buffer.map();
+        for records in runs {
+            mapping[records.clone()].copy_from_slice(&data[records.clone()]);
+        }
+        return;
+    }
+    for records in runs {
+        if *records == (0..buffer.len()) {
+            buffer.write(&data[records.clone()]);
+        } else if !records.is_empty() {
+            buffer.slice(records.clone()).expect("plan inside the buffer").write(&data[records.clone()]);
+        }
     }
 }
 
