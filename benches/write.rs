@@ -1,77 +1,89 @@
 //! The hot path: a tracked field write against a raw bounds-checked slice
-//! write at random indices, on a 1000×1000 buffer (20 MB: memory-bound, the
-//! issue's case) and a 100×100 one (200 KB: in cache, where per-write work
-//! shows most).
+//! write, streaming 4M random indices over a 1M-record buffer (20 MB, out of
+//! cache: the case), at ranks 1 (1M), 2 (1000×1000) and 3
+//! (100×100×100); and the same on a 100×100 buffer (200 KB, in cache, where
+//! per-write work shows most).
 //!
-//! `cargo bench --bench write`; report tracked / raw from the same run. The
-//! written values are not hidden from the optimiser (that would cost more
-//! than the write); the buffer is, so no store can be dropped.
+//! `cargo bench --bench write` (about two minutes); after criterion's lines
+//! it prints tracked / raw for each case from this run's means.
+//! `cargo bench --bench write -- --guard` counts instructions instead (see
+//! `writes/guard.rs`): what `.ci/run` checks. The written
+//! values are not hidden from the optimiser (that would cost more than the
+//! write); the buffer is, so no store can be dropped.
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use gloo_runtime::{Vertex, VertexBuffer};
+use criterion::{Criterion, SamplingMode, Throughput};
+use gloo_runtime::VertexBuffer;
 
-#[derive(Clone, Copy, Vertex)]
-#[repr(C)]
-struct Point {
-    position: [f32; 2],
-    color: [f32; 3],
-}
+mod common;
+use common::mean_ns;
 
-const WRITES: usize = 4096;
+mod writes;
+use std::process::ExitCode;
 
-/// Random (i, j) pairs below `side` from a fixed-seed xorshift: the same for
-/// both contenders.
-fn indices(side: usize) -> Vec<(usize, usize)> {
-    let mut state = 0x2545_f491_4f6c_dd1du64;
-    (0..WRITES)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            ((state % side as u64) as usize, ((state >> 32) % side as u64) as usize)
-        })
-        .collect()
-}
+use writes::{indices, write_raw, write_tracked_1, write_tracked_2, write_tracked_3, Point};
 
-/// The raw contender: a bounds-checked write into a plain slice. Both loops
-/// are functions taking `&mut`, as user code would be, so the optimiser sees
-/// the same aliasing facts for each.
-#[inline(never)]
-fn write_raw(raw: &mut [Point], side: usize, indices: &[(usize, usize)]) {
-    for (n, &(i, j)) in indices.iter().enumerate() {
-        assert!(i < side && j < side);
-        raw[i * side + j].position = [n as f32, 1.0];
+/// Writes per streaming run: four per record of the 1M-record buffer, so
+/// the index stream (32 to 96 MB) and the buffer both stream from memory.
+const STREAM: usize = 4 << 20;
+/// Writes per in-cache run.
+const CACHED: usize = 4096;
+
+/// Benchmarks both contenders on `shape` with `count` writes.
+fn case<const N: usize>(
+    c: &mut Criterion,
+    name: &str,
+    shape: [usize; N],
+    count: usize,
+    tracked: fn(&mut VertexBuffer<Point, N>, &[[usize; N]]),
+) {
+    let indices = indices(shape, count);
+    let mut group = c.benchmark_group(format!("write {name}"));
+    group.throughput(Throughput::Elements(count as u64));
+    if count == STREAM {
+        group.sampling_mode(SamplingMode::Flat).sample_size(20);
     }
+    let records = shape.iter().product();
+    let mut raw = vec![Point::ZERO; records];
+    group.bench_function("raw slice", |b| b.iter(|| write_raw(black_box(&mut raw), shape, &indices)));
+    drop(raw);
+    let mut buffer = VertexBuffer::<Point, N>::zeros(shape);
+    group.bench_function("tracked position_mut", |b| {
+        // The pending bits stay set between iterations: setting a bit that
+        // is already set costs the same load and store.
+        b.iter(|| tracked(black_box(&mut buffer), &indices))
+    });
+    group.finish();
 }
 
-/// The tracked contender: the same writes through the named accessor.
-#[inline(never)]
-fn write_tracked(tracked: &mut VertexBuffer<Point, 2>, indices: &[(usize, usize)]) {
-    for (n, &(i, j)) in indices.iter().enumerate() {
-        *tracked.position_mut(i, j) = [n as f32, 1.0];
+const CASES: [&str; 4] = [
+    "rank 1, 1M streaming",
+    "rank 2, 1000x1000 streaming",
+    "rank 3, 100x100x100 streaming",
+    "rank 2, 100x100 in cache",
+];
+
+fn main() -> ExitCode {
+    if let Some(code) = writes::guard::intercept() {
+        return code;
     }
-}
+    let mut c = Criterion::default().configure_from_args();
+    case(&mut c, CASES[0], [1_000_000], STREAM, write_tracked_1);
+    case(&mut c, CASES[1], [1000, 1000], STREAM, write_tracked_2);
+    case(&mut c, CASES[2], [100, 100, 100], STREAM, write_tracked_3);
+    case(&mut c, CASES[3], [100, 100], CACHED, write_tracked_2);
+    c.final_summary();
 
-fn writes(c: &mut Criterion) {
-    for side in [1000, 100] {
-        let indices = indices(side);
-        let mut group = c.benchmark_group(format!("write {side}x{side}"));
-        group.throughput(Throughput::Elements(WRITES as u64));
-
-        let mut raw = vec![Point { position: [0.0; 2], color: [0.0; 3] }; side * side];
-        group.bench_function("raw slice", |b| b.iter(|| write_raw(black_box(&mut raw), side, &indices)));
-
-        let mut tracked = VertexBuffer::<Point, 2>::zeros([side, side]);
-        group.bench_function("tracked position_mut", |b| {
-            // The pending bits stay set between iterations: setting a bit
-            // that is already set costs the same load and store.
-            b.iter(|| write_tracked(black_box(&mut tracked), &indices))
-        });
-        group.finish();
+    println!("\n| case | raw slice | tracked | tracked / raw |");
+    println!("|---|---|---|---|");
+    for name in CASES {
+        let group = format!("write {name}");
+        let (Some(raw), Some(tracked)) = (mean_ns(&group, "raw slice"), mean_ns(&group, "tracked position_mut")) else {
+            continue;
+        };
+        let writes = if name.contains("streaming") { STREAM } else { CACHED } as f64;
+        println!("| {name} | {:.2} ns | {:.2} ns | {:.2}× |", raw / writes, tracked / writes, tracked / raw);
     }
+    ExitCode::SUCCESS
 }
-
-criterion_group!(benches, writes);
-criterion_main!(benches);
