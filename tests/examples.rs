@@ -198,3 +198,30 @@ fn particles_send_only_their_positions_after_the_first_frame() {
     let lit = (0..64).flat_map(|y| (0..64).map(move |x| (x, y))).filter(|&(x, y)| image.at(x, y) != BLACK).count();
     assert!(lit > 64 * 64 / 4, "10,000 particles light up the picture: {lit} of 4096 pixels");
 }
+
+#[test]
+fn signals_send_one_run_per_signal_and_draw_every_signal() {
+    // 10 signals of 30,000 samples: 1.2 MB, mapped where the context can.
+    let png = output_path("signals.png");
+    let args = ["--signals", "10", "--samples", "30000", "-k", "10", "--frames", "3", "--size", "128"];
+    let args = [&args[..], &["--policy", "coalesce:0", "-o", png.to_str().expect("UTF-8 path")]].concat();
+    let stdout = text(&run_example("signals", &args, |_| {}).stdout);
+    assert!(stdout.contains("(1 MB, persistently mapped), 10 new samples each a frame, policy coalesce:0"), "{stdout}");
+    assert!(stdout.contains("frame 0: 1200000 bytes in 1 call"), "everything once:\n{stdout}");
+    assert!(stdout.contains("frame 1: 400 bytes in 10 calls"), "one run of 10 samples per signal:\n{stdout}");
+    assert!(stdout.contains("[i] per frame after the first: 400 bytes in 10 calls (400 bytes written)"), "{stdout}");
+    let image = Image::open(&png);
+    assert_eq!((image.width, image.height), (128, 64));
+    for band in 0..10 {
+        let rows = band * 64 / 10..(band + 1) * 64 / 10;
+        let lit = rows.flat_map(|y| (0..128).map(move |x| (x, y))).filter(|&(x, y)| image.at(x, y) != BLACK).count();
+        assert!(lit >= 128, "signal {band} is drawn across its band: {lit} pixels lit");
+    }
+
+    // Extent: from the first signal's new samples to the last one's.
+    let args =
+        ["--signals", "10", "--samples", "1000", "-k", "10", "--frames", "2", "--size", "64", "--policy", "extent"];
+    let stdout = text(&run_example("signals", &args, |_| {}).stdout);
+    assert!(stdout.contains("(0 MB, dynamic)"), "{stdout}");
+    assert!(stdout.contains("frame 1: 36040 bytes in 1 call"), "{stdout}");
+}
