@@ -128,6 +128,15 @@ fn sample(signal: usize, t: usize, noise: &mut u64) -> f32 {
     0.8 * (t as f32 * frequency * 0.002).sin() + 0.2 * uniform(noise)
 }
 
+/// "1 range", "100 ranges": one GL call each for a dynamic buffer, one copy
+/// into the mapping each for a mapped one.
+fn ranges(count: u64) -> String {
+    match count {
+        1 => "1 range".to_owned(),
+        n => format!("{n} ranges"),
+    }
+}
+
 fn main() -> Result<(), Box<dyn Error>> {
     let args = Args::parse();
     common::init_trace(args.debug, &[]);
@@ -195,7 +204,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             calls_after_first += calls;
         }
         if frame < 3 || frame + 1 == args.frames {
-            println!("frame {frame}: {sent} bytes in {}", common::calls_text(calls));
+            println!("frame {frame}: {sent} bytes in {}", ranges(calls));
         }
     }
     if args.frames > 1 {
@@ -204,7 +213,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         println!(
             "[i] per frame after the first: {} bytes in {} ({} bytes written); upload {:.3} ms, edits {:.3} ms, draw {:.1} ms",
             sent_after_first / frames,
-            common::calls_text(calls_after_first / frames),
+            ranges(calls_after_first / frames),
             signals * k * Sample::LAYOUT.stride,
             ms(upload_time),
             ms(edit_time),

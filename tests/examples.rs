@@ -207,9 +207,9 @@ fn signals_send_one_run_per_signal_and_draw_every_signal() {
     let args = [&args[..], &["--policy", "coalesce:0", "-o", png.to_str().expect("UTF-8 path")]].concat();
     let stdout = text(&run_example("signals", &args, |_| {}).stdout);
     assert!(stdout.contains("(1 MB, persistently mapped), 10 new samples each a frame, policy coalesce:0"), "{stdout}");
-    assert!(stdout.contains("frame 0: 1200000 bytes in 1 call"), "everything once:\n{stdout}");
-    assert!(stdout.contains("frame 1: 400 bytes in 10 calls"), "one run of 10 samples per signal:\n{stdout}");
-    assert!(stdout.contains("[i] per frame after the first: 400 bytes in 10 calls (400 bytes written)"), "{stdout}");
+    assert!(stdout.contains("frame 0: 1200000 bytes in 1 range"), "everything once:\n{stdout}");
+    assert!(stdout.contains("frame 1: 400 bytes in 10 ranges"), "one run of 10 samples per signal:\n{stdout}");
+    assert!(stdout.contains("[i] per frame after the first: 400 bytes in 10 ranges (400 bytes written)"), "{stdout}");
     let image = Image::open(&png);
     assert_eq!((image.width, image.height), (128, 64));
     for band in 0..10 {
@@ -223,5 +223,5 @@ fn signals_send_one_run_per_signal_and_draw_every_signal() {
         ["--signals", "10", "--samples", "1000", "-k", "10", "--frames", "2", "--size", "64", "--policy", "extent"];
     let stdout = text(&run_example("signals", &args, |_| {}).stdout);
     assert!(stdout.contains("(0 MB, dynamic)"), "{stdout}");
-    assert!(stdout.contains("frame 1: 36040 bytes in 1 call"), "{stdout}");
+    assert!(stdout.contains("frame 1: 36040 bytes in 1 range"), "{stdout}");
 }

@@ -36,7 +36,10 @@ pub struct UploadStats {
     /// GL buffers created: one when the buffer is first uploaded, one more per
     /// reallocation.
     pub buffers_created: u64,
-    /// Upload calls made (`glBufferData`/`glBufferSubData` through glium).
+    /// Ranges sent, one per range of each upload plan: a call each
+    /// (`glBufferData`/`glBufferSubData` through glium) for a dynamic GPU
+    /// copy, a copy into the mapping each for a mapped one (see
+    /// [`GpuStorage`](crate::GpuStorage)).
     pub upload_calls: u64,
     /// Bytes sent from the CPU, whole records included.
     pub bytes_uploaded: u64,
