@@ -85,21 +85,7 @@ fn uploads(c: &mut Criterion, ctx: &HeadlessContext) {
                         })
                     });
                 }
-                None => {
-                    let mut data: Vec<Point> = (0..RECORDS).map(point).collect();
-                    let buffer = glium::VertexBuffer::dynamic(ctx, &data).unwrap();
-                    let mut frame = 0.0f32;
-                    group.bench_function(name, |b| {
-                        b.iter(|| {
-                            frame += 1.0;
-                            for &i in &edits {
-                                data[i].position = [frame, 1.0];
-                            }
-                            buffer.write(&data);
-                            ctx.get_context().finish();
-                        })
-                    });
-                }
+                None => glium_full_write(&mut group, name, ctx, RECORDS, &edits),
             }
         }
         group.finish();
@@ -169,20 +155,33 @@ fn large(c: &mut Criterion, ctx: &HeadlessContext) -> (usize, usize) {
     group.bench_function("Auto plan", |b| b.iter(|| black_box(v.upload_plan())));
     let sizes = (v.tracking_bytes(), v.nbytes());
     drop(v);
-    let mut data: Vec<Point> = (0..LARGE).map(point).collect();
+    glium_full_write(&mut group, "glium full write", ctx, LARGE, &edits);
+    group.finish();
+    sizes
+}
+
+/// The baseline: the same edits to a plain `Vec`, then glium's `write` of
+/// all of it to a dynamic buffer of `records`.
+fn glium_full_write(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    ctx: &HeadlessContext,
+    records: usize,
+    edits: &[usize],
+) {
+    let mut data: Vec<Point> = (0..records).map(point).collect();
     let buffer = glium::VertexBuffer::dynamic(ctx, &data).unwrap();
-    group.bench_function("glium full write", |b| {
+    let mut frame = 0.0f32;
+    group.bench_function(name, |b| {
         b.iter(|| {
             frame += 1.0;
-            for &i in &edits {
+            for &i in edits {
                 data[i].position = [frame, 1.0];
             }
             buffer.write(&data);
             ctx.get_context().finish();
         })
     });
-    group.finish();
-    sizes
 }
 
 /// Building the plan for 100k pending writes on a 1M-record buffer (one

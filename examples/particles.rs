@@ -84,14 +84,6 @@ struct Args {
     size: u32,
 }
 
-/// A fixed-seed xorshift in `-1.0..1.0`, so runs are repeatable.
-fn uniform(state: &mut u64) -> f32 {
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    (*state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
-}
-
 /// Wraps a coordinate into `-1.0..1.0`, so particles leaving one edge enter
 /// at the other.
 fn wrap(x: f32) -> f32 {
@@ -119,10 +111,10 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;
     let mut positions = VertexBuffer::<Position>::from_fn([args.count], |_| Position {
-        position: [uniform(&mut seed), uniform(&mut seed)],
+        position: [common::uniform(&mut seed), common::uniform(&mut seed)],
     });
     let mut bodies = VertexBuffer::<Body>::from_fn([args.count], |_| {
-        let velocity = [0.2 * uniform(&mut seed), 0.2 * uniform(&mut seed)];
+        let velocity = [0.2 * common::uniform(&mut seed), 0.2 * common::uniform(&mut seed)];
         let speed = (velocity[0].hypot(velocity[1]) / 0.28).min(1.0);
         Body { velocity, color: [1.0, speed, 1.0 - speed] }
     });

@@ -114,18 +114,10 @@ struct Args {
     size: u32,
 }
 
-/// A fixed-seed xorshift in `-1.0..1.0`, so runs are repeatable.
-fn uniform(state: &mut u64) -> f32 {
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    (*state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
-}
-
 /// Sample `t` of signal `signal`: a sine of the signal's own frequency, with noise.
 fn sample(signal: usize, t: usize, noise: &mut u64) -> f32 {
     let frequency = 1.0 + signal as f32 % 7.0;
-    0.8 * (t as f32 * frequency * 0.002).sin() + 0.2 * uniform(noise)
+    0.8 * (t as f32 * frequency * 0.002).sin() + 0.2 * common::uniform(noise)
 }
 
 /// "1 range", "100 ranges": one GL call each for a dynamic buffer, one copy

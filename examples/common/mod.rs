@@ -85,3 +85,11 @@ pub fn calls_text(calls: u64) -> String {
         n => format!("{n} calls"),
     }
 }
+
+/// A fixed-seed xorshift in `-1.0..1.0`, so runs are repeatable.
+pub fn uniform(state: &mut u64) -> f32 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    (*state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+}

@@ -305,13 +305,16 @@ impl DirtyBits {
         if from >= self.bits {
             return None;
         }
-        let mut index = from / WORD;
-        let mut word = self.words[index] & (!0u64 << (from % WORD));
-        while word == 0 {
-            index += 1;
-            word = *self.words.get(index)?;
+        let index = from / WORD;
+        let word = self.words[index] & (!0u64 << (from % WORD));
+        if word != 0 {
+            return Some(index * WORD + word.trailing_zeros() as usize);
         }
-        Some(index * WORD + word.trailing_zeros() as usize)
+        // The rest a block of words at a time, as `nonzero_words` does.
+        let rest = &self.words[index + 1..];
+        let block = rest.chunks(BLOCK).position(|block| block.iter().fold(0, |any, &w| any | w) != 0)?;
+        let at = block * BLOCK + rest[block * BLOCK..].iter().position(|&w| w != 0).expect("a non-empty block");
+        Some((index + 1 + at) * WORD + rest[at].trailing_zeros() as usize)
     }
 
     /// The last set bit.
@@ -592,6 +595,19 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn next_one_agrees_with_a_bit_by_bit_search() {
+        let mut bits = DirtyBits::new(5000, 1);
+        for bit in [0, 63, 64, 700, 701, 1300, 4095, 4999] {
+            bits.mark(bit);
+        }
+        let set: Vec<usize> = bits.ones().collect();
+        for from in 0..5001 {
+            let expected = set.iter().copied().find(|&bit| bit >= from);
+            assert_eq!(bits.next_one(from), expected, "from {from}");
         }
     }
 
