@@ -319,7 +319,17 @@ impl DirtyBits {
 
     /// The last set bit.
     pub fn last_one(&self) -> Option<usize> {
-        let index = self.words.iter().rposition(|&w| w != 0)?;
+        // Blocks of words from the end, as `next_one` does from the start.
+        let tail = self.words.len() % BLOCK;
+        let (blocks, last) = self.words.split_at(self.words.len() - tail);
+        let index = match last.iter().rposition(|&w| w != 0) {
+            Some(at) => blocks.len() + at,
+            None => {
+                let block = blocks.chunks(BLOCK).rposition(|block| block.iter().fold(0, |any, &w| any | w) != 0)?;
+                let words = &blocks[block * BLOCK..(block + 1) * BLOCK];
+                block * BLOCK + words.iter().rposition(|&w| w != 0).expect("a non-empty block")
+            }
+        };
         Some(index * WORD + (WORD - 1 - self.words[index].leading_zeros() as usize))
     }
 
@@ -608,6 +618,16 @@ mod tests {
         for from in 0..5001 {
             let expected = set.iter().copied().find(|&bit| bit >= from);
             assert_eq!(bits.next_one(from), expected, "from {from}");
+        }
+        // The last bit, as bits are cleared from the end: in the tail
+        // words, in a full block, none.
+        for records in [5000, 4096, 64, 1] {
+            let marked: Vec<usize> = [0, 63, 64, 700, 1300, 4095, 4999].into_iter().filter(|&b| b < records).collect();
+            for count in 0..=marked.len() {
+                let mut bits = DirtyBits::new(records, 1);
+                marked[..count].iter().for_each(|&bit| bits.mark(bit));
+                assert_eq!(bits.last_one(), marked[..count].last().copied(), "{records} records, {count} bits");
+            }
         }
     }
 
