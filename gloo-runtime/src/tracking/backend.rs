@@ -229,22 +229,24 @@ impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
 
     /// Sends the ranges of the upload plan, one call each, and forgets them.
     fn send_pending(&mut self) {
-        let plan = self.upload_plan();
-        if plan.is_empty() {
+        let mut runs = self.upload_plan();
+        if runs.is_empty() {
             return;
         }
         let stride = self.stride;
-        let records: Vec<Range<usize>> = plan.iter().map(|bytes| bytes.start / stride..bytes.end / stride).collect();
+        let sent: usize = runs.iter().map(|bytes| bytes.len()).sum();
+        // The plan is record-aligned: the same ranges in records, in place.
+        runs.iter_mut().for_each(|bytes| *bytes = bytes.start / stride..bytes.end / stride);
         let gpu = self.gpu.as_mut().expect("created");
-        gpu.storage.write(&gpu.context, &records, &self.data);
+        gpu.storage.write(&gpu.context, &runs, &self.data);
         if log::log_enabled!(target: TRACE_TARGET, log::Level::Debug) {
-            let id = self.gpu.as_ref().expect("created").id;
-            for (bytes, records) in plan.iter().zip(records) {
-                self.log_update(id, bytes.clone(), self.bytes_pending_in(records));
+            let id = gpu.id;
+            for records in &runs {
+                let bytes = records.start * stride..records.end * stride;
+                self.log_update(id, bytes, self.bytes_pending_in(records.clone()));
             }
         }
-        let sent: usize = plan.iter().map(|bytes| bytes.len()).sum();
-        self.count_upload(plan.len(), sent, self.bytes_pending());
+        self.count_upload(runs.len(), sent, self.bytes_pending());
         self.forget_pending();
     }
 
