@@ -18,7 +18,6 @@
 //! is the only mode.
 
 use std::error::Error;
-use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
@@ -70,15 +69,8 @@ struct Args {
     /// Frames rendered.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..))]
     frames: u32,
-    /// Print every GPU operation on stderr (`GPU: ...` lines).
-    #[arg(short, long)]
-    debug: bool,
-    /// Render off-screen (the only mode of this example).
-    #[arg(long)]
-    headless: bool,
-    /// Write the last frame here as PNG.
-    #[arg(short, long, value_name = "FILE.png")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    offscreen: common::OffscreenArgs,
     /// Width and height of the square image, in pixels.
     #[arg(long, default_value_t = 512)]
     size: u32,
@@ -103,7 +95,7 @@ fn step(positions: &mut VertexBuffer<Position>, bodies: &VertexBuffer<Body>, dt:
 
 fn main() -> Result<(), Box<dyn Error>> {
     let args = Args::parse();
-    common::init_trace(args.debug, &[]);
+    common::init_trace(args.offscreen.debug, &[]);
     let ctx = HeadlessContext::with_size(args.size, args.size)?;
     println!("[i] Using EGL (GL {}, {})", ctx.gl_version(), ctx.renderer());
     let program = Program::from_source(&ctx, VERTEX_SHADER, FRAGMENT_SHADER, None)?;
@@ -158,7 +150,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             step_time / steps * 1e3,
         );
     }
-    if let Some(path) = args.output {
+    if let Some(path) = args.offscreen.output {
         common::save_png(&path, target.read())?;
         println!("[i] Wrote {}", path.display());
     }

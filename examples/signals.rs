@@ -20,7 +20,6 @@
 //! with `gloo-quad`, and is the only mode.
 
 use std::error::Error;
-use std::path::PathBuf;
 use std::time::Instant;
 
 use clap::Parser;
@@ -100,15 +99,8 @@ struct Args {
     /// Keep the buffer dynamic (one GL call per range) even where it could be mapped.
     #[arg(long)]
     dynamic: bool,
-    /// Print every GPU operation on stderr (`GPU: ...` lines).
-    #[arg(short, long)]
-    debug: bool,
-    /// Render off-screen (the only mode of this example).
-    #[arg(long)]
-    headless: bool,
-    /// Write the last frame here as PNG.
-    #[arg(short, long, value_name = "FILE.png")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    offscreen: common::OffscreenArgs,
     /// Width of the image, in pixels (the height is half of it).
     #[arg(long, default_value_t = 1024)]
     size: u32,
@@ -131,7 +123,7 @@ fn ranges(count: u64) -> String {
 
 fn main() -> Result<(), Box<dyn Error>> {
     let args = Args::parse();
-    common::init_trace(args.debug, &[]);
+    common::init_trace(args.offscreen.debug, &[]);
     let (signals, samples, k) = (args.signals as usize, args.samples as usize, args.k.min(args.samples) as usize);
     let ctx = HeadlessContext::with_size(args.size, args.size / 2)?;
     println!("[i] Using EGL (GL {}, {})", ctx.gl_version(), ctx.renderer());
@@ -212,7 +204,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             ms(draw_time),
         );
     }
-    if let Some(path) = args.output {
+    if let Some(path) = args.offscreen.output {
         common::save_png(&path, target.read())?;
         println!("[i] Wrote {}", path.display());
     }

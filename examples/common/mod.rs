@@ -7,7 +7,7 @@
 use std::error::Error;
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use gloo_runtime::glium::backend::Facade;
 use gloo_runtime::glium::texture::{MipmapsOption, RawImage2d, Texture2d, UncompressedFloatFormat};
@@ -92,4 +92,19 @@ pub fn uniform(state: &mut u64) -> f32 {
     *state ^= *state >> 7;
     *state ^= *state << 17;
     (*state >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+}
+
+/// The flags of the examples that render only off-screen.
+#[derive(Debug, clap::Args)]
+pub struct OffscreenArgs {
+    /// Print every GPU operation on stderr (`GPU: ...` lines).
+    #[arg(short, long)]
+    pub debug: bool,
+    /// Render off-screen (the only mode of this example; accepted for
+    /// symmetry with `gloo-quad`).
+    #[arg(long)]
+    pub headless: bool,
+    /// Write the last frame here as PNG.
+    #[arg(short, long, value_name = "FILE.png")]
+    pub output: Option<PathBuf>,
 }
