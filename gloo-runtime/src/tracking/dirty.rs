@@ -375,26 +375,20 @@ impl DirtyBits {
     /// only each non-empty block's first and last bits are looked at;
     /// otherwise every set bit is.
     pub fn merged_runs(&self, gap: usize) -> Vec<Range<usize>> {
-        let mut runs: Vec<Range<usize>> = Vec::new();
-        let mut add = |first: usize, last: usize| match runs.last_mut() {
-            Some(run) if first <= run.end.saturating_add(gap) => run.end = run.end.max(last + 1),
-            _ => runs.push(first..last + 1),
+        let Some(first) = self.next_one(0) else {
+            return Vec::new();
         };
+        let mut runs = Runs::new(self.record_of(first), gap);
         // Two bits of one granule of `g` words are at most `64 g - 1` apart:
         // fewer than `64 g / slots` clean records lie between them. Take the
         // widest granule whose inner gaps are all mergeable, and look only at
         // its first and last set bits.
         let granule = [64, 8, 1].into_iter().find(|&g| g * WORD <= gap.saturating_mul(self.slots));
-        match granule {
+        match (granule, self.shift) {
             // Word by word: only the words that hold a bit, empty blocks skipped.
-            Some(1) => {
-                for (index, word) in self.nonzero_words() {
-                    let first = index * WORD + word.trailing_zeros() as usize;
-                    let last = index * WORD + (WORD - 1 - word.leading_zeros() as usize);
-                    add(self.record_of(first), self.record_of(last));
-                }
-            }
-            Some(g) => {
+            (Some(1), Some(shift)) => self.word_ends(&mut runs, |bit| bit >> shift),
+            (Some(1), None) => self.word_ends(&mut runs, |bit| bit / self.slots),
+            (Some(g), _) => {
                 for (index, block) in self.words.chunks(g).enumerate() {
                     // One wide test per block: most are all empty or all not.
                     if block.iter().fold(0, |any, &w| any | w) == 0 {
@@ -405,13 +399,13 @@ impl DirtyBits {
                     let base = index * g * WORD;
                     let first = base + head * WORD + block[head].trailing_zeros() as usize;
                     let last = base + tail * WORD + (WORD - 1 - block[tail].leading_zeros() as usize);
-                    add(self.record_of(first), self.record_of(last));
+                    runs.add(self.record_of(first), self.record_of(last));
                 }
             }
             // Whole records per word (a power-of-two slot count): fold each
             // record's slots onto its first bit, so that a word of dirty
             // records costs one comparison, and a sparse one a step per record.
-            None if self.shift.is_some() && self.slots <= WORD => {
+            (None, Some(shift)) if self.slots <= WORD => {
                 let starts = (0..WORD).step_by(self.slots).fold(0u64, |mask, at| mask | 1 << at);
                 let per_word = WORD / self.slots;
                 for (index, word) in self.nonzero_words() {
@@ -424,24 +418,44 @@ impl DirtyBits {
                     folded &= starts;
                     let base = index * per_word;
                     if folded == starts {
-                        add(base, base + per_word - 1);
+                        runs.add(base, base + per_word - 1);
                         continue;
                     }
                     while folded != 0 {
-                        let record = base + folded.trailing_zeros() as usize / self.slots;
-                        add(record, record);
+                        let record = base + (folded.trailing_zeros() as usize >> shift);
+                        runs.add(record, record);
                         folded &= folded - 1;
                     }
                 }
             }
-            None => {
+            (None, _) => {
                 for bit in self.ones() {
                     let record = self.record_of(bit);
-                    add(record, record);
+                    runs.add(record, record);
                 }
             }
         }
-        runs
+        runs.finish()
+    }
+
+    /// Adds each non-empty word's first and last records to `runs`, empty
+    /// blocks skipped. Generic over the bit-to-record map, so that the loop
+    /// keeps a power-of-two shift (and the open run) in registers.
+    #[inline(always)]
+    fn word_ends(&self, runs: &mut Runs, record_of: impl Fn(usize) -> usize) {
+        for (b, block) in self.words.chunks(BLOCK).enumerate() {
+            if block.iter().fold(0, |any, &w| any | w) == 0 {
+                continue;
+            }
+            for (i, &word) in block.iter().enumerate() {
+                if word != 0 {
+                    let base = (b * BLOCK + i) * WORD;
+                    let first = record_of(base + word.trailing_zeros() as usize);
+                    let last = record_of(base + (WORD - 1 - word.leading_zeros() as usize));
+                    runs.add(first, last);
+                }
+            }
+        }
     }
 
     /// How many pending bits each slot has, into `counts` (one per slot).
@@ -473,6 +487,38 @@ impl DirtyBits {
             }
             _ => self.ones().for_each(|bit| counts[bit % self.slots] += 1),
         }
+    }
+}
+
+/// The runs [`DirtyBits::merged_runs`] builds, in order: the open one as
+/// two plain fields, opened empty at the first pending record, so that
+/// extending it is a comparison and a store; a wider gap closes it.
+struct Runs {
+    done: Vec<Range<usize>>,
+    start: usize,
+    end: usize,
+    gap: usize,
+}
+
+impl Runs {
+    /// Runs starting at record `first`, merged across `gap` clean records.
+    fn new(first: usize, gap: usize) -> Self {
+        Runs { done: Vec::new(), start: first, end: first, gap }
+    }
+
+    /// Records `first..=last`, which start at or after every earlier one.
+    #[inline(always)]
+    fn add(&mut self, first: usize, last: usize) {
+        if first > self.end.saturating_add(self.gap) {
+            self.done.push(self.start..self.end);
+            self.start = first;
+        }
+        self.end = self.end.max(last + 1);
+    }
+
+    fn finish(mut self) -> Vec<Range<usize>> {
+        self.done.push(self.start..self.end);
+        self.done
     }
 }
 
