@@ -95,7 +95,7 @@ pub enum Error {
 
     /// The buffer has writes the GPU has not seen; drawing it through a shared
     /// borrow would show stale data. Call `upload` first.
-    #[error("the buffer has writes not uploaded yet: call `upload(&facade)` before drawing from a shared borrow")]
+    #[error("the buffer has writes not uploaded yet: call `upload(&facade)`, or draw `v.source()?`, before drawing from a shared borrow")]
     PendingWrites,
 
     /// The context does not support instanced drawing.

@@ -57,6 +57,8 @@ pub mod __private;
 
 #[cfg(feature = "glium")]
 pub use backends::glium::{Bound, BoundIndices};
+#[cfg(feature = "glium")]
+pub use containers::any::VertexBufferAny;
 pub use containers::buffer::{BufferKind, TrackedBuffer};
 #[cfg(not(feature = "glium"))]
 pub use containers::index::PrimitiveType;

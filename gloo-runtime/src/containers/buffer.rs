@@ -5,7 +5,7 @@
 //! own methods (constructors, field access, binding for a draw) live
 //! beside their kind in `vertex.rs` and `index.rs`.
 
-use core::ops::Range;
+use core::ops::{Bound, Range, RangeBounds};
 
 #[cfg(feature = "glium")]
 use glium::backend::Facade;
@@ -203,7 +203,7 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
 
     /// Whether the GPU copy is persistently mapped (`false` before it exists).
     pub fn is_mapped(&self) -> bool {
-        self.core.gpu.as_ref().is_some_and(|gpu| gpu.storage.is_mapped())
+        self.core.gpu.get().is_some_and(|gpu| gpu.storage.is_mapped())
     }
 
     /// The memory the tracker holds beside the records, in bytes: one bit
@@ -221,12 +221,12 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     /// assert_eq!(v.tracking_bytes(), (1 << 20) * 2 / 8); // 256 KiB: two bits a record
     /// ```
     pub fn tracking_bytes(&self) -> usize {
-        self.core.pending.heap_bytes() + self.core.unchecked.as_ref().map_or(0, DirtyBits::heap_bytes)
+        self.core.pending.borrow().heap_bytes() + self.core.unchecked.borrow().as_ref().map_or(0, DirtyBits::heap_bytes)
     }
 
     /// What this buffer has sent to the GPU so far.
     pub fn stats(&self) -> UploadStats {
-        self.core.stats
+        self.core.stats.get()
     }
 
     /// The row-major position of `index`, or `None` if it is out of bounds.
@@ -276,7 +276,7 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     /// The record at `index`, mutably, or `None` (marking nothing) if it is out of bounds.
     pub fn get_mut(&mut self, index: [usize; N]) -> Option<&mut K::Record> {
         let flat = self.flat(index)?;
-        self.core.pending.mark_records(flat..flat + 1);
+        self.core.pending.get_mut().mark_records(flat..flat + 1);
         Some(&mut self.core.data[flat])
     }
 
@@ -288,14 +288,14 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     #[track_caller]
     pub fn at_mut(&mut self, index: [usize; N]) -> &mut K::Record {
         let flat = self.flat_or_panic(index);
-        self.core.pending.mark_records(flat..flat + 1);
+        self.core.pending.get_mut().mark_records(flat..flat + 1);
         &mut self.core.data[flat]
     }
 
     /// Sets every record to `value`; marks everything.
     pub fn fill(&mut self, value: K::Record) {
         self.core.data.fill(value);
-        self.core.pending.mark_all();
+        self.core.pending.get_mut().mark_all();
     }
 
     /// Overwrites every record from `src`; marks everything.
@@ -320,34 +320,119 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
             return Err(Error::ShapeMismatch { shape: self.shape.to_vec(), expected, actual });
         }
         self.core.data.copy_from_slice(src);
-        self.core.pending.mark_all();
+        self.core.pending.get_mut().mark_all();
         Ok(())
     }
 
-    /// The records in `range` of the row-major order, mutably; marks them all
-    /// (an empty range marks nothing).
+    /// Overwrites every record from `data`; marks everything: glium's
+    /// `write`, the same as [`copy_from_slice`](Self::copy_from_slice).
     ///
     /// # Panics
     ///
-    /// If the range is out of bounds or decreasing, like slice indexing.
+    /// If `data.len() != self.len()`, like glium's; [`try_write`](Self::try_write)
+    /// returns an error instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use gloo_runtime::{Vertex, VertexBuffer};
+    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct P { x: f32 }
+    /// let mut v = VertexBuffer::<P>::zeros([2]);
+    /// v.take_dirty();
+    /// v.write(&[P { x: 1.0 }, P { x: 2.0 }]);
+    /// assert_eq!(v.dirty(), Some(0..8));
+    /// ```
     #[track_caller]
-    pub fn records_mut(&mut self, range: Range<usize>) -> &mut [K::Record] {
-        if range.start > range.end || range.end > self.core.data.len() {
-            range_out_of_bounds(&range, self.core.data.len());
+    pub fn write(&mut self, data: &[K::Record]) {
+        self.copy_from_slice(data);
+    }
+
+    /// Overwrites every record from `data`; marks everything.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ShapeMismatch`](Error::ShapeMismatch) (nothing written or
+    /// marked) if `data.len() != self.len()`.
+    pub fn try_write(&mut self, data: &[K::Record]) -> Result<(), Error> {
+        self.try_copy_from_slice(data)
+    }
+
+    /// Every record, mutably, in row-major order; marks them all: glium's
+    /// `map()`, with no mapping behind it (the records live on the CPU).
+    ///
+    /// Writes through the slice are sent as one whole-buffer upload. To
+    /// send only what changed, write through the field accessors or
+    /// [`records_mut`](Self::records_mut) over the records you change.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use gloo_runtime::{Vertex, VertexBuffer};
+    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct P { x: f32 }
+    /// let mut v = VertexBuffer::<P>::zeros([3]);
+    /// for (i, p) in v.map().iter_mut().enumerate() {
+    ///     p.x = i as f32;
+    /// }
+    /// assert_eq!(v.at([2]).x, 2.0);
+    /// assert_eq!(v.dirty(), Some(0..12));
+    /// ```
+    pub fn map(&mut self) -> &mut [K::Record] {
+        self.records_mut(..)
+    }
+
+    /// The records in `range` of the row-major order (any range
+    /// expression: `a..b`, `a..`, `..=b`, `..`), mutably; marks them all (an
+    /// empty range marks nothing).
+    ///
+    /// # Panics
+    ///
+    /// If the range is out of bounds or decreasing, like slice indexing;
+    /// [`try_records_mut`](Self::try_records_mut) returns `None` instead.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use gloo_runtime::{Vertex, VertexBuffer};
+    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct P { x: f32 }
+    /// let mut v = VertexBuffer::<P>::zeros([10]);
+    /// v.take_dirty();
+    /// v.records_mut(8..)[0].x = 1.0;
+    /// assert_eq!(v.dirty(), Some(32..40)); // records 8 and 9
+    /// v.records_mut(..=1)[1].x = 1.0;
+    /// assert_eq!(v.dirty(), Some(0..40));
+    /// ```
+    #[track_caller]
+    pub fn records_mut(&mut self, range: impl RangeBounds<usize>) -> &mut [K::Record] {
+        let len = self.core.data.len();
+        match self.try_records_mut((range.start_bound().cloned(), range.end_bound().cloned())) {
+            Some(records) => records,
+            None => range_out_of_bounds(&range, len),
         }
-        self.core.pending.mark_records(range.clone());
-        &mut self.core.data[range]
     }
 
     /// The records in `range`, mutably, or `None` (marking nothing) if the
     /// range is out of bounds or decreasing.
-    pub fn try_records_mut(&mut self, range: Range<usize>) -> Option<&mut [K::Record]> {
-        if range.start > range.end || range.end > self.core.data.len() {
-            return None;
-        }
-        self.core.pending.mark_records(range.clone());
+    pub fn try_records_mut(&mut self, range: impl RangeBounds<usize>) -> Option<&mut [K::Record]> {
+        let range = bounded(&range, self.core.data.len())?;
+        self.core.pending.get_mut().mark_records(range.clone());
         Some(&mut self.core.data[range])
     }
+}
+
+/// `range` as a `Range` inside `0..len`, or `None` if it reaches past
+/// `len`, decreases, or overflows.
+fn bounded(range: &impl RangeBounds<usize>, len: usize) -> Option<Range<usize>> {
+    let start = match range.start_bound() {
+        Bound::Included(&start) => start,
+        Bound::Excluded(&start) => start.checked_add(1)?,
+        Bound::Unbounded => 0,
+    };
+    let end = match range.end_bound() {
+        Bound::Included(&end) => end.checked_add(1)?,
+        Bound::Excluded(&end) => end,
+        Bound::Unbounded => len,
+    };
+    (start <= end && end <= len).then_some(start..end)
 }
 
 /// The GPU side every kind shares (feature `glium`, on by default).
@@ -377,6 +462,32 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     /// if GL cannot read it back.
     pub fn read_gpu<F: Facade + ?Sized>(&self, facade: &F) -> Result<Vec<K::Record>, Error> {
         self.core.read_gpu(facade.get_context())
+    }
+
+    /// What the GPU holds now, read back through the context the buffer
+    /// was created or last uploaded in: glium's `read()`. Pending writes are
+    /// not uploaded first.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotUploaded`](Error::NotUploaded) if there is no GPU copy
+    /// (so no context to read through), [`Error::Read`](Error::Read) if GL
+    /// cannot read it back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use gloo_runtime::{Vertex, VertexBuffer};
+    /// # #[derive(Clone, Copy, Debug, PartialEq, Vertex)] #[repr(C)] struct P { x: f32 }
+    /// let context = gloo_runtime::headless::HeadlessContext::new()?;
+    /// let mut v = VertexBuffer::new(&context, &[P { x: 1.0 }, P { x: 2.0 }])?;
+    /// *v.x_mut(0) = 5.0;
+    /// assert_eq!(v.read()?, [P { x: 1.0 }, P { x: 2.0 }]); // not sent yet
+    /// # Ok::<(), gloo_runtime::Error>(())
+    /// ```
+    pub fn read(&self) -> Result<Vec<K::Record>, Error> {
+        let context = self.core.context().ok_or(Error::NotUploaded)?;
+        self.core.read_gpu(context)
     }
 }
 
@@ -606,6 +717,7 @@ fn out_of_bounds_by_axis(index: [Option<usize>; 4], shape: [Option<usize>; 4]) -
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn range_out_of_bounds(range: &Range<usize>, len: usize) -> ! {
-    panic!("record range {range:?} out of bounds for {len} records")
+fn range_out_of_bounds(range: &impl RangeBounds<usize>, len: usize) -> ! {
+    let (start, end) = (range.start_bound(), range.end_bound());
+    panic!("record range ({start:?}, {end:?}) out of bounds for {len} records")
 }

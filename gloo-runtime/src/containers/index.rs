@@ -199,7 +199,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     #[cfg(feature = "glium")]
     /// The GPU copy, just uploaded, as an index source.
     fn activate(&self) -> BoundIndices<'_, I> {
-        let gpu = self.core.gpu.as_ref().expect("uploaded");
+        let gpu = self.core.gpu.get().expect("uploaded");
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
         BoundIndices::new(&gpu.storage, self.core.data.len())
     }
@@ -259,7 +259,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     /// pending writes to `unchecked`, but they were checked just now.
     #[cfg_attr(not(feature = "glium"), allow(dead_code))]
     fn forget_checked(&mut self) {
-        if let Some(unchecked) = &mut self.core.unchecked {
+        if let Some(unchecked) = self.core.unchecked.get_mut() {
             unchecked.clear();
         }
     }
@@ -285,11 +285,11 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
                 _ => Err(Error::IndexOutOfRange { position, index, vertex_count }),
             }
         };
-        let read = match (&self.core.unchecked, self.kind.checked_against) {
+        let read = match (self.core.unchecked.get_mut(), self.kind.checked_against) {
             (Some(unchecked), Some(before)) if before <= vertex_count => {
                 let written = unchecked.ones().take_while(|&position| position < data.len());
                 let mut read = 0;
-                for position in self.core.pending.ones().chain(written) {
+                for position in self.core.pending.get_mut().ones().chain(written) {
                     check(position)?;
                     read += 1;
                 }
@@ -301,9 +301,10 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
             }
         };
         self.kind.checked_against = Some(vertex_count);
-        match &mut self.core.unchecked {
+        let records = self.core.data.len();
+        match self.core.unchecked.get_mut() {
             Some(unchecked) => unchecked.clear(),
-            None => self.core.unchecked = Some(DirtyBits::new(self.core.data.len(), 1)),
+            None => *self.core.unchecked.get_mut() = Some(DirtyBits::new(records, 1)),
         }
         Ok(read)
     }
@@ -330,7 +331,7 @@ impl<I: IndexType, const N: usize> fmt::Debug for IndexBuffer<I, N> {
             .field("primitive", &self.kind.primitive)
             .field("shape", &self.shape)
             .field("dirty", &self.dirty())
-            .field("uploaded", &self.core.gpu.is_some())
+            .field("uploaded", &self.core.gpu.get().is_some())
             .finish()
     }
 }

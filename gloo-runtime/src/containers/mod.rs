@@ -1,10 +1,13 @@
 //! What users hold: [`TrackedBuffer`](crate::TrackedBuffer), the N-d array
 //! of tracked records, with the methods every buffer shares (`buffer.rs`);
 //! its two kinds, [`VertexBuffer`](crate::VertexBuffer) (`vertex.rs`) and
-//! [`IndexBuffer`](crate::IndexBuffer) (`index.rs`); their ndarray views
+//! [`IndexBuffer`](crate::IndexBuffer) (`index.rs`); the type-erased
+//! [`VertexBufferAny`](crate::VertexBufferAny) (`any.rs`, feature `glium`); their ndarray views
 //! (`views.rs`, feature `ndarray`) and glam field types (`glam_fields.rs`,
 //! feature `glam`). Their GPU side goes through a backend's storage.
 
+#[cfg(feature = "glium")]
+pub(crate) mod any;
 pub(crate) mod buffer;
 #[cfg(feature = "glam")]
 pub(crate) mod glam_fields;

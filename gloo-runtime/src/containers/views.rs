@@ -276,7 +276,7 @@ where
     pub fn field_view_mut<F: FieldArray>(&mut self, field: Field<T, F>) -> FieldViewMut<'_, F, BufferDim<N>> {
         let data = self.core.data.as_ptr();
         let records = records_mut(&mut self.core.data, self.shape);
-        mark_records(&mut self.core.pending, data, &records, Some(field.index()));
+        mark_records(self.core.pending.get_mut(), data, &records, Some(field.index()));
         project(records, field)
     }
 
@@ -298,7 +298,7 @@ where
     ) -> FieldViewMut<'_, F, I::OutDim> {
         let data = self.core.data.as_ptr();
         let records = records_mut(&mut self.core.data, self.shape).slice_move(info);
-        mark_records(&mut self.core.pending, data, &records, Some(field.index()));
+        mark_records(self.core.pending.get_mut(), data, &records, Some(field.index()));
         project(records, field)
     }
 
@@ -340,7 +340,7 @@ where
 
     /// The records as an N-d array view, mutably; marks every record.
     pub fn view_mut(&mut self) -> ArrayViewMut<'_, K::Record, BufferDim<N>> {
-        self.core.pending.mark_all();
+        self.core.pending.get_mut().mark_all();
         records_mut(&mut self.core.data, self.shape)
     }
 
@@ -356,7 +356,7 @@ where
     pub fn slice_mut<I: SliceArg<BufferDim<N>>>(&mut self, info: I) -> ArrayViewMut<'_, K::Record, I::OutDim> {
         let data = self.core.data.as_ptr();
         let records = records_mut(&mut self.core.data, self.shape).slice_move(info);
-        mark_records(&mut self.core.pending, data, &records, None);
+        mark_records(self.core.pending.get_mut(), data, &records, None);
         records
     }
 

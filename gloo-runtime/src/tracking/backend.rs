@@ -7,7 +7,7 @@ use core::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::tracking::plan::UploadCosts;
-use crate::tracking::stats::TRACE_TARGET;
+use crate::tracking::stats::{UploadStats, TRACE_TARGET};
 use crate::tracking::tracked::Tracked;
 use crate::Error;
 
@@ -142,7 +142,7 @@ fn next_id() -> u64 {
 impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
     /// The GPU copy, if there is one and it belongs to `context`.
     pub(crate) fn gpu_in(&self, context: &S::Context) -> Result<&Gpu<S, E>, Error> {
-        let gpu = self.gpu.as_ref().ok_or(Error::NotUploaded)?;
+        let gpu = self.gpu.get().ok_or(Error::NotUploaded)?;
         if !gpu.context.same(context) {
             return Err(Error::ContextMismatch);
         }
@@ -151,12 +151,24 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
 
     /// The GPU copy, for drawing in `context` through a shared borrow.
     pub(crate) fn drawable(&self, context: &S::Context) -> Result<&Gpu<S, E>, Error> {
-        let gpu = self.gpu_in(context)?;
-        if gpu.storage.capacity() < self.data.len() || !self.pending.is_empty() {
+        self.gpu_in(context)?;
+        self.clean_gpu()
+    }
+
+    /// The GPU copy as a draw through a shared borrow needs it: holding
+    /// every record, nothing pending.
+    pub(crate) fn clean_gpu(&self) -> Result<&Gpu<S, E>, Error> {
+        let gpu = self.gpu.get().ok_or(Error::NotUploaded)?;
+        if gpu.storage.capacity() < self.data.len() || self.has_pending() {
             return Err(Error::PendingWrites);
         }
         log::debug!(target: TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
         Ok(gpu)
+    }
+
+    /// The context the GPU copy lives in, if there is one.
+    pub(crate) fn context(&self) -> Option<&S::Context> {
+        self.gpu.get().map(|gpu| &gpu.context)
     }
 
     /// The first `len()` records of the GPU copy, read back.
@@ -172,14 +184,33 @@ impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
     /// Brings the GPU copy up to date: creates it on first use, grows it when
     /// the records outgrew it, then sends the upload plan.
     pub(crate) fn upload(&mut self, context: &S::Context, extra: S::Extra) -> Result<&Gpu<S, E>, Error> {
-        match &self.gpu {
+        match self.gpu.get() {
             Some(gpu) if !gpu.context.same(context) => return Err(Error::ContextMismatch),
-            Some(gpu) if gpu.storage.capacity() < self.data.len() => self.grow(context, extra)?,
             Some(_) => {}
             None => self.create(context, extra)?,
         }
-        self.send_pending();
-        Ok(self.gpu.as_ref().expect("created above"))
+        self.sync(extra)
+    }
+
+    /// Brings an existing GPU copy up to date through a shared borrow, in
+    /// the context it was created in: grows it when the records outgrew
+    /// it, then sends the upload plan.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotUploaded`] if there is no GPU copy (so no context),
+    /// [`Error::BufferCreation`] if growing it fails.
+    pub(crate) fn sync(&self, extra: S::Extra) -> Result<&Gpu<S, E>, Error> {
+        let gpu = self.gpu.get().ok_or(Error::NotUploaded)?;
+        if gpu.storage.capacity() < self.data.len() {
+            // SAFETY: the copy is smaller than the records (`GpuCell`'s rule).
+            unsafe { self.grow(extra)? };
+        }
+        if self.has_pending() {
+            // SAFETY: writes are pending (`GpuCell`'s rule).
+            unsafe { self.send_pending() };
+        }
+        Ok(self.gpu.get().expect("checked above"))
     }
 
     /// Creates the GPU buffer with room for the CPU side's capacity, and
@@ -191,8 +222,8 @@ impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
         let storage = S::create(context, &self.data, capacity, extra, mapped)?;
         let how = if storage.is_mapped() { ", persistently mapped" } else { "" };
         log::debug!(target: TRACE_TARGET, "GPU: Creating buffer (id={id}){how}");
-        self.stats.buffers_created += 1;
-        self.gpu = Some(Gpu { storage, context: context.clone(), id });
+        self.count(|stats| stats.buffers_created += 1);
+        *self.gpu.get_mut() = Some(Gpu { storage, context: context.clone(), id });
         // Everything was sent: the whole range counts as one upload.
         let (nbytes, written) = (self.nbytes(), self.bytes_pending());
         if nbytes > 0 {
@@ -206,11 +237,18 @@ impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
     /// Reallocates the GPU buffer at twice its capacity (or the length, if
     /// more), copying the old content on the GPU; what the copy cannot
     /// provide is marked for upload.
-    fn grow(&mut self, context: &S::Context, extra: S::Extra) -> Result<(), Error> {
-        let gpu = self.gpu.as_mut().expect("grow needs a GPU buffer");
+    ///
+    /// # Safety
+    ///
+    /// The GPU copy exists and is smaller than the records, so that no
+    /// reference into it is alive (see `GpuCell`).
+    unsafe fn grow(&self, extra: S::Extra) -> Result<(), Error> {
+        // SAFETY: the caller's promise; `gpu` is dropped before returning,
+        // and nothing below takes another reference into the slot.
+        let gpu = unsafe { self.gpu.get_mut_shared() }.as_mut().expect("grow needs a GPU buffer");
         let kept = gpu.storage.capacity();
         let capacity = self.data.len().max(kept.saturating_mul(2));
-        let (storage, copied) = gpu.storage.grow(context, capacity, extra)?;
+        let (storage, copied) = gpu.storage.grow(&gpu.context, capacity, extra)?;
         log::debug!(
             target: TRACE_TARGET,
             "GPU: Resizing buffer (id={}): {kept} -> {capacity} records, {} bytes copied on the GPU",
@@ -218,17 +256,24 @@ impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
             if copied { kept * self.stride } else { 0 },
         );
         gpu.storage = storage;
-        self.stats.buffers_created += 1;
-        self.stats.reallocations += 1;
+        self.count(|stats| {
+            stats.buffers_created += 1;
+            stats.reallocations += 1;
+        });
         if !copied {
             // No GPU-side copy here: send what the old buffer held.
-            self.pending.mark_records(0..kept.min(self.data.len()));
+            self.pending.borrow_mut().mark_records(0..kept.min(self.data.len()));
         }
         Ok(())
     }
 
     /// Sends the ranges of the upload plan, one call each, and forgets them.
-    fn send_pending(&mut self) {
+    ///
+    /// # Safety
+    ///
+    /// The GPU copy exists and writes are pending, so that no reference
+    /// into it is alive (see `GpuCell`).
+    unsafe fn send_pending(&self) {
         let mut runs = self.upload_plan();
         if runs.is_empty() {
             return;
@@ -237,10 +282,14 @@ impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
         let sent: usize = runs.iter().map(|bytes| bytes.len()).sum();
         // The plan is record-aligned: the same ranges in records, in place.
         runs.iter_mut().for_each(|bytes| *bytes = bytes.start / stride..bytes.end / stride);
-        let gpu = self.gpu.as_mut().expect("created");
-        gpu.storage.write(&gpu.context, &runs, &self.data);
+        let id = {
+            // SAFETY: the caller's promise; `gpu` is dropped at the end of
+            // the block, and the write takes no reference into the slot.
+            let gpu = unsafe { self.gpu.get_mut_shared() }.as_mut().expect("created");
+            gpu.storage.write(&gpu.context, &runs, &self.data);
+            gpu.id
+        };
         if log::log_enabled!(target: TRACE_TARGET, log::Level::Debug) {
-            let id = gpu.id;
             for records in &runs {
                 let bytes = records.start * stride..records.end * stride;
                 self.log_update(id, bytes, self.bytes_pending_in(records.clone()));
@@ -250,10 +299,18 @@ impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
         self.forget_pending();
     }
 
-    fn count_upload(&mut self, calls: usize, sent: usize, written: usize) {
-        self.stats.upload_calls += calls as u64;
-        self.stats.bytes_uploaded += sent as u64;
-        self.stats.bytes_written += written as u64;
+    fn count(&self, change: impl FnOnce(&mut UploadStats)) {
+        let mut stats = self.stats.get();
+        change(&mut stats);
+        self.stats.set(stats);
+    }
+
+    fn count_upload(&self, calls: usize, sent: usize, written: usize) {
+        self.count(|stats| {
+            stats.upload_calls += calls as u64;
+            stats.bytes_uploaded += sent as u64;
+            stats.bytes_written += written as u64;
+        });
     }
 
     fn log_update(&self, id: u64, bytes: Range<usize>, written: usize) {

@@ -4,6 +4,7 @@
 //! the GPU copy is a type parameter; `backend.rs` uploads into it through a
 //! backend's storage type.
 
+use core::cell::{Cell, RefCell, UnsafeCell};
 use core::ops::Range;
 
 use crate::tracking::backend::{GpuCopy, GpuStorage};
@@ -17,13 +18,16 @@ use crate::Error;
 /// (a backend's; the core only asks whether there is one).
 pub(crate) struct Tracked<E, G> {
     pub(crate) data: Vec<E>,
-    pub(crate) pending: DirtyBits,
+    /// The pending writes. In a `RefCell` so that `source(&self)` can send
+    /// and forget them; writes hold `&mut` and reach it with `get_mut`,
+    /// which costs nothing.
+    pub(crate) pending: RefCell<DirtyBits>,
     /// Records whose writes left `pending` (uploaded or taken) since the
     /// records were last checked, for index buffers drawn with a check
     /// against a vertex count. `None` until the first check, so that no
     /// other buffer pays for it. It may be longer than `data` after a
     /// truncation: its extra bits only cause extra checks.
-    pub(crate) unchecked: Option<DirtyBits>,
+    pub(crate) unchecked: RefCell<Option<DirtyBits>>,
     /// The slots of a record, in memory order, tiling `0..stride`.
     pub(crate) slots: &'static [FieldLayout],
     pub(crate) stride: usize,
@@ -32,8 +36,8 @@ pub(crate) struct Tracked<E, G> {
     pub(crate) costs: Option<UploadCosts>,
     /// Where the GPU copy goes at its creation.
     pub(crate) storage: GpuStorage,
-    pub(crate) gpu: Option<G>,
-    pub(crate) stats: UploadStats,
+    pub(crate) gpu: GpuCell<G>,
+    pub(crate) stats: Cell<UploadStats>,
 }
 
 /// The error for an allocation of `records` records of `stride` bytes.
@@ -60,15 +64,15 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
         pending.mark_all();
         Ok(Tracked {
             data,
-            pending,
-            unchecked: None,
+            pending: RefCell::new(pending),
+            unchecked: RefCell::new(None),
             slots,
             stride,
             policy: MergePolicy::default(),
             costs: None,
             storage: GpuStorage::default(),
-            gpu: None,
-            stats: UploadStats::default(),
+            gpu: GpuCell::empty(),
+            stats: Cell::new(UploadStats::default()),
         })
     }
 
@@ -76,7 +80,14 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
     pub(crate) fn detached_clone(&self) -> Self {
         let mut pending = DirtyBits::new(self.data.len(), self.slots.len());
         pending.mark_all();
-        Tracked { data: self.data.clone(), pending, unchecked: None, gpu: None, stats: UploadStats::default(), ..*self }
+        Tracked {
+            data: self.data.clone(),
+            pending: RefCell::new(pending),
+            unchecked: RefCell::new(None),
+            gpu: GpuCell::empty(),
+            stats: Cell::new(UploadStats::default()),
+            ..*self
+        }
     }
 
     pub(crate) fn nbytes(&self) -> usize {
@@ -85,8 +96,9 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
 
     /// The byte extent of the pending writes.
     pub(crate) fn dirty(&self) -> Option<Range<usize>> {
-        let first = self.pending.next_one(0)?;
-        let last = self.pending.last_one()?;
+        let pending = self.pending.borrow();
+        let first = pending.next_one(0)?;
+        let last = pending.last_one()?;
         Some(self.slot_bytes(first).start..self.slot_bytes(last).end)
     }
 
@@ -105,12 +117,18 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
 
     /// Clears the pending set, remembering its records as unchecked when
     /// a check is kept.
-    pub(crate) fn forget_pending(&mut self) {
-        if let Some(unchecked) = &mut self.unchecked {
-            unchecked.resize(self.pending.records());
-            unchecked.union_with(&self.pending);
+    pub(crate) fn forget_pending(&self) {
+        let mut pending = self.pending.borrow_mut();
+        if let Some(unchecked) = &mut *self.unchecked.borrow_mut() {
+            unchecked.resize(pending.records());
+            unchecked.union_with(&pending);
         }
-        self.pending.clear();
+        pending.clear();
+    }
+
+    /// Whether writes wait for an upload.
+    pub(crate) fn has_pending(&self) -> bool {
+        !self.pending.borrow().is_empty()
     }
 
     /// What the next upload sends: everything while there is no GL copy
@@ -118,10 +136,10 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
     /// pending writes by the policy. A reallocation copies the old content
     /// on the GPU, so it sends the same plan.
     pub(crate) fn upload_plan(&self) -> Vec<Range<usize>> {
-        match self.gpu {
+        match self.gpu.get() {
             None if self.data.is_empty() => Vec::new(),
             None => vec![0..self.nbytes()],
-            Some(_) => plan::plan(&self.pending, self.stride, self.policy, &self.upload_costs()),
+            Some(_) => plan::plan(&self.pending.borrow(), self.stride, self.policy, &self.upload_costs()),
         }
     }
 
@@ -129,31 +147,31 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
     /// copy's writes cost little per range), or the defaults before there
     /// is one.
     pub(crate) fn upload_costs(&self) -> UploadCosts {
-        self.costs.or_else(|| self.gpu.as_ref().map(G::costs)).unwrap_or_default()
+        self.costs.or_else(|| self.gpu.get().map(G::costs)).unwrap_or_default()
     }
 
     /// The distinct bytes made dirty since the last upload.
     #[cfg_attr(not(feature = "glium"), allow(dead_code))]
     pub(crate) fn bytes_pending(&self) -> usize {
-        let slots = self.slots;
+        let (slots, pending) = (self.slots, self.pending.borrow());
         if slots.iter().all(|slot| slot.size == slots[0].size) {
-            return self.pending.count() * slots[0].size;
+            return pending.count() * slots[0].size;
         }
         let mut counts = vec![0; slots.len()];
-        self.pending.count_per_slot(&mut counts);
+        pending.count_per_slot(&mut counts);
         counts.iter().zip(slots).map(|(count, slot)| count * slot.size).sum()
     }
 
     /// Distinct dirty bytes inside `records`, for the trace.
     #[cfg_attr(not(feature = "glium"), allow(dead_code))]
     pub(crate) fn bytes_pending_in(&self, records: Range<usize>) -> usize {
-        let slots = self.slots;
+        let (slots, pending) = (self.slots, self.pending.borrow());
         let end = records.end * slots.len();
-        let mut bit = self.pending.next_one(records.start * slots.len());
+        let mut bit = pending.next_one(records.start * slots.len());
         let mut total = 0;
         while let Some(b) = bit.filter(|&b| b < end) {
             total += slots[b % slots.len()].size;
-            bit = self.pending.next_one(b + 1);
+            bit = pending.next_one(b + 1);
         }
         total
     }
@@ -163,7 +181,7 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
     fn try_grow_to(&mut self, len: usize) -> Result<(), Error> {
         let additional = len.saturating_sub(self.data.len());
         self.data.try_reserve(additional).map_err(|_| out_of_memory(additional, self.stride))?;
-        self.pending.try_resize(len).map_err(|_| out_of_memory(additional, self.slots.len().div_ceil(8)))
+        self.pending.get_mut().try_resize(len).map_err(|_| out_of_memory(additional, self.slots.len().div_ceil(8)))
     }
 
     /// Appends records, marking them dirty.
@@ -171,7 +189,7 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
         let start = self.data.len();
         self.try_grow_to(start + records.len())?;
         self.data.extend_from_slice(records);
-        self.pending.mark_records(start..self.data.len());
+        self.pending.get_mut().mark_records(start..self.data.len());
         Ok(())
     }
 
@@ -180,7 +198,7 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
         let len = self.data.len() + 1;
         self.try_grow_to(len)?;
         self.data.push(record);
-        self.pending.mark_records(len - 1..len);
+        self.pending.get_mut().mark_records(len - 1..len);
         Ok(())
     }
 
@@ -189,7 +207,7 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
     pub(crate) fn truncate(&mut self, len: usize) {
         if len < self.data.len() {
             self.data.truncate(len);
-            self.pending.resize(len);
+            self.pending.get_mut().resize(len);
         }
     }
 
@@ -202,12 +220,56 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
         }
         self.try_grow_to(len)?;
         self.data.resize(len, value);
-        self.pending.mark_records(start..len);
+        self.pending.get_mut().mark_records(start..len);
         Ok(())
     }
 
     /// Room for `additional` more records on the CPU side.
     pub(crate) fn try_reserve(&mut self, additional: usize) -> Result<(), Error> {
         self.data.try_reserve(additional).map_err(|_| out_of_memory(additional, self.stride))
+    }
+}
+
+/// The slot of a container's GPU copy, which shared borrows both read and,
+/// through `source(&self)`, fill, replace and write.
+///
+/// The rule that makes this sound: a reference into the copy leaves a
+/// method (as a draw source, which lives as long as the container's shared
+/// borrow) only while nothing is pending and the copy holds every record.
+/// Under a shared borrow nothing can become pending and the record count
+/// cannot change, so once such a reference exists, nothing changes the copy
+/// until the borrow ends; and `source(&self)` changes it only when writes
+/// are pending or the copy is too small, so never while one exists. The
+/// container is not `Sync` (the `RefCell`s beside it see to that), so no
+/// other thread can look meanwhile.
+pub(crate) struct GpuCell<G>(UnsafeCell<Option<G>>);
+
+impl<G> GpuCell<G> {
+    pub(crate) fn empty() -> Self {
+        GpuCell(UnsafeCell::new(None))
+    }
+
+    /// The copy, if there is one.
+    pub(crate) fn get(&self) -> Option<&G> {
+        // SAFETY: a `&mut` from `get_mut_shared` lives only inside the
+        // method that took it, which makes no shared reference meanwhile.
+        unsafe { (*self.0.get()).as_ref() }
+    }
+
+    pub(crate) fn get_mut(&mut self) -> &mut Option<G> {
+        self.0.get_mut()
+    }
+
+    /// The copy, mutably, through a shared borrow of the container.
+    ///
+    /// # Safety
+    ///
+    /// No reference from [`get`](Self::get) may be alive: call it only when
+    /// writes are pending or the copy is smaller than the records (see the
+    /// type's rule), and drop the result before returning.
+    #[allow(clippy::mut_from_ref)]
+    pub(crate) unsafe fn get_mut_shared(&self) -> &mut Option<G> {
+        // SAFETY: the caller's promise.
+        unsafe { &mut *self.0.get() }
     }
 }
