@@ -63,13 +63,14 @@ pub use containers::buffer::{BufferKind, TrackedBuffer};
 #[cfg(not(feature = "glium"))]
 pub use containers::index::PrimitiveType;
 pub use containers::index::{IndexBuffer, IndexType, Indices};
+pub use containers::texture::{Texel, Texture2d};
 pub use containers::vertex::{VertexBuffer, Vertices};
 #[cfg(feature = "ndarray")]
 pub use containers::views::{FieldArray, FieldView, FieldViewMut, Scalar};
 pub use error::Error;
 pub use tracking::backend::GpuStorage;
 pub use tracking::layout::{AttributeField, AttributeType, Field, FieldLayout, Layout, ScalarType, Vertex};
-pub use tracking::plan::{MergePolicy, UploadCosts};
+pub use tracking::plan::{MergePolicy, Rect, UploadCosts};
 pub use tracking::stats::{UploadStats, TRACE_TARGET};
 
 /// `#[derive(Vertex)]`: see the [`Vertex`](trait@Vertex) trait.

@@ -20,9 +20,15 @@ pub(crate) type VertexStorage<T> = ::glium::VertexBuffer<T>;
 #[cfg(feature = "glium")]
 pub(crate) type IndexStorage<I> = ::glium::IndexBuffer<I>;
 
+/// A texture's storage in the backend compiled in (of any texel type).
+#[cfg(feature = "glium")]
+pub(crate) type TextureStorage = ::glium::Texture2d;
+
 #[cfg(not(feature = "glium"))]
 pub(crate) type Context = none::NoContext;
 #[cfg(not(feature = "glium"))]
 pub(crate) type VertexStorage<T> = none::NoGpu<T>;
 #[cfg(not(feature = "glium"))]
 pub(crate) type IndexStorage<I> = none::NoGpu<I>;
+#[cfg(not(feature = "glium"))]
+pub(crate) type TextureStorage = none::NoGpu<(), crate::Rect, crate::containers::texture::TextureExtra>;

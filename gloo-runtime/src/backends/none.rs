@@ -5,7 +5,7 @@ use core::convert::Infallible;
 use core::marker::PhantomData;
 use core::ops::Range;
 
-use crate::tracking::backend::{GpuBuffer, GpuContext};
+use crate::tracking::backend::{GpuBuffer, GpuContext, Region};
 use crate::{Error, UploadCosts};
 
 /// Never made: there is no GPU API to have a context of.
@@ -22,16 +22,19 @@ impl GpuContext for NoContext {
     }
 }
 
-/// Never made: creating one needs a [`NoContext`].
+/// Never made: creating one needs a [`NoContext`]. Stands for a buffer
+/// of records `T` (regions `Range<usize>`) or a texture of any texel
+/// (`NoGpu<(), Rect, TextureExtra>`).
 #[derive(Debug)]
-pub struct NoGpu<E>(Infallible, PhantomData<E>);
+pub struct NoGpu<T, R = Range<usize>, X = ()>(Infallible, PhantomData<(T, R, X)>);
 
-impl<E: Copy> GpuBuffer<E> for NoGpu<E> {
+impl<E: Copy, T, R: Region, X: Copy> GpuBuffer<E> for NoGpu<T, R, X> {
     type Context = NoContext;
-    type Extra = ();
-    type Region = Range<usize>;
+    type Extra = X;
+    type Region = R;
+    const KIND: &'static str = "storage";
 
-    fn create(context: &NoContext, _: &[E], _: usize, (): (), _: bool) -> Result<Self, Error> {
+    fn create(context: &NoContext, _: &[E], _: usize, _: X, _: bool) -> Result<Self, Error> {
         match *context {}
     }
 
@@ -47,11 +50,11 @@ impl<E: Copy> GpuBuffer<E> for NoGpu<E> {
         match self.0 {}
     }
 
-    fn write(&mut self, _: &NoContext, _: &[Range<usize>], _: &[E]) {
+    fn write(&mut self, _: &NoContext, _: &[R], _: &[E]) {
         match self.0 {}
     }
 
-    fn grow(&self, _: &NoContext, _: usize, (): ()) -> Result<(Self, bool), Error> {
+    fn grow(&self, _: &NoContext, _: usize, _: X) -> Result<(Self, bool), Error> {
         match self.0 {}
     }
 

@@ -138,7 +138,10 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     /// [`MergePolicy`](crate::MergePolicy); a GL buffer that must grow first
     /// copies its old content on the GPU and then sends the same plan.
     pub fn upload_plan(&self) -> Vec<Range<usize>> {
-        self.core.upload_plan()
+        let stride = self.core.stride;
+        let mut plan = self.core.plan(());
+        plan.iter_mut().for_each(|records| *records = records.start * stride..records.end * stride);
+        plan
     }
 
     /// Sets how pending writes become upload calls.
@@ -448,7 +451,7 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     /// pending writes are kept), [`Error::BufferCreation`] if GL cannot
     /// create the buffer.
     pub fn upload<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<(), Error> {
-        self.core.upload(facade.get_context(), self.kind.extra()).map(drop)
+        self.core.upload(facade.get_context(), self.kind.extra(), ()).map(drop)
     }
 
     /// What the GPU holds now (its first `len()` records), read back;

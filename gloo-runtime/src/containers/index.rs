@@ -192,7 +192,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     /// [`Error::ContextMismatch`] if the buffer lives in another context,
     /// [`Error::BufferCreation`] if GL cannot create the buffer.
     pub fn bind<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<BoundIndices<'_, I>, Error> {
-        self.core.upload(facade.get_context(), self.kind.primitive)?;
+        self.core.upload(facade.get_context(), self.kind.primitive, ())?;
         Ok(self.activate())
     }
 
@@ -250,7 +250,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
         vertex_count: usize,
     ) -> Result<BoundIndices<'_, I>, Error> {
         self.check_against(vertex_count)?;
-        self.core.upload(facade.get_context(), self.kind.primitive)?;
+        self.core.upload(facade.get_context(), self.kind.primitive, ())?;
         self.forget_checked();
         Ok(self.activate())
     }

@@ -307,7 +307,7 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// ```
     pub fn bind<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<Bound<'_, T>, Error> {
         let len = self.core.data.len();
-        let gpu = self.core.upload(facade.get_context(), ())?;
+        let gpu = self.core.upload(facade.get_context(), (), ())?;
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
         Ok(Bound::new(&gpu.storage, len))
     }
@@ -480,7 +480,7 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn source(&self) -> Result<Bound<'_, T>, Error> {
-        let gpu = self.core.sync(())?;
+        let gpu = self.core.sync((), ())?;
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
         Ok(Bound::new(&gpu.storage, self.core.data.len()))
     }

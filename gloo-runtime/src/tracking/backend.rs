@@ -6,7 +6,8 @@
 use core::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::tracking::plan::UploadCosts;
+use crate::tracking::dirty::DirtyBits;
+use crate::tracking::plan::{self, MergePolicy, Rect, UploadCosts};
 use crate::tracking::stats::{UploadStats, TRACE_TARGET};
 use crate::tracking::tracked::Tracked;
 use crate::Error;
@@ -76,8 +77,11 @@ pub trait GpuBuffer<E: Copy>: Sized {
     type Context: GpuContext;
     /// What creation needs besides the records (an index buffer's primitive type).
     type Extra: Copy;
-    /// What one write call sends: a run of records for a buffer.
-    type Region;
+    /// What one write call sends: a run of records for a buffer, a
+    /// rectangle for a texture.
+    type Region: Region;
+    /// What the trace calls it: `"buffer"` or `"texture"`.
+    const KIND: &'static str;
 
     /// Storage with room for `capacity` records, holding `data` at its
     /// start; `mapped` asks for a persistently mapped one, which the
@@ -110,6 +114,81 @@ pub trait GpuBuffer<E: Copy>: Sized {
 
     /// The first `len` records, read back.
     fn read(&self, context: &Self::Context, len: usize) -> Result<Vec<E>, Error>;
+}
+
+/// What one write call sends, as the core plans it from the pending set:
+/// a run of records of a buffer, a rectangle of a texture.
+///
+/// Public only so that [`GpuBuffer`] can name it; the module is not.
+pub trait Region: Clone + Sized {
+    /// What the plan needs besides the pending set: nothing for a buffer,
+    /// the row length for a texture.
+    type Shape: Copy;
+
+    /// The regions one upload sends for `pending`, records of `stride`
+    /// bytes, by `policy`.
+    fn plan(
+        pending: &DirtyBits,
+        stride: usize,
+        policy: MergePolicy,
+        costs: &UploadCosts,
+        shape: Self::Shape,
+    ) -> Vec<Self>;
+
+    /// All of `records` records.
+    fn whole(records: usize, shape: Self::Shape) -> Self;
+
+    /// The runs of records it covers, in order.
+    fn runs(&self, shape: Self::Shape) -> impl Iterator<Item = Range<usize>>;
+
+    /// How the trace shows it.
+    fn describe(&self, stride: usize) -> String;
+}
+
+/// A buffer's region: a run of records.
+impl Region for Range<usize> {
+    type Shape = ();
+
+    fn plan(pending: &DirtyBits, stride: usize, policy: MergePolicy, costs: &UploadCosts, (): ()) -> Vec<Self> {
+        let mut runs = plan::plan(pending, stride, policy, costs);
+        // The plan is record-aligned: the same ranges in records, in place.
+        runs.iter_mut().for_each(|bytes| *bytes = bytes.start / stride..bytes.end / stride);
+        runs
+    }
+
+    fn whole(records: usize, (): ()) -> Self {
+        0..records
+    }
+
+    fn runs(&self, (): ()) -> impl Iterator<Item = Range<usize>> {
+        core::iter::once(self.clone())
+    }
+
+    fn describe(&self, stride: usize) -> String {
+        format!("{:?}", self.start * stride..self.end * stride)
+    }
+}
+
+/// A texture's region: a rectangle of texels, rows `width` texels long.
+impl Region for Rect {
+    type Shape = usize;
+
+    fn plan(pending: &DirtyBits, stride: usize, policy: MergePolicy, costs: &UploadCosts, width: usize) -> Vec<Self> {
+        plan::plan_rects(pending, width, stride, policy, costs)
+    }
+
+    fn whole(records: usize, width: usize) -> Self {
+        Rect::new(0, 0, width, records.checked_div(width).unwrap_or(0))
+    }
+
+    fn runs(&self, width: usize) -> impl Iterator<Item = Range<usize>> {
+        let rect = *self;
+        (rect.y..rect.bottom()).map(move |y| y * width + rect.x..y * width + rect.right())
+    }
+
+    fn describe(&self, _: usize) -> String {
+        format!("{},{} {}x{}", self.x, self.y, self.width, self.height)
+    }
 }
 
 /// The GPU copy of a container: a backend's storage `S`, and the context
@@ -178,18 +257,35 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
     }
 }
 
-/// The upload logic every buffer backend shares, for storage written in
-/// runs of records.
-impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
+/// The upload logic every backend shares, for storage written in regions
+/// the core plans (`shape` is what the plan needs of the container).
+impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
     /// Brings the GPU copy up to date: creates it on first use, grows it when
     /// the records outgrew it, then sends the upload plan.
-    pub(crate) fn upload(&mut self, context: &S::Context, extra: S::Extra) -> Result<&Gpu<S, E>, Error> {
+    pub(crate) fn upload(
+        &mut self,
+        context: &S::Context,
+        extra: S::Extra,
+        shape: <S::Region as Region>::Shape,
+    ) -> Result<&Gpu<S, E>, Error> {
         match self.gpu.get() {
             Some(gpu) if !gpu.context.same(context) => return Err(Error::ContextMismatch),
             Some(_) => {}
-            None => self.create(context, extra)?,
+            None => self.create(context, extra, shape)?,
         }
-        self.sync(extra)
+        self.sync(extra, shape)
+    }
+
+    /// What the next upload sends: everything while there is no GPU copy
+    /// (creation sends it all, whatever is pending), else the pending
+    /// writes by the policy. A reallocation copies the old content on the
+    /// GPU, so it sends the same plan.
+    pub(crate) fn plan(&self, shape: <S::Region as Region>::Shape) -> Vec<S::Region> {
+        match self.gpu.get() {
+            None if self.data.is_empty() => Vec::new(),
+            None => vec![S::Region::whole(self.data.len(), shape)],
+            Some(_) => S::Region::plan(&self.pending.borrow(), self.stride, self.policy, &self.upload_costs(), shape),
+        }
     }
 
     /// Brings an existing GPU copy up to date through a shared borrow, in
@@ -200,7 +296,7 @@ impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
     ///
     /// [`Error::NotUploaded`] if there is no GPU copy (so no context),
     /// [`Error::BufferCreation`] if growing it fails.
-    pub(crate) fn sync(&self, extra: S::Extra) -> Result<&Gpu<S, E>, Error> {
+    pub(crate) fn sync(&self, extra: S::Extra, shape: <S::Region as Region>::Shape) -> Result<&Gpu<S, E>, Error> {
         let gpu = self.gpu.get().ok_or(Error::NotUploaded)?;
         if gpu.storage.capacity() < self.data.len() {
             // SAFETY: the copy is smaller than the records (`GpuCell`'s rule).
@@ -208,26 +304,31 @@ impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
         }
         if self.has_pending() {
             // SAFETY: writes are pending (`GpuCell`'s rule).
-            unsafe { self.send_pending() };
+            unsafe { self.send_pending(shape) };
         }
         Ok(self.gpu.get().expect("checked above"))
     }
 
     /// Creates the GPU buffer with room for the CPU side's capacity, and
     /// sends everything in one call.
-    fn create(&mut self, context: &S::Context, extra: S::Extra) -> Result<(), Error> {
+    fn create(
+        &mut self,
+        context: &S::Context,
+        extra: S::Extra,
+        shape: <S::Region as Region>::Shape,
+    ) -> Result<(), Error> {
         let id = next_id();
         let capacity = self.data.capacity();
         let mapped = self.storage.wants_mapping(capacity.saturating_mul(self.stride));
         let storage = S::create(context, &self.data, capacity, extra, mapped)?;
         let how = if storage.is_mapped() { ", persistently mapped" } else { "" };
-        log::debug!(target: TRACE_TARGET, "GPU: Creating buffer (id={id}){how}");
+        log::debug!(target: TRACE_TARGET, "GPU: Creating {} (id={id}){how}", S::KIND);
         self.count(|stats| stats.buffers_created += 1);
         *self.gpu.get_mut() = Some(Gpu { storage, context: context.clone(), id });
         // Everything was sent: the whole range counts as one upload.
         let (nbytes, written) = (self.nbytes(), self.bytes_pending());
         if nbytes > 0 {
-            self.log_update(id, 0..nbytes, written);
+            self.log_update(id, &S::Region::whole(self.data.len(), shape), nbytes, written);
             self.count_upload(1, nbytes, written);
         }
         self.forget_pending();
@@ -251,7 +352,8 @@ impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
         let (storage, copied) = gpu.storage.grow(&gpu.context, capacity, extra)?;
         log::debug!(
             target: TRACE_TARGET,
-            "GPU: Resizing buffer (id={}): {kept} -> {capacity} records, {} bytes copied on the GPU",
+            "GPU: Resizing {} (id={}): {kept} -> {capacity} records, {} bytes copied on the GPU",
+            S::KIND,
             gpu.id,
             if copied { kept * self.stride } else { 0 },
         );
@@ -267,35 +369,35 @@ impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
         Ok(())
     }
 
-    /// Sends the ranges of the upload plan, one call each, and forgets them.
+    /// Sends the regions of the upload plan, one call each, and forgets them.
     ///
     /// # Safety
     ///
     /// The GPU copy exists and writes are pending, so that no reference
     /// into it is alive (see `GpuCell`).
-    unsafe fn send_pending(&self) {
-        let mut runs = self.upload_plan();
-        if runs.is_empty() {
+    unsafe fn send_pending(&self, shape: <S::Region as Region>::Shape) {
+        let regions = self.plan(shape);
+        if regions.is_empty() {
             return;
         }
         let stride = self.stride;
-        let sent: usize = runs.iter().map(|bytes| bytes.len()).sum();
-        // The plan is record-aligned: the same ranges in records, in place.
-        runs.iter_mut().for_each(|bytes| *bytes = bytes.start / stride..bytes.end / stride);
         let id = {
             // SAFETY: the caller's promise; `gpu` is dropped at the end of
             // the block, and the write takes no reference into the slot.
             let gpu = unsafe { self.gpu.get_mut_shared() }.as_mut().expect("created");
-            gpu.storage.write(&gpu.context, &runs, &self.data);
+            gpu.storage.write(&gpu.context, &regions, &self.data);
             gpu.id
         };
-        if log::log_enabled!(target: TRACE_TARGET, log::Level::Debug) {
-            for records in &runs {
-                let bytes = records.start * stride..records.end * stride;
-                self.log_update(id, bytes, self.bytes_pending_in(records.clone()));
+        let mut sent = 0;
+        for region in &regions {
+            let bytes = region.runs(shape).map(|records| records.len() * stride).sum::<usize>();
+            sent += bytes;
+            if log::log_enabled!(target: TRACE_TARGET, log::Level::Debug) {
+                let written = region.runs(shape).map(|records| self.bytes_pending_in(records)).sum();
+                self.log_update(id, region, bytes, written);
             }
         }
-        self.count_upload(runs.len(), sent, self.bytes_pending());
+        self.count_upload(regions.len(), sent, self.bytes_pending());
         self.forget_pending();
     }
 
@@ -313,11 +415,12 @@ impl<E: Copy, S: GpuBuffer<E, Region = Range<usize>>> Tracked<E, Gpu<S, E>> {
         });
     }
 
-    fn log_update(&self, id: u64, bytes: Range<usize>, written: usize) {
+    fn log_update(&self, id: u64, region: &S::Region, bytes: usize, written: usize) {
         log::debug!(
             target: TRACE_TARGET,
-            "GPU: Updating buffer (id={id}): {bytes:?}, {} bytes ({written} written)",
-            bytes.len()
+            "GPU: Updating {} (id={id}): {}, {bytes} bytes ({written} written)",
+            S::KIND,
+            region.describe(self.stride),
         );
     }
 }

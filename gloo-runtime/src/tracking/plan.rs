@@ -140,6 +140,200 @@ fn merged(pending: &DirtyBits, stride: usize, max_gap: usize) -> Vec<Range<usize
     runs
 }
 
+/// A rectangle of texels: `x` and `y` of its first texel, `width` texels
+/// by `height` rows. Row `y = 0` is the first row in memory, which GL
+/// samples at `t = 0`.
+///
+/// # Examples
+///
+/// ```
+/// use gloo_runtime::Rect;
+///
+/// let r = Rect::new(3, 2, 8, 4); // x 3..11, y 2..6
+/// assert_eq!((r.right(), r.bottom(), r.area()), (11, 6, 32));
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Rect {
+    /// The column of its first texel.
+    pub x: usize,
+    /// The row of its first texel.
+    pub y: usize,
+    /// Texels per row.
+    pub width: usize,
+    /// Rows.
+    pub height: usize,
+}
+
+impl Rect {
+    /// The rectangle of `width` × `height` texels from `(x, y)`.
+    pub const fn new(x: usize, y: usize, width: usize, height: usize) -> Self {
+        Rect { x, y, width, height }
+    }
+
+    /// One past its last column (saturating).
+    pub const fn right(&self) -> usize {
+        self.x.saturating_add(self.width)
+    }
+
+    /// One past its last row (saturating).
+    pub const fn bottom(&self) -> usize {
+        self.y.saturating_add(self.height)
+    }
+
+    /// Its texel count (saturating).
+    pub const fn area(&self) -> usize {
+        self.width.saturating_mul(self.height)
+    }
+
+    /// Whether it holds no texel.
+    pub const fn is_empty(&self) -> bool {
+        self.width == 0 || self.height == 0
+    }
+
+    /// Whether it lies inside a `width` × `height` image.
+    pub const fn fits(&self, width: usize, height: usize) -> bool {
+        self.x <= width && self.y <= height && self.width <= width - self.x && self.height <= height - self.y
+    }
+}
+
+/// The rectangles one upload of a `width`-texel-wide image sends for the
+/// pending texels `pending` (one bit a texel), texels being `texel` bytes.
+///
+/// Every policy starts from each row's runs of written texels. `Extent`
+/// sends their bounding rectangle. `Coalesce { max_gap }` merges the runs
+/// of a row across gaps of at most `max_gap` bytes, and a run repeated
+/// exactly on the rows below it grows into one rectangle. `Auto` does the
+/// same with the gap the costs make worth sending, then keeps the cheapest
+/// of those rectangles, their bounding rectangle, the full-width band of
+/// rows they span, and the whole image: a rectangle narrower than the
+/// image is gathered row by row into one block before it is sent, which
+/// costs its bytes once more.
+///
+/// Rectangles come out sorted by row, then column, disjoint and inside the
+/// image.
+///
+/// # Examples
+///
+/// ```
+/// use gloo_runtime::dirty::DirtyBits;
+/// use gloo_runtime::plan::plan_rects;
+/// use gloo_runtime::{MergePolicy, Rect, UploadCosts};
+///
+/// let mut pending = DirtyBits::new(64 * 32, 1); // 64 × 32 texels
+/// pending.mark(2 * 64 + 3); // (3, 2)
+/// pending.mark(5 * 64 + 10); // (10, 5)
+/// let costs = UploadCosts::default();
+/// assert_eq!(plan_rects(&pending, 64, 4, MergePolicy::Extent, &costs), [Rect::new(3, 2, 8, 4)]);
+/// assert_eq!(
+///     plan_rects(&pending, 64, 4, MergePolicy::Coalesce { max_gap: 0 }, &costs),
+///     [Rect::new(3, 2, 1, 1), Rect::new(10, 5, 1, 1)]
+/// );
+/// ```
+pub fn plan_rects(
+    pending: &DirtyBits,
+    width: usize,
+    texel: usize,
+    policy: MergePolicy,
+    costs: &UploadCosts,
+) -> Vec<Rect> {
+    if width == 0 || pending.is_empty() {
+        return Vec::new();
+    }
+    match policy {
+        MergePolicy::Extent => bounding(&row_bands(pending, width, 0)).into_iter().collect(),
+        MergePolicy::Coalesce { max_gap } => row_bands(pending, width, max_gap / texel.max(1)),
+        MergePolicy::Auto => {
+            let bands = row_bands(pending, width, costs.max_gap() / texel.max(1));
+            let height = pending.records() / width;
+            let cost = |rects: &[Rect]| -> f64 {
+                rects
+                    .iter()
+                    .map(|rect| {
+                        let bytes = (rect.area() * texel) as f64;
+                        let gathered = if rect.width < width && rect.height > 1 { bytes } else { 0.0 };
+                        costs.call_ns + (bytes + gathered) * costs.byte_ns
+                    })
+                    .sum()
+            };
+            let extent = bounding(&bands).expect("something is pending");
+            let rows = Rect::new(0, extent.y, width, extent.height);
+            let whole = Rect::new(0, 0, width, height);
+            let whole_ns = costs.whole_ns(whole.area() * texel);
+            let candidates = [(cost(&bands), bands), (cost(&[extent]), vec![extent]), (cost(&[rows]), vec![rows])];
+            let (best_ns, best) = candidates.into_iter().min_by(|a, b| a.0.total_cmp(&b.0)).expect("three candidates");
+            if whole_ns <= best_ns {
+                vec![whole]
+            } else {
+                best
+            }
+        }
+    }
+}
+
+/// Each row's runs of pending texels, merged across gaps of at most `gap`
+/// texels, as rectangles: a run repeated exactly on the next rows grows
+/// into one rectangle. Sorted by row, then column.
+fn row_bands(pending: &DirtyBits, width: usize, gap: usize) -> Vec<Rect> {
+    // Runs of pending texels in memory order, cut at row ends, then merged
+    // within each row: (row, x range).
+    let mut rows: Vec<(usize, Range<usize>)> = Vec::new();
+    for run in pending.merged_runs(0) {
+        let mut start = run.start;
+        while start < run.end {
+            let (y, x) = (start / width, start % width);
+            let end = run.end.min((y + 1) * width);
+            match rows.last_mut() {
+                Some((row, xs)) if *row == y && x <= xs.end.saturating_add(gap) => xs.end = end - y * width,
+                _ => rows.push((y, x..end - y * width)),
+            }
+            start = end;
+        }
+    }
+    // Grow rectangles down while the next row repeats their run.
+    let mut done: Vec<Rect> = Vec::new();
+    let mut open: Vec<Rect> = Vec::new();
+    let mut next: Vec<Rect> = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let y = rows[i].0;
+        let mut k = 0;
+        while i < rows.len() && rows[i].0 == y {
+            let xs = &rows[i].1;
+            // Open rectangles are sorted by x: skip those left of this run.
+            while k < open.len() && open[k].x < xs.start {
+                k += 1;
+            }
+            match open.get_mut(k) {
+                Some(rect) if rect.bottom() == y && rect.x == xs.start && rect.right() == xs.end => {
+                    rect.height += 1;
+                    next.push(*rect);
+                    k += 1;
+                }
+                _ => next.push(Rect::new(xs.start, y, xs.len(), 1)),
+            }
+            i += 1;
+        }
+        done.extend(open.drain(..).filter(|rect| rect.bottom() != y + 1));
+        core::mem::swap(&mut open, &mut next);
+    }
+    done.append(&mut open);
+    done.sort_unstable_by_key(|rect| (rect.y, rect.x));
+    done
+}
+
+/// The smallest rectangle holding all of `rects`.
+fn bounding(rects: &[Rect]) -> Option<Rect> {
+    let (first, rest) = rects.split_first()?;
+    let (mut x0, mut y0, mut x1, mut y1) = (first.x, first.y, first.right(), first.bottom());
+    for rect in rest {
+        x0 = x0.min(rect.x);
+        y0 = y0.min(rect.y);
+        x1 = x1.max(rect.right());
+        y1 = y1.max(rect.bottom());
+    }
+    Some(Rect::new(x0, y0, x1 - x0, y1 - y0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

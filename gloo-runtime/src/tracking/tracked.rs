@@ -10,7 +10,7 @@ use core::ops::Range;
 use crate::tracking::backend::{GpuCopy, GpuStorage};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::FieldLayout;
-use crate::tracking::plan::{self, MergePolicy, UploadCosts};
+use crate::tracking::plan::{MergePolicy, UploadCosts};
 use crate::tracking::stats::UploadStats;
 use crate::Error;
 
@@ -129,18 +129,6 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
     /// Whether writes wait for an upload.
     pub(crate) fn has_pending(&self) -> bool {
         !self.pending.borrow().is_empty()
-    }
-
-    /// What the next upload sends: everything while there is no GL copy
-    /// (creation sends the whole buffer, whatever is pending), else the
-    /// pending writes by the policy. A reallocation copies the old content
-    /// on the GPU, so it sends the same plan.
-    pub(crate) fn upload_plan(&self) -> Vec<Range<usize>> {
-        match self.gpu.get() {
-            None if self.data.is_empty() => Vec::new(),
-            None => vec![0..self.nbytes()],
-            Some(_) => plan::plan(&self.pending.borrow(), self.stride, self.policy, &self.upload_costs()),
-        }
     }
 
     /// The costs `Auto` plans with: the user's, or the GPU copy's (a mapped

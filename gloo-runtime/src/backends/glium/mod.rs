@@ -18,6 +18,7 @@ use crate::tracking::backend::{GpuBuffer, GpuContext};
 use crate::Error;
 
 pub mod headless;
+mod texture;
 
 fn creation_error(error: impl fmt::Display) -> Error {
     Error::BufferCreation(error.to_string())
@@ -30,6 +31,7 @@ macro_rules! gpu_buffer {
     ($filled:expr, $empty:expr) => {
         type Context = Rc<Context>;
         type Region = Range<usize>;
+        const KIND: &'static str = "buffer";
 
         fn create(
             context: &Rc<Context>,

@@ -1,0 +1,527 @@
+//! Textures: glumpy's other `GPUData`. A 2-D image of texels kept on the
+//! CPU, tracked texel by texel, sent to the GPU as dirty rectangles.
+
+use core::fmt;
+
+#[cfg(feature = "glium")]
+use glium::backend::Facade;
+
+use crate::containers::buffer::records_of;
+use crate::tracking::backend::Gpu;
+use crate::tracking::layout::{AttributeType, FieldLayout, ScalarType};
+use crate::tracking::plan::{plan_rects, MergePolicy, Rect, UploadCosts};
+use crate::tracking::stats::UploadStats;
+use crate::tracking::tracked::{try_zeroed_vec, Tracked};
+use crate::Error;
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A texel type a [`Texture2d`] holds: `u8`, `[u8; 2]`, `[u8; 3]`,
+/// `[u8; 4]`, `u16`, `f32`, `[f32; 2]`, `[f32; 3]` or `[f32; 4]`. Sealed:
+/// these are the formats every backend can upload and read back as they
+/// are.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a texel type",
+    note = "texels are u8, [u8; 2], [u8; 3], [u8; 4], u16, f32, [f32; 2], [f32; 3] and [f32; 4]"
+)]
+pub trait Texel: sealed::Sealed + bytemuck::Pod {
+    /// Its scalar and channel count, as an attribute type (a scalar or a
+    /// vector of 2 to 4).
+    const TYPE: AttributeType;
+    /// Its channels as an ndarray element: the texel itself for one
+    /// channel, its scalar for more.
+    #[cfg(feature = "ndarray")]
+    type Scalar: bytemuck::Pod;
+    /// A view's dimension: `(height, width)` for one channel, `(height,
+    /// width, channels)` for more.
+    #[cfg(feature = "ndarray")]
+    type Dim: ndarray::Dimension;
+    /// The view shape of a `width` × `height` image.
+    #[cfg(feature = "ndarray")]
+    fn view_dim(width: usize, height: usize) -> Self::Dim;
+    #[doc(hidden)]
+    const SLOTS: &'static [FieldLayout];
+}
+
+macro_rules! texels {
+    ($($texel:ty => $scalar:ty, $kind:ident, $channels:tt;)*) => {$(
+        impl sealed::Sealed for $texel {}
+        impl Texel for $texel {
+            const TYPE: AttributeType = if $channels == 1 {
+                AttributeType::scalar(ScalarType::$kind)
+            } else {
+                AttributeType::vector(ScalarType::$kind, $channels)
+            };
+            #[cfg(feature = "ndarray")]
+            type Scalar = $scalar;
+            #[cfg(feature = "ndarray")]
+            type Dim = texels!(@dim $channels);
+            #[cfg(feature = "ndarray")]
+            fn view_dim(width: usize, height: usize) -> Self::Dim {
+                texels!(@shape $channels, width, height)
+            }
+            const SLOTS: &'static [FieldLayout] = &[FieldLayout {
+                name: "texel",
+                ident: "texel",
+                offset: 0,
+                size: size_of::<$texel>(),
+                ty: Some(<$texel as Texel>::TYPE),
+                normalize: false,
+                location: None,
+            }];
+        }
+    )*};
+    (@dim 1) => { ndarray::Ix2 };
+    (@dim $channels:literal) => { ndarray::Ix3 };
+    (@shape 1, $width:ident, $height:ident) => { ndarray::Dim([$height, $width]) };
+    (@shape $channels:literal, $width:ident, $height:ident) => { ndarray::Dim([$height, $width, $channels]) };
+}
+
+texels! {
+    u8 => u8, U8, 1;
+    [u8; 2] => u8, U8, 2;
+    [u8; 3] => u8, U8, 3;
+    [u8; 4] => u8, U8, 4;
+    u16 => u16, U16, 1;
+    f32 => f32, F32, 1;
+    [f32; 2] => f32, F32, 2;
+    [f32; 3] => f32, F32, 3;
+    [f32; 4] => f32, F32, 4;
+}
+
+/// What creating a texture's GPU copy needs besides its texels.
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(not(feature = "glium"), allow(dead_code))]
+pub struct TextureExtra {
+    /// Texels per row.
+    pub width: usize,
+    /// Whether the GPU copy has mipmaps, regenerated after each upload.
+    pub mipmaps: bool,
+}
+
+/// The GPU copy of a texture of texels `P`, in the backend compiled in.
+type TextureGpu<P> = Gpu<crate::backends::TextureStorage, P>;
+
+/// A 2-D texture of texels `P`, kept on the CPU and uploaded lazily: only
+/// the rectangles written since the last upload are sent, and only when it
+/// is bound for a draw.
+///
+/// Texel `(x, y)` is column `x` of row `y`; row `y = 0` is the first in
+/// memory, which GL samples at `t = 0`. Writes go through the tracker
+/// (`texel_mut`, `row_mut`, `region_mut`, `fill`, `view_mut`), which marks
+/// each texel handed out; [`upload_plan`](Self::upload_plan) turns the
+/// marks into rectangles by the [`MergePolicy`].
+///
+/// # Examples
+///
+/// ```
+/// use gloo_runtime::headless::HeadlessContext;
+/// use gloo_runtime::{MergePolicy, Rect, Texture2d};
+///
+/// let context = HeadlessContext::new()?;
+/// let mut t = Texture2d::<[u8; 4]>::zeros(64, 32);           // width, height; all dirty
+/// assert_eq!(t.dirty_rect(), Some(Rect::new(0, 0, 64, 32)));
+/// t.take_dirty();
+/// assert_eq!(t.upload_plan(), vec![Rect::new(0, 0, 64, 32)]); // no GPU copy yet: all of it
+/// t.upload(&context)?;
+/// *t.texel_mut(3, 2) = [255, 0, 0, 255];                     // x = 3, y = 2
+/// *t.texel_mut(10, 5) = [0, 255, 0, 255];
+/// assert_eq!(t.dirty_rect(), Some(Rect::new(3, 2, 8, 4)));   // x 3..11, y 2..6
+/// assert_eq!(t.upload_plan(), vec![Rect::new(3, 2, 8, 4)]);  // Extent: one rectangle
+/// t.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+/// assert_eq!(t.upload_plan(), vec![Rect::new(3, 2, 1, 1), Rect::new(10, 5, 1, 1)]);
+/// # Ok::<(), gloo_runtime::Error>(())
+/// ```
+pub struct Texture2d<P: Texel> {
+    core: Tracked<P, TextureGpu<P>>,
+    width: usize,
+    height: usize,
+    mipmaps: bool,
+}
+
+impl<P: Texel> Texture2d<P> {
+    /// A `width` × `height` texture of zeroed texels, all dirty.
+    ///
+    /// # Panics
+    ///
+    /// If its byte size overflows `usize` or memory runs out;
+    /// [`try_zeros`](Self::try_zeros) returns the error instead.
+    #[track_caller]
+    pub fn zeros(width: usize, height: usize) -> Self {
+        Self::try_zeros(width, height).unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// A `width` × `height` texture of zeroed texels, all dirty.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ShapeOverflow`] if its byte size overflows `usize`,
+    /// [`Error::OutOfMemory`] if it does not fit in memory.
+    pub fn try_zeros(width: usize, height: usize) -> Result<Self, Error> {
+        let texels = records_of([width, height], size_of::<P>())?;
+        Self::new_dirty(width, height, try_zeroed_vec(texels)?)
+    }
+
+    /// A `width` × `height` texture holding `texels`, row after row, all dirty.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ShapeMismatch`] if `texels.len()` is not `width * height`,
+    /// [`Error::ShapeOverflow`] if that overflows.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use gloo_runtime::{Error, Texture2d};
+    /// let t = Texture2d::from_vec(3, 2, vec![7u8; 6])?;
+    /// assert_eq!((t.width(), t.height(), *t.texel(2, 1)), (3, 2, 7));
+    /// assert!(matches!(Texture2d::from_vec(3, 2, vec![7u8; 5]), Err(Error::ShapeMismatch { expected: 6, actual: 5, .. })));
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn from_vec(width: usize, height: usize, texels: Vec<P>) -> Result<Self, Error> {
+        let expected = records_of([width, height], size_of::<P>())?;
+        if texels.len() != expected {
+            return Err(Error::ShapeMismatch { shape: vec![width, height], expected, actual: texels.len() });
+        }
+        Self::new_dirty(width, height, texels)
+    }
+
+    fn new_dirty(width: usize, height: usize, texels: Vec<P>) -> Result<Self, Error> {
+        let core = Tracked::new_dirty(texels, P::SLOTS, size_of::<P>())?;
+        Ok(Texture2d { core, width, height, mipmaps: false })
+    }
+
+    /// Texels per row.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Rows.
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// The texels, row after row.
+    pub fn as_slice(&self) -> &[P] {
+        &self.core.data
+    }
+
+    /// The texels' bytes, row after row.
+    pub fn as_bytes(&self) -> &[u8] {
+        bytemuck::cast_slice(&self.core.data)
+    }
+
+    /// Its size in bytes.
+    pub fn nbytes(&self) -> usize {
+        self.core.nbytes()
+    }
+
+    /// The index of texel `(x, y)`, if it is inside.
+    fn index(&self, x: usize, y: usize) -> Option<usize> {
+        (x < self.width && y < self.height).then(|| y * self.width + x)
+    }
+
+    #[track_caller]
+    fn index_or_panic(&self, x: usize, y: usize) -> usize {
+        match self.index(x, y) {
+            Some(index) => index,
+            None => panic!("texel ({x}, {y}) out of bounds for a {}x{} texture", self.width, self.height),
+        }
+    }
+
+    /// Texel `(x, y)`.
+    ///
+    /// # Panics
+    ///
+    /// If it is out of bounds; [`get_texel`](Self::get_texel) returns `None` instead.
+    #[track_caller]
+    pub fn texel(&self, x: usize, y: usize) -> &P {
+        &self.core.data[self.index_or_panic(x, y)]
+    }
+
+    /// Texel `(x, y)`, or `None` if it is out of bounds.
+    pub fn get_texel(&self, x: usize, y: usize) -> Option<&P> {
+        self.index(x, y).map(|index| &self.core.data[index])
+    }
+
+    /// Texel `(x, y)`, mutably; marks it for upload.
+    ///
+    /// # Panics
+    ///
+    /// If it is out of bounds (nothing is marked then);
+    /// [`get_texel_mut`](Self::get_texel_mut) returns `None` instead.
+    #[inline]
+    #[track_caller]
+    pub fn texel_mut(&mut self, x: usize, y: usize) -> &mut P {
+        let index = self.index_or_panic(x, y);
+        self.core.pending.get_mut().mark(index);
+        &mut self.core.data[index]
+    }
+
+    /// Texel `(x, y)`, mutably, or `None` (marking nothing) if it is out of bounds.
+    pub fn get_texel_mut(&mut self, x: usize, y: usize) -> Option<&mut P> {
+        let index = self.index(x, y)?;
+        self.core.pending.get_mut().mark(index);
+        Some(&mut self.core.data[index])
+    }
+
+    /// Row `y`, mutably; marks all of it.
+    ///
+    /// # Panics
+    ///
+    /// If `y` is out of bounds; [`get_row_mut`](Self::get_row_mut) returns `None` instead.
+    ///
+    /// # Examples
+    ///
+    /// A new row of a scrolling spectrogram: one row sent.
+    ///
+    /// ```
+    /// # use gloo_runtime::{Rect, Texture2d};
+    /// let mut t = Texture2d::<f32>::zeros(512, 256);
+    /// t.take_dirty();
+    /// t.row_mut(17).fill(1.0);
+    /// assert_eq!(t.dirty_rect(), Some(Rect::new(0, 17, 512, 1)));
+    /// ```
+    #[track_caller]
+    pub fn row_mut(&mut self, y: usize) -> &mut [P] {
+        let height = self.height;
+        self.get_row_mut(y).unwrap_or_else(|| panic!("row {y} out of bounds for a texture of {height} rows"))
+    }
+
+    /// Row `y`, mutably, or `None` (marking nothing) if it is out of bounds.
+    pub fn get_row_mut(&mut self, y: usize) -> Option<&mut [P]> {
+        self.try_region_mut(Rect::new(0, y, self.width, 1))?.next()
+    }
+
+    /// Sets every texel to `value`; marks them all.
+    pub fn fill(&mut self, value: P) {
+        self.core.data.fill(value);
+        self.core.pending.get_mut().mark_all();
+    }
+
+    /// The rows of `rect`, each as a `&mut [P]` of `rect.width` texels,
+    /// top row first; marks every texel of `rect`.
+    ///
+    /// # Panics
+    ///
+    /// If `rect` does not fit in the texture;
+    /// [`try_region_mut`](Self::try_region_mut) returns `None` instead.
+    ///
+    /// # Examples
+    ///
+    /// A 2×2 brush stroke:
+    ///
+    /// ```
+    /// # use gloo_runtime::{Rect, Texture2d};
+    /// let mut t = Texture2d::<[u8; 4]>::zeros(16, 16);
+    /// t.take_dirty();
+    /// for row in t.region_mut(Rect::new(4, 5, 2, 2)) {
+    ///     row.fill([255, 0, 0, 255]);
+    /// }
+    /// assert_eq!(*t.texel(5, 6), [255, 0, 0, 255]);
+    /// assert_eq!(t.dirty_rect(), Some(Rect::new(4, 5, 2, 2)));
+    /// ```
+    #[track_caller]
+    pub fn region_mut(&mut self, rect: Rect) -> impl ExactSizeIterator<Item = &mut [P]> + '_ {
+        let (width, height) = (self.width, self.height);
+        match self.try_region_mut(rect) {
+            Some(rows) => rows,
+            None => panic!("{rect:?} out of bounds for a {width}x{height} texture"),
+        }
+    }
+
+    /// The rows of `rect`, mutably, or `None` (marking nothing) if it does
+    /// not fit in the texture.
+    pub fn try_region_mut(&mut self, rect: Rect) -> Option<impl ExactSizeIterator<Item = &mut [P]> + '_> {
+        if !rect.fits(self.width, self.height) {
+            return None;
+        }
+        let width = self.width;
+        let pending = self.core.pending.get_mut();
+        for y in rect.y..rect.bottom() {
+            pending.mark_records(y * width + rect.x..y * width + rect.right());
+        }
+        // A zero-width texture has no rows to chunk; its regions are empty.
+        let rows = self.core.data.chunks_mut(width.max(1)).skip(rect.y).take(rect.height);
+        Some(rows.map(move |row| &mut row[rect.x..rect.right()]))
+    }
+
+    /// The exact bounding rectangle of the texels written since the last
+    /// upload (or [`take_dirty`](Self::take_dirty)).
+    pub fn dirty_rect(&self) -> Option<Rect> {
+        let pending = self.core.pending.borrow();
+        plan_rects(&pending, self.width, size_of::<P>(), MergePolicy::Extent, &UploadCosts::default()).pop()
+    }
+
+    /// The dirty rectangle, forgetting the writes: the next upload sends
+    /// nothing for them.
+    pub fn take_dirty(&mut self) -> Option<Rect> {
+        let dirty = self.dirty_rect();
+        self.core.forget_pending();
+        dirty
+    }
+
+    /// Exactly the rectangles the next upload sends: the whole texture
+    /// before its GPU copy exists, then the pending texels by the
+    /// [`MergePolicy`] (see [`plan_rects`](crate::plan::plan_rects)).
+    pub fn upload_plan(&self) -> Vec<Rect> {
+        self.core.plan(self.width)
+    }
+
+    /// Sets how pending texels become rectangles.
+    pub fn set_policy(&mut self, policy: MergePolicy) {
+        self.core.policy = policy;
+    }
+
+    /// How pending texels become rectangles.
+    pub fn policy(&self) -> MergePolicy {
+        self.core.policy
+    }
+
+    /// Sets the costs [`MergePolicy::Auto`] plans with.
+    pub fn set_upload_costs(&mut self, costs: UploadCosts) {
+        self.core.costs = Some(costs);
+    }
+
+    /// The costs [`MergePolicy::Auto`] plans with.
+    pub fn upload_costs(&self) -> UploadCosts {
+        self.core.upload_costs()
+    }
+
+    /// Asks for mipmaps, regenerated by the GPU after each upload; takes
+    /// effect when the GPU copy is created (the first upload). Off by
+    /// default.
+    pub fn set_mipmaps(&mut self, mipmaps: bool) {
+        self.mipmaps = mipmaps;
+    }
+
+    /// Whether the GPU copy has (or will have) mipmaps.
+    pub fn mipmaps(&self) -> bool {
+        self.mipmaps
+    }
+
+    /// The upload counters: textures created, upload calls, bytes sent and
+    /// bytes written.
+    pub fn stats(&self) -> UploadStats {
+        self.core.stats.get()
+    }
+
+    #[cfg_attr(not(feature = "glium"), allow(dead_code))]
+    fn extra(&self) -> TextureExtra {
+        TextureExtra { width: self.width, mipmaps: self.mipmaps }
+    }
+}
+
+/// Views, numpy-style: `(height, width)` for one channel, `(height, width,
+/// channels)` for more (feature `ndarray`).
+#[cfg(feature = "ndarray")]
+impl<P: Texel> Texture2d<P> {
+    /// The texels as an array, `(height, width)` or `(height, width, channels)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use gloo_runtime::Texture2d;
+    /// let t = Texture2d::<[u8; 3]>::zeros(4, 2);
+    /// assert_eq!(t.view().shape(), [2, 4, 3]);
+    /// ```
+    pub fn view(&self) -> ndarray::ArrayView<'_, P::Scalar, P::Dim> {
+        let scalars: &[P::Scalar] = bytemuck::cast_slice(&self.core.data);
+        ndarray::ArrayView::from_shape(P::view_dim(self.width, self.height), scalars).expect("texels fill the shape")
+    }
+
+    /// The texels as a mutable array, `(height, width)` or `(height, width,
+    /// channels)`; marks every texel.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # use gloo_runtime::Texture2d;
+    /// use gloo_runtime::ndarray::s;
+    /// let mut t = Texture2d::<f32>::zeros(8, 4);
+    /// t.view_mut().slice_mut(s![1, ..]).fill(0.5);
+    /// assert_eq!(*t.texel(7, 1), 0.5);
+    /// ```
+    pub fn view_mut(&mut self) -> ndarray::ArrayViewMut<'_, P::Scalar, P::Dim> {
+        self.core.pending.get_mut().mark_all();
+        let dim = P::view_dim(self.width, self.height);
+        let scalars: &mut [P::Scalar] = bytemuck::cast_slice_mut(&mut self.core.data);
+        ndarray::ArrayViewMut::from_shape(dim, scalars).expect("texels fill the shape")
+    }
+}
+
+/// The GL side.
+#[cfg(feature = "glium")]
+impl<P: Texel> Texture2d<P> {
+    /// Brings the GPU copy up to date and returns it, for `uniform!` (as
+    /// it is, or `.sampled()` with a filter).
+    ///
+    /// The first call creates the texture (no mipmaps unless
+    /// [`set_mipmaps`](Self::set_mipmaps) asked) and sends every texel;
+    /// later calls send the rectangles of [`upload_plan`](Self::upload_plan),
+    /// one call each.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ContextMismatch`] if the texture lives in another context,
+    /// [`Error::BufferCreation`] if GL cannot create it (or it has no texel).
+    pub fn bind<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<&glium::Texture2d, Error> {
+        let gpu = self.core.upload(facade.get_context(), self.extra(), self.width)?;
+        log::debug!(target: crate::TRACE_TARGET, "GPU: Activating texture (id={})", gpu.id);
+        Ok(&gpu.storage)
+    }
+
+    /// Brings the GPU copy up to date without returning it.
+    ///
+    /// # Errors
+    ///
+    /// As [`bind`](Self::bind).
+    pub fn upload<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<(), Error> {
+        self.core.upload(facade.get_context(), self.extra(), self.width).map(drop)
+    }
+
+    /// The GPU copy through a shared borrow, for code that needs the
+    /// texture while drawing. Call [`upload`](Self::upload) first.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotUploaded`] before the first upload,
+    /// [`Error::ContextMismatch`] in another context,
+    /// [`Error::PendingWrites`] if texels were written since.
+    pub fn drawable<F: Facade + ?Sized>(&self, facade: &F) -> Result<&glium::Texture2d, Error> {
+        Ok(&self.core.drawable(facade.get_context())?.storage)
+    }
+
+    /// What the GPU holds now, row after row; pending writes are not sent
+    /// first.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotUploaded`], [`Error::ContextMismatch`], as
+    /// [`drawable`](Self::drawable); [`Error::Read`] if GL cannot read it.
+    pub fn read_gpu<F: Facade + ?Sized>(&self, facade: &F) -> Result<Vec<P>, Error> {
+        self.core.read_gpu(facade.get_context())
+    }
+}
+
+impl<P: Texel> Clone for Texture2d<P> {
+    /// The same texels and settings, all dirty, with no GPU copy.
+    fn clone(&self) -> Self {
+        Texture2d { core: self.core.detached_clone(), ..*self }
+    }
+}
+
+impl<P: Texel> fmt::Debug for Texture2d<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Texture2d")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("dirty", &self.dirty_rect())
+            .field("policy", &self.core.policy)
+            .field("uploaded", &self.core.gpu.get().is_some())
+            .finish()
+    }
+}
