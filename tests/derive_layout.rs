@@ -1,7 +1,8 @@
 //! What `#[derive(Vertex)]` generates, checked against the compiler
 //! (`offset_of!`, `size_of`) and against glium's own `implement_vertex!` on
 //! an identical twin struct, for every field type glium's `Attribute` covers
-//! that is also plain old data.
+//! that is also plain old data, and for the tuples of 2 to 4 equal scalars
+//! that glium's examples use.
 
 use core::mem::{offset_of, size_of};
 
@@ -84,6 +85,17 @@ twins!(ArraysI64, ArraysI64Twin { a2: [i64; 2], a3: [i64; 3], a4: [i64; 4] });
 twins!(ArraysU64, ArraysU64Twin { a2: [u64; 2], a3: [u64; 3], a4: [u64; 4] });
 twins!(MatricesF32, MatricesF32Twin { m2: [[f32; 2]; 2], m3: [[f32; 3]; 3], m4: [[f32; 4]; 4] });
 twins!(MatricesF64, MatricesF64Twin { m2: [[f64; 2]; 2], m3: [[f64; 3]; 3], m4: [[f64; 4]; 4] });
+// Through `macro_rules!`, whose `$ty:ty` wraps each tuple in an invisible group.
+twins!(TuplesF32, TuplesF32Twin { t2: (f32, f32), t3: (f32, f32, f32), t4: (f32, f32, f32, f32) });
+twins!(TuplesF64, TuplesF64Twin { t2: (f64, f64), t3: (f64, f64, f64), t4: (f64, f64, f64, f64) });
+twins!(TuplesI8, TuplesI8Twin { t2: (i8, i8), t3: (i8, i8, i8), t4: (i8, i8, i8, i8) });
+twins!(TuplesU8, TuplesU8Twin { t2: (u8, u8), t3: (u8, u8, u8), t4: (u8, u8, u8, u8) });
+twins!(TuplesI16, TuplesI16Twin { t2: (i16, i16), t3: (i16, i16, i16), t4: (i16, i16, i16, i16) });
+twins!(TuplesU16, TuplesU16Twin { t2: (u16, u16), t3: (u16, u16, u16), t4: (u16, u16, u16, u16) });
+twins!(TuplesI32, TuplesI32Twin { t2: (i32, i32), t3: (i32, i32, i32), t4: (i32, i32, i32, i32) });
+twins!(TuplesU32, TuplesU32Twin { t2: (u32, u32), t3: (u32, u32, u32), t4: (u32, u32, u32, u32) });
+twins!(TuplesI64, TuplesI64Twin { t2: (i64, i64), t3: (i64, i64, i64), t4: (i64, i64, i64, i64) });
+twins!(TuplesU64, TuplesU64Twin { t2: (u64, u64), t3: (u64, u64, u64), t4: (u64, u64, u64, u64) });
 
 fn assert_same_as_glium<T: Vertex, Twin: GliumVertex>() {
     assert_eq!(T::build_bindings(), Twin::build_bindings(), "{}", T::LAYOUT.name);
@@ -105,6 +117,37 @@ fn every_attribute_type_matches_implement_vertex() {
     assert_same_as_glium::<ArraysU64, ArraysU64Twin>();
     assert_same_as_glium::<MatricesF32, MatricesF32Twin>();
     assert_same_as_glium::<MatricesF64, MatricesF64Twin>();
+    assert_same_as_glium::<TuplesF32, TuplesF32Twin>();
+    assert_same_as_glium::<TuplesF64, TuplesF64Twin>();
+    assert_same_as_glium::<TuplesI8, TuplesI8Twin>();
+    assert_same_as_glium::<TuplesU8, TuplesU8Twin>();
+    assert_same_as_glium::<TuplesI16, TuplesI16Twin>();
+    assert_same_as_glium::<TuplesU16, TuplesU16Twin>();
+    assert_same_as_glium::<TuplesI32, TuplesI32Twin>();
+    assert_same_as_glium::<TuplesU32, TuplesU32Twin>();
+    assert_same_as_glium::<TuplesI64, TuplesI64Twin>();
+    assert_same_as_glium::<TuplesU64, TuplesU64Twin>();
+}
+
+/// A tuple of `n` scalars is the attribute that `[S; n]` is: the shader
+/// reads `vec3` from `(f32, f32, f32)`.
+#[test]
+fn tuples_read_as_arrays_do() {
+    fn types<T: Vertex>() -> Vec<Option<gloo_runtime::AttributeType>> {
+        T::LAYOUT.fields.iter().map(|field| field.ty).collect()
+    }
+    assert_eq!(types::<TuplesF32>(), types::<ArraysF32>());
+    assert_eq!(types::<TuplesF64>(), types::<ArraysF64>());
+    assert_eq!(types::<TuplesI8>(), types::<ArraysI8>());
+    assert_eq!(types::<TuplesU8>(), types::<ArraysU8>());
+    assert_eq!(types::<TuplesI16>(), types::<ArraysI16>());
+    assert_eq!(types::<TuplesU16>(), types::<ArraysU16>());
+    assert_eq!(types::<TuplesI32>(), types::<ArraysI32>());
+    assert_eq!(types::<TuplesU32>(), types::<ArraysU32>());
+    assert_eq!(types::<TuplesI64>(), types::<ArraysI64>());
+    assert_eq!(types::<TuplesU64>(), types::<ArraysU64>());
+    let glium: Vec<_> = TuplesF32::build_bindings().iter().map(|binding| binding.3).collect();
+    assert_eq!(glium, [AttributeType::F32F32, AttributeType::F32F32F32, AttributeType::F32F32F32F32]);
 }
 
 #[test]
@@ -319,6 +362,14 @@ mod renamed_crate {
         pub position: [f32; 2],
     }
 
+    /// Tuple fields find their helpers through the same path.
+    #[derive(Clone, Copy, my_gloo::Vertex)]
+    #[repr(C)]
+    #[vertex(crate = "my_gloo")]
+    pub struct Textured {
+        pub uv: (f32, f32),
+    }
+
     pub mod deeper {
         #[derive(Clone, Copy, gloo_runtime::Vertex)]
         #[repr(C)]
@@ -337,6 +388,9 @@ fn crate_path() {
     let mut w = VertexBuffer::<renamed_crate::deeper::Point, 3>::zeros([1, 1, 2]);
     *w.position_mut(0, 0, 1) = [2.0, 2.0];
     assert_eq!(w.as_slice()[1].position, [2.0, 2.0]);
+    let mut t = VertexBuffer::<renamed_crate::Textured>::zeros([2]);
+    *t.uv_mut(1) = (0.5, 1.0);
+    assert_eq!(t.as_slice()[1].uv, (0.5, 1.0));
 }
 
 #[test]
@@ -395,4 +449,124 @@ fn accessors_need_no_import() {
     let mut v = VertexBuffer::<Point, 2>::zeros([2, 2]);
     elsewhere::move_to(&mut v, 3.0);
     assert_eq!(v.position(1, 1), &[3.0, 3.0]);
+}
+
+/// Tuple fields as glium's examples write them, with the options.
+#[derive(Clone, Copy, Debug, PartialEq, Vertex)]
+#[repr(C)]
+struct Mesh {
+    position: (f32, f32, f32),
+    #[vertex(normalize, location = 3)]
+    color: (u8, u8, u8, u8),
+    #[vertex(name = "a_uv")]
+    uv: (f32, f32),
+    #[vertex(skip)]
+    cpu: (u16, u16),
+}
+
+const _: () = {
+    assert!(Mesh::LAYOUT.stride == 28 && size_of::<Mesh>() == 28);
+    assert!(Mesh::LAYOUT.fields[1].offset == offset_of!(Mesh, color));
+    assert!(Mesh::FIELDS.uv.offset() == 16 && Mesh::FIELDS.uv.size() == 8);
+};
+
+#[test]
+fn tuple_fields_layout() {
+    use gloo_runtime::{AttributeType as Gloo, ScalarType};
+    let described: Vec<_> = Mesh::LAYOUT
+        .fields
+        .iter()
+        .map(|field| (field.name, field.offset, field.size, field.ty, field.normalize, field.location))
+        .collect();
+    assert_eq!(
+        described,
+        [
+            ("position", 0, 12, Some(Gloo::vector(ScalarType::F32, 3)), false, None),
+            ("color", 12, 4, Some(Gloo::vector(ScalarType::U8, 4)), true, Some(3)),
+            ("a_uv", 16, 8, Some(Gloo::vector(ScalarType::F32, 2)), false, None),
+            ("cpu", 24, 4, None, false, None),
+        ],
+    );
+    let bindings: Vec<_> = Mesh::build_bindings()
+        .iter()
+        .map(|(name, offset, location, ty, normalize)| (name.to_string(), *offset, *location, *ty, *normalize))
+        .collect();
+    assert_eq!(
+        bindings,
+        [
+            ("position".to_owned(), 0, -1, AttributeType::F32F32F32, false),
+            ("color".to_owned(), 12, 3, AttributeType::U8U8U8U8, true),
+            ("a_uv".to_owned(), 16, -1, AttributeType::F32F32, false),
+        ],
+    );
+    assert_consistent::<Mesh>();
+
+    // The elements lie in order, like an array's.
+    let mesh = Mesh { position: (1.0, 2.0, 3.0), color: (4, 5, 6, 7), uv: (8.0, 9.0), cpu: (10, 11) };
+    let bytes = bytemuck::bytes_of(&mesh);
+    let floats: [f32; 3] = bytemuck::pod_read_unaligned(&bytes[0..12]);
+    assert_eq!(floats, [1.0, 2.0, 3.0]);
+    assert_eq!(&bytes[12..16], [4, 5, 6, 7]);
+    assert_eq!(bytemuck::pod_read_unaligned::<[f32; 2]>(&bytes[16..24]), [8.0, 9.0]);
+    assert_eq!(bytemuck::pod_read_unaligned::<[u16; 2]>(&bytes[24..28]), [10, 11]);
+    assert_eq!(bytemuck::pod_read_unaligned::<Mesh>(bytes), mesh);
+}
+
+#[test]
+fn tuple_accessors_mark_the_field_s_bytes() {
+    let mut v = VertexBuffer::<Mesh>::zeros([3]);
+    v.take_dirty();
+    *v.position_mut(1) = (1.0, 2.0, 3.0);
+    assert_eq!(v.dirty(), Some(28..40), "exactly the bytes of record 1's position");
+    let position: &(f32, f32, f32) = v.position(1);
+    assert_eq!(*position, (1.0, 2.0, 3.0));
+
+    v.take_dirty();
+    v.uv_mut(2).1 = 0.5;
+    assert_eq!(v.dirty(), Some(2 * 28 + 16..2 * 28 + 24));
+    assert_eq!(v.get_uv(2), Some(&(0.0, 0.5)));
+    assert_eq!(v.get_color_mut(3), None);
+
+    let mut grid = VertexBuffer::<Mesh, 2>::zeros([2, 2]);
+    grid.take_dirty();
+    *grid.color_mut(1, 0) = (255, 0, 0, 255);
+    let start = 2 * 28 + 12;
+    assert_eq!(grid.dirty(), Some(start..start + 4));
+    assert_eq!(grid.field(Mesh::FIELDS.color, [1, 0]), &(255, 0, 0, 255));
+    grid.fill_field(Mesh::FIELDS.uv, (0.25, 0.75));
+    assert!(grid.as_slice().iter().all(|mesh| mesh.uv == (0.25, 0.75)));
+}
+
+mod common;
+
+/// A tuple-field buffer draws with a shader reading `vec2` and `vec3`, and
+/// reads back as written.
+#[test]
+fn tuple_fields_draw_and_read_back() {
+    use gloo_runtime::glium::{index, Surface};
+
+    #[derive(Clone, Copy, Debug, PartialEq, Vertex)]
+    #[repr(C)]
+    struct Coloured {
+        position: (f32, f32),
+        color: (f32, f32, f32),
+    }
+
+    let ctx = common::context();
+    let program = common::colour_program(&ctx);
+    let texture = common::target(&ctx, 16);
+    let corners = [(-0.5, -0.5), (0.5, -0.5), (-0.5, 0.5), (0.5, 0.5)];
+    let mut quad =
+        VertexBuffer::<Coloured>::from_fn([4], |[i]| Coloured { position: corners[i], color: (1.0, 1.0, 0.0) });
+    quad.upload(&ctx).unwrap();
+    assert_eq!(quad.read_gpu(&ctx).unwrap(), quad.as_slice());
+
+    *quad.color_mut(3) = (0.0, 0.0, 1.0);
+    let strip = index::NoIndices(index::PrimitiveType::TriangleStrip);
+    let mut surface = texture.as_surface();
+    surface.clear_color(0.0, 0.0, 0.0, 1.0);
+    surface.draw(quad.bind(&ctx).unwrap(), strip, &program, &glium::uniform! {}, &Default::default()).unwrap();
+    assert_eq!(quad.read_gpu(&ctx).unwrap(), quad.as_slice());
+    assert_eq!(common::pixel(&texture, 5, 5), (255, 255, 0, 255), "yellow near the first corner");
+    assert_eq!(common::pixel(&texture, 0, 0), (0, 0, 0, 255), "black outside the quad");
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use proc_macro2::Span;
 use quote::format_ident;
 use syn::ext::IdentExt;
-use syn::{Data, DeriveInput, Fields, Ident, Path, Type, Visibility};
+use syn::{Data, DeriveInput, Fields, Ident, Path, Type, TypeTuple, Visibility};
 
 use crate::attr::{self, ContainerAttrs, FieldAttrs};
 use crate::ctxt::Ctxt;
@@ -23,7 +23,21 @@ pub struct Input<'a> {
 pub struct Field<'a> {
     pub ident: &'a Ident,
     pub ty: &'a Type,
+    pub shape: Shape<'a>,
     pub attrs: FieldAttrs,
+}
+
+/// What the field's type is written as, which decides how it is proven an
+/// attribute: a tuple is no `bytemuck::Pod`, so it gets proofs of its own.
+pub enum Shape<'a> {
+    /// Anything but a tuple: the compiler decides, through `AttributeField`.
+    Plain,
+    /// A tuple of 2 to 4 elements, none of them a tuple: the compiler
+    /// decides whether they are equal scalars laid out as an array.
+    Tuple(Vec<&'a Type>),
+    /// A tuple of another shape; the error is recorded, and no proof is
+    /// emitted that would repeat it in other words.
+    Refused,
 }
 
 impl<'a> Input<'a> {
@@ -64,6 +78,7 @@ impl<'a> Input<'a> {
             .map(|field| Field {
                 ident: field.ident.as_ref().expect("named field"),
                 ty: &field.ty,
+                shape: Shape::from_syn(cx, &field.ty),
                 attrs: attr::field(cx, &field.attrs),
             })
             .collect();
@@ -122,6 +137,46 @@ impl<'a> Input<'a> {
 
 fn default_krate() -> Path {
     syn::parse_quote!(::gloo_runtime)
+}
+
+impl<'a> Shape<'a> {
+    /// Reads a field's type, recording in `cx` a tuple of the wrong shape.
+    /// Only a tuple written out in the field counts: behind an alias it is
+    /// a plain type, which `AttributeField` refuses.
+    fn from_syn(cx: &mut Ctxt, ty: &'a Type) -> Self {
+        let Some(tuple) = as_tuple(ty) else {
+            return Shape::Plain;
+        };
+        let elements: Vec<&Type> = tuple.elems.iter().collect();
+        let arity = match elements.len() {
+            0 => Some("`()` holds no data, so it is no vertex attribute; remove the field".to_owned()),
+            1 => Some("a tuple of one element is no vertex attribute: write the element's type alone; a tuple field holds 2 to 4 equal scalars, such as `(f32, f32)`".to_owned()),
+            2..=4 => None,
+            n => Some(format!("a tuple field holds 2 to 4 equal scalars, as a shader vector has at most 4 components; this one has {n}: split it into fields of at most 4")),
+        };
+        let nested: Vec<&&Type> = elements.iter().filter(|element| as_tuple(element).is_some()).collect();
+        if let Some(message) = &arity {
+            cx.error_spanned_by(tuple, message);
+        }
+        for element in &nested {
+            cx.error_spanned_by(element, "tuple fields do not nest: a tuple field holds 2 to 4 equal scalars, such as `(f32, f32, f32)`; flatten it, or split it into one field per inner tuple");
+        }
+        if arity.is_some() || !nested.is_empty() {
+            return Shape::Refused;
+        }
+        Shape::Tuple(elements)
+    }
+}
+
+/// The tuple `ty` is, through parentheses and the invisible groups that
+/// `macro_rules!` wraps around a `$ty:ty`.
+fn as_tuple(ty: &Type) -> Option<&TypeTuple> {
+    match ty {
+        Type::Tuple(tuple) => Some(tuple),
+        Type::Paren(paren) => as_tuple(&paren.elem),
+        Type::Group(group) => as_tuple(&group.elem),
+        _ => None,
+    }
 }
 
 impl Field<'_> {

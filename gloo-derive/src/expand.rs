@@ -1,11 +1,11 @@
 //! Emits the code: trait impls, compile-time proofs, field handles, accessors.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, Path};
 
-use crate::ast::{Field, Input};
+use crate::ast::{Field, Input, Shape};
 use crate::ctxt::Ctxt;
 
 /// Runs the pipeline: read, check, expand; on errors, the errors plus a stub.
@@ -81,8 +81,9 @@ fn expand(input: &Input) -> TokenStream {
         #vertex
         #glium
         // SAFETY: `proofs` fails the build unless every field is `Pod` (by
-        // the very trait implemented here, whatever path names it) and no
-        // byte is padding; the derive has checked that the struct is `repr(C)`.
+        // the very trait implemented here, whatever path names it) or a
+        // tuple of such scalars that tile it like an array, and no byte is
+        // padding; the derive has checked that the struct is `repr(C)`.
         #[automatically_derived]
         unsafe impl #krate::__private::bytemuck::Zeroable for #ident {}
         #[automatically_derived]
@@ -103,15 +104,51 @@ fn expand(input: &Input) -> TokenStream {
 /// calls the same helper, so a bad type is one error, not one per use.
 fn attribute_type(field: &Field, input: &Input) -> TokenStream {
     let (ty, fields) = (field.ty, fields_ident(input));
-    match field.attrs.skip {
-        Some(_) => quote_spanned!(ty.span()=> #fields::__skipped::<#ty>()),
-        None => quote_spanned!(ty.span()=> ::core::option::Option::Some(#fields::__attribute::<#ty>())),
+    match (field.attrs.skip, &field.shape) {
+        (Some(_), Shape::Tuple(_)) => {
+            let (attribute, krate) = (attribute(field, input), input.krate());
+            quote_spanned!(ty.span()=> #krate::__private::skipped_tuple(#attribute))
+        }
+        (Some(_), _) => quote_spanned!(ty.span()=> #fields::__skipped::<#ty>()),
+        (None, _) => {
+            let attribute = attribute(field, input);
+            quote_spanned!(ty.span()=> ::core::option::Option::Some(#attribute))
+        }
+    }
+}
+
+/// The attribute type of a field that is one, as `attribute_type` describes.
+/// A tuple's elements are checked one by one, each call spanned on its
+/// element: the first a scalar (`__tuple`), the later ones scalars of the
+/// first one's type (`__tuple_element`). Its layout is `tuple_proofs`' job.
+fn attribute(field: &Field, input: &Input) -> TokenStream {
+    let fields = fields_ident(input);
+    match &field.shape {
+        Shape::Tuple(elements) => {
+            let first = elements[0];
+            let components = Literal::u8_unsuffixed(u8::try_from(elements.len()).expect("2 to 4 elements"));
+            let later = elements[1..]
+                .iter()
+                .map(|element| quote_spanned!(element.span()=> #fields::__tuple_element::<#first, #element>()));
+            // The later elements as arguments: the compiler then reports
+            // the elements' errors in their order, the first one's first.
+            quote_spanned!(first.span()=> #fields::__tuple::<#first>(#components, &[#(#later),*]))
+        }
+        Shape::Plain | Shape::Refused => {
+            let ty = field.ty;
+            quote_spanned!(ty.span()=> #fields::__attribute::<#ty>())
+        }
     }
 }
 
 /// Fails the build, on the field's type, unless the type is an attribute
-/// (or, for a skipped field, plain old data).
+/// (or, for a skipped field, plain old data). Nothing for a tuple of the
+/// wrong shape: its error is recorded, and `AttributeField`'s would only
+/// repeat it less precisely.
 fn type_proof(field: &Field, input: &Input) -> TokenStream {
+    if let Shape::Refused = field.shape {
+        return TokenStream::new();
+    }
     let ty = attribute_type(field, input);
     quote!(const _: () = { let _ = #ty; };)
 }
@@ -120,6 +157,19 @@ fn type_proof(field: &Field, input: &Input) -> TokenStream {
 fn field_checks(input: &Input, krate: &Path) -> TokenStream {
     let fields = fields_ident(input);
     let ty = quote!(#krate::AttributeType);
+    // Only where needed: a struct with no tuple field names nothing new.
+    let tuples = has_tuples(input).then(|| {
+        quote! {
+            #[doc(hidden)]
+            #[allow(dead_code)]
+            const fn __tuple<S: #krate::__private::TupleScalar>(components: u8, _later: &[()]) -> #ty {
+                #krate::__private::tuple_attribute::<S>(components)
+            }
+            #[doc(hidden)]
+            #[allow(dead_code)]
+            const fn __tuple_element<S, T: #krate::__private::TupleScalar + #krate::__private::SameScalar<S>>() {}
+        }
+    });
     quote! {
         #[automatically_derived]
         impl #fields {
@@ -133,13 +183,22 @@ fn field_checks(input: &Input, krate: &Path) -> TokenStream {
             const fn __skipped<T: #krate::__private::PodField>() -> ::core::option::Option<#ty> {
                 ::core::option::Option::None
             }
+            #tuples
         }
     }
 }
 
-/// Proves, for any path the runtime is named by, that its `AttributeField`
-/// and `PodField` imply the `Pod` whose impl the derive emits.
-fn pod_proof(krate: &Path) -> TokenStream {
+/// Proves, for any path the runtime is named by, that its `AttributeField`,
+/// `PodField` and (with tuple fields) `TupleScalar` imply the `Pod` whose
+/// impl the derive emits.
+fn pod_proof(input: &Input, krate: &Path) -> TokenStream {
+    let tuples = has_tuples(input).then(|| {
+        quote! {
+            fn tuple_scalar<T: #krate::__private::TupleScalar>() {
+                pod::<T>();
+            }
+        }
+    });
     quote! {
         const _: fn() = || {
             fn pod<T: #krate::__private::bytemuck::Pod>() {}
@@ -149,6 +208,7 @@ fn pod_proof(krate: &Path) -> TokenStream {
             fn skipped<T: #krate::__private::PodField>() {
                 pod::<T>();
             }
+            #tuples
         };
     }
 }
@@ -156,9 +216,10 @@ fn pod_proof(krate: &Path) -> TokenStream {
 /// Compile-time proofs, each spanned on the field it is about.
 fn proofs(input: &Input, krate: &Path) -> TokenStream {
     let ident = input.ident;
-    let pod = pod_proof(krate);
+    let pod = pod_proof(input, krate);
     let locations = location_proofs(input, krate);
     let types = input.fields.iter().map(|field| type_proof(field, input));
+    let tuples = input.fields.iter().map(|field| tuple_proofs(field, ident));
     let pairs = input.fields.windows(2).map(|pair| {
         let (a, b) = (&pair[0], &pair[1]);
         let (a_ident, a_ty, b_ident) = (a.ident, a.ty, b.ident);
@@ -187,7 +248,47 @@ fn proofs(input: &Input, krate: &Path) -> TokenStream {
             )
         })
     });
-    quote!(#pod #(#types)* #(#pairs)* #trailing #(#locations)*)
+    quote!(#pod #(#types)* #(#tuples)* #(#pairs)* #trailing #(#locations)*)
+}
+
+/// For a tuple field, const assertions that its elements tile it like an
+/// array of its first element's type: element `k` at `k` times that size
+/// from the field's start, each of that size, the tuple `n` times it. With
+/// every element `Pod` (`attribute`), the tuple is then plain old data with
+/// no padding. Only `core` is named, so no `#[vertex(crate = "...")]` path
+/// can weaken the proof; equal element types (`SameScalar`) are for the
+/// meaning, and the sizes are checked here anyway.
+fn tuple_proofs(field: &Field, ident: &Ident) -> TokenStream {
+    let Shape::Tuple(elements) = &field.shape else {
+        return TokenStream::new();
+    };
+    let (member, ty, first, n) = (field.ident, field.ty, elements[0], elements.len());
+    let message = format!(
+        "the elements of tuple field `{}` in `{ident}` are not laid out like an array here, so its layout cannot be \
+         proven; store the field as an array of its scalar",
+        field.unraw(),
+    );
+    let scalar = quote!(::core::mem::size_of::<#first>());
+    let size = quote_spanned! {ty.span()=>
+        const _: () = if ::core::mem::size_of::<#ty>() != #n * #scalar {
+            ::core::panic!(#message)
+        };
+    };
+    let offsets = elements.iter().enumerate().map(|(k, element)| {
+        let index = syn::Index::from(k);
+        quote_spanned! {element.span()=>
+            const _: () = if ::core::mem::offset_of!(#ident, #member.#index) != ::core::mem::offset_of!(#ident, #member) + #k * #scalar
+                || ::core::mem::size_of::<#element>() != #scalar
+            {
+                ::core::panic!(#message)
+            };
+        }
+    });
+    quote!(#size #(#offsets)*)
+}
+
+fn has_tuples(input: &Input) -> bool {
+    input.fields.iter().any(|field| matches!(field.shape, Shape::Tuple(_)))
 }
 
 /// For each pair of fields with `#[vertex(location)]`, a const assertion
@@ -195,11 +296,10 @@ fn proofs(input: &Input, krate: &Path) -> TokenStream {
 /// before the higher one starts. Equal locations are `validate`'s error.
 fn location_proofs(input: &Input, krate: &Path) -> Vec<TokenStream> {
     let located = input.located_attributes();
-    let fields = fields_ident(input);
     let mut proofs = Vec::new();
     for (low, low_at) in &located {
         for (high, high_at) in located.iter().filter(|(_, at)| at > low_at) {
-            let low_ty = low.ty;
+            let low_attribute = attribute(low, input);
             let span = high.attrs.location.as_ref().map_or_else(|| high.ident.span(), |lit| lit.span());
             let message = format!(
                 "field `{}` at location {low_at} takes one location per matrix column, which runs into field `{}` at \
@@ -210,7 +310,7 @@ fn location_proofs(input: &Input, krate: &Path) -> Vec<TokenStream> {
                 low.unraw(),
             );
             proofs.push(quote_spanned! {span=>
-                const _: () = if #low_at + #krate::__private::locations(#fields::__attribute::<#low_ty>()) > #high_at {
+                const _: () = if #low_at + #krate::__private::locations(#low_attribute) > #high_at {
                     ::core::panic!(#message)
                 };
             });
@@ -290,8 +390,8 @@ fn impl_glium(input: &Input, krate: &Path) -> TokenStream {
     let ident = input.ident;
     let bindings = input.attributes().map(|field| {
         let (member, ty, shader) = (field.ident, field.ty, field.shader_name());
-        let fields = fields_ident(input);
-        let attribute = quote_spanned!(ty.span()=> #krate::__private::glium_attribute(#fields::__attribute::<#ty>()));
+        let attribute = attribute(field, input);
+        let attribute = quote_spanned!(ty.span()=> #krate::__private::glium_attribute(#attribute));
         let normalize = field.attrs.normalize.is_some();
         let location = match &field.attrs.location {
             Some(location) => quote!(#location),

@@ -13,6 +13,14 @@ use syn::{parse_macro_input, DeriveInput};
 
 /// Derives `gloo_runtime::Vertex` (with `glium::Vertex`, `bytemuck::Pod`,
 /// typed field handles and named buffer accessors) for a `#[repr(C)]` struct.
+///
+/// Every field not marked `#[vertex(skip)]` is a vertex attribute: a scalar
+/// (`f32`, `f64`, `i8` … `u64`), an array of 2 to 4 of them (`[f32; 3]`), a
+/// square `f32` or `f64` matrix (`[[f32; 4]; 4]`), or a tuple of 2 to 4
+/// equal scalars written out in the field (`(f32, f32, f32)`, as glium's
+/// examples use), which the shader reads as the array of the same scalars.
+/// A tuple is no `bytemuck::Pod`: the derive proves each element `Pod` and,
+/// with `offset_of!` on each element, the tuple laid out like that array.
 /// See the `gloo_runtime::Vertex` trait for the full description.
 #[proc_macro_derive(Vertex, attributes(vertex))]
 pub fn derive_vertex(input: TokenStream) -> TokenStream {

@@ -43,6 +43,60 @@ pub const fn skipped<T: PodField>() -> Option<AttributeType> {
     None
 }
 
+/// The types a tuple field may hold: the ten scalars, each an attribute
+/// (and so `bytemuck::Pod`) of one component.
+///
+/// A tuple is no `bytemuck::Pod`, so the derive proves a tuple field plain
+/// old data element by element: each element bounded by this trait (which
+/// its `pod_proof` ties to the `Pod` it implements), and the elements shown
+/// by `offset_of!` and `size_of` to tile the tuple like an array.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a scalar, so it cannot be an element of a tuple field",
+    label = "a tuple field's elements must be scalars",
+    note = "a tuple field holds 2 to 4 of the same scalar, f32, f64, i8, u8, i16, u16, i32, u32, i64 or u64, \
+            such as `(f32, f32, f32)`, written out in the field's type",
+    note = "for anything else, use an attribute type in its own field: an array such as `[f32; 3]`, or a \
+            square matrix such as `[[f32; 3]; 3]`"
+)]
+pub trait TupleScalar: AttributeField {}
+
+impl TupleScalar for i8 {}
+impl TupleScalar for u8 {}
+impl TupleScalar for i16 {}
+impl TupleScalar for u16 {}
+impl TupleScalar for i32 {}
+impl TupleScalar for u32 {}
+impl TupleScalar for i64 {}
+impl TupleScalar for u64 {}
+impl TupleScalar for f32 {}
+impl TupleScalar for f64 {}
+
+/// `Self` is `S`: the later elements of a tuple field against its first.
+/// It gives the tuple its meaning (one vector of `S`); the derive's proof
+/// that the tuple is plain old data does not rest on it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not `{S}`: the elements of a tuple field must all be the same scalar type",
+    label = "not `{S}`, the type of the tuple's first element",
+    note = "the shader reads a tuple field as one vector of its scalar, such as `vec3` for `(f32, f32, f32)`; \
+            put data of different types in separate fields"
+)]
+pub trait SameScalar<S> {}
+
+impl<S> SameScalar<S> for S {}
+
+/// The attribute type of a tuple field of `components` scalars `S`: the
+/// vector `[S; components]` has.
+pub const fn tuple_attribute<S: TupleScalar>(components: u8) -> AttributeType {
+    AttributeType::vector(<S as AttributeField>::TYPE.scalar, components)
+}
+
+/// The attribute type of a `#[vertex(skip)]` tuple field: none. The
+/// derive passes the tuple's attribute type, whose computation checks its
+/// elements as for any tuple field.
+pub const fn skipped_tuple(_checked: AttributeType) -> Option<AttributeType> {
+    None
+}
+
 /// How many consecutive shader locations an attribute of type `ty` takes.
 pub const fn locations(ty: AttributeType) -> u32 {
     ty.locations()

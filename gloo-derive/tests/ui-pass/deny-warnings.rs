@@ -34,6 +34,12 @@ pub struct Point {
     /// Renamed accessor.
     #[vertex(accessor = "w")]
     pub weight: f32,
+    /// A tuple field, as glium's examples write them.
+    #[vertex(location = 3)]
+    pub uv: (f32, f32),
+    /// A skipped tuple field.
+    #[vertex(skip)]
+    pub cpu: (u16, u16),
 }
 
 #[derive(Clone, Copy, Vertex)]
@@ -62,6 +68,10 @@ fn main() {
     *line.w_mut(2) = 0.5;
     assert_eq!(*line.r#type(1), 3);
     assert_eq!(line.get_color(9), None);
+
+    *line.uv_mut(3) = (0.5, 1.0);
+    line.cpu_mut(3).1 = 2;
+    assert_eq!(line.uv(3).1, 1.0);
 
     let mut grid = VertexBuffer::<Point, 2>::zeros([2, 3]);
     *grid.position_mut(1, 2) = [1.0, 1.0];

@@ -1,11 +1,11 @@
 use gloo_runtime::Vertex;
 
-// glium accepts tuples as attributes, but a tuple's layout is not fixed, so
-// gloo cannot prove it free of padding: the message says to use an array.
+// A tuple field is read by the shader as one vector of its scalar, so its
+// elements must all be the same scalar type.
 #[derive(Clone, Copy, Vertex)]
 #[repr(C)]
 struct Point {
-    position: (f32, f32),
+    position: (f32, u32),
     color: [f32; 3],
 }
 

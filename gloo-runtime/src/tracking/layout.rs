@@ -7,7 +7,8 @@ use core::marker::PhantomData;
 ///
 /// Do not implement this by hand: `#[derive(Vertex)]` does, after checking at
 /// compile time that the struct is `#[repr(C)]`, that every field is
-/// [`bytemuck::Pod`] and that there is no padding anywhere.
+/// [`bytemuck::Pod`] (or a tuple of such scalars laid out like an array) and
+/// that there is no padding anywhere.
 ///
 /// # What the derive generates
 ///
@@ -21,6 +22,39 @@ use core::marker::PhantomData;
 ///   `position(i, j)`, `position_mut(i, j)`, `get_position(i, j)`,
 ///   `get_position_mut(i, j)` (on a `PointAccessors<N>` beside yours, which
 ///   the buffer dereferences to). Fields whose names start with `_` get none.
+///
+/// # Field types
+///
+/// A field not marked `#[vertex(skip)]` is an [`AttributeField`]: a scalar
+/// (`f32`, `u8`, …), an array of 2 to 4 of them, a square matrix. Or it is a
+/// tuple of 2 to 4 equal scalars, as glium's examples write them:
+/// `(f32, f32, f32)` is the attribute `[f32; 3]` is (a `vec3` in the
+/// shader), and its accessors give tuples. The derive proves at compile
+/// time, with `offset_of!` on each element, that the tuple is laid out like
+/// that array; a tuple of mixed types, of 1 or more than 4 elements, a
+/// nested one, or one behind a type alias is a compile error. The
+/// numpy-style field views of the feature `ndarray` (`field_view` and its
+/// kin) need `FieldArray`, which no tuple is: they are not available for a
+/// tuple field; use an array field where you need them.
+///
+/// ```
+/// # use gloo_runtime::{AttributeField, Vertex, VertexBuffer};
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct Point {
+///     position: (f32, f32, f32),
+///     #[vertex(normalize)]
+///     color: (u8, u8, u8, u8),
+/// }
+/// assert_eq!(Point::LAYOUT.fields[0].ty, Some(<[f32; 3]>::TYPE));
+/// assert_eq!(Point::LAYOUT.fields[1].offset, 12);
+///
+/// let mut v = VertexBuffer::<Point>::zeros([4]);
+/// v.take_dirty();
+/// *v.position_mut(1) = (1.0, 2.0, 3.0);
+/// assert_eq!(v.position(1).2, 3.0);
+/// assert_eq!(v.dirty(), Some(16..28)); // record 1's `position`, no more
+/// ```
 ///
 /// # Field options
 ///
@@ -355,12 +389,20 @@ impl<T: Vertex, F> fmt::Debug for Field<T, F> {
 /// `f32`, `f64`, `i8`, `u8`, `i16`, `u16`, `i32`, `u32`, `i64`, `u64`, arrays
 /// of 2 to 4 of them (`[f32; 2]`, `[u8; 4]`, …) and square `f32` or `f64`
 /// matrices (`[[f32; 4]; 4]`, stored column by column). `#[derive(Vertex)]`
-/// requires it of every field not marked `#[vertex(skip)]`.
+/// requires it of every field not marked `#[vertex(skip)]`, except a tuple.
+///
+/// A tuple of 2 to 4 equal scalars, such as `(f32, f32)`, is no
+/// `AttributeField`: Rust does not fix a tuple's layout, so it is not
+/// [`bytemuck::Pod`]. `#[derive(Vertex)]` accepts it as a field all the
+/// same, when the tuple is written out in the field's type: it then proves
+/// each element `Pod` and the elements laid out like the array `[f32; 2]`,
+/// and gives the field that array's attribute type (see [`Vertex`]).
 ///
 /// Types from elsewhere are not attributes here:
 ///
 /// - a flag: store `u8` or `u32` (0 or 1); `bool` is not plain old data;
-/// - a tuple such as `(f32, f32)`: its layout is not fixed; use `[f32; 2]`;
+/// - a tuple behind a type alias, inside an array, of mixed types or of
+///   more than 4 elements: use an array such as `[f32; 2]`;
 /// - a math library's vector or matrix (`nalgebra::Vector3`,
 ///   `cgmath::Matrix4`): store the array it converts to (`[f32; 3]`,
 ///   `[[f32; 4]; 4]`), for example with `v.to_array()` or `.into()`. With
@@ -390,7 +432,9 @@ impl<T: Vertex, F> fmt::Debug for Field<T, F> {
     note = "attributes are f32, f64, i8, u8, i16, u16, i32, u32, i64, u64, arrays of 2 to 4 of them \
             such as `[f32; 2]`, and square f32 or f64 matrices such as `[[f32; 4]; 4]`",
     note = "for a flag, use `u8` or `u32` (0 or 1): `bool` is no attribute, and not plain old data either",
-    note = "a tuple such as `(f32, f32)` has no fixed layout: use the array `[f32; 2]`",
+    note = "a tuple of 2 to 4 equal scalars such as `(f32, f32)` is accepted only when written out in the field's \
+            type, where the derive proves its layout; behind a type alias or inside an array it is not: use the \
+            array `[f32; 2]`",
     note = "a math library's type such as `glam::Vec3` is no attribute here: store the array it converts \
             to, such as `[f32; 3]` (`v.to_array()`, `.into()`)",
     note = "for CPU-only data the shader must not see, mark the field `#[vertex(skip)]`; it must still be \
