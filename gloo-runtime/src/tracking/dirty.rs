@@ -458,6 +458,35 @@ impl DirtyBits {
         }
     }
 
+    /// Calls `f` with each maximal run of set bits, in order: a word of
+    /// bits costs a step per run in it, and an empty block nothing.
+    pub fn for_each_bit_run(&self, mut f: impl FnMut(Range<usize>)) {
+        let mut open: Option<Range<usize>> = None;
+        for (index, word) in self.nonzero_words() {
+            let base = index * WORD;
+            let mut rest = word;
+            while rest != 0 {
+                let start = rest.trailing_zeros() as usize;
+                // The ones from `start` up, counted as the trailing zeros of
+                // their complement: `WORD - start` if they reach the top.
+                let len = (!(rest >> start)).trailing_zeros() as usize;
+                let run = base + start..base + start + len;
+                match &mut open {
+                    Some(last) if last.end == run.start => last.end = run.end,
+                    _ => {
+                        if let Some(done) = open.replace(run) {
+                            f(done);
+                        }
+                    }
+                }
+                rest = if start + len == WORD { 0 } else { rest & !(((1 << len) - 1) << start) };
+            }
+        }
+        if let Some(done) = open {
+            f(done);
+        }
+    }
+
     /// How many pending bits each slot has, into `counts` (one per slot).
     pub fn count_per_slot(&self, counts: &mut [usize]) {
         debug_assert_eq!(counts.len(), self.slots);
@@ -740,6 +769,32 @@ mod tests {
             points.iter().for_each(|&p| single.mark(p as usize));
             assert_eq!(grid, single, "origin {origin}, axes {axes:?}");
         }
+    }
+
+    #[test]
+    fn bit_runs_are_the_maximal_runs_of_ones() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for bits in [0, 1, 63, 64, 65, 130, 1000] {
+            for density in [1, 8, 32, 60, 64] {
+                let mut set = DirtyBits::new(bits, 1);
+                for bit in 0..bits {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    if state % 64 < density {
+                        set.mark(bit);
+                    }
+                }
+                let mut runs = Vec::new();
+                set.for_each_bit_run(|run| runs.push(run));
+                assert_eq!(runs, set.merged_runs(0), "{bits} bits, density {density}/64");
+            }
+        }
+        let mut full = DirtyBits::new(200, 1);
+        full.mark_all();
+        let mut runs = Vec::new();
+        full.for_each_bit_run(|run| runs.push(run));
+        assert_eq!(runs, vec![0..200]);
     }
 
     #[test]

@@ -240,7 +240,7 @@ pub fn plan_rects(
         return Vec::new();
     }
     match policy {
-        MergePolicy::Extent => bounding(&row_bands(pending, width, 0)).into_iter().collect(),
+        MergePolicy::Extent => bounding_rect(pending, width).into_iter().collect(),
         MergePolicy::Coalesce { max_gap } => row_bands(pending, width, max_gap / texel.max(1)),
         MergePolicy::Auto => {
             let bands = row_bands(pending, width, costs.max_gap() / texel.max(1));
@@ -255,7 +255,12 @@ pub fn plan_rects(
                     })
                     .sum()
             };
-            let extent = bounding(&bands).expect("something is pending");
+            // Row merging only fills gaps between written texels of a row:
+            // the bands have the texels' bounding rectangle.
+            let extent = bands.iter().fold(bands[0], |extent, band| {
+                let (x, y) = (extent.x.min(band.x), extent.y.min(band.y));
+                Rect::new(x, y, extent.right().max(band.right()) - x, extent.bottom().max(band.bottom()) - y)
+            });
             let rows = Rect::new(0, extent.y, width, extent.height);
             let whole = Rect::new(0, 0, width, height);
             let whole_ns = costs.whole_ns(whole.area() * texel);
@@ -270,68 +275,105 @@ pub fn plan_rects(
     }
 }
 
-/// Each row's runs of pending texels, merged across gaps of at most `gap`
-/// texels, as rectangles: a run repeated exactly on the next rows grows
-/// into one rectangle. Sorted by row, then column.
-fn row_bands(pending: &DirtyBits, width: usize, gap: usize) -> Vec<Rect> {
-    // Runs of pending texels in memory order, cut at row ends, then merged
-    // within each row: (row, x range).
-    let mut rows: Vec<(usize, Range<usize>)> = Vec::new();
-    for run in pending.merged_runs(0) {
+/// Calls `f` with each run of set bits cut at row ends: `(row, columns)`,
+/// in order. The row is followed as the runs go, so that a division is
+/// paid only to skip rows, not for every run.
+fn for_each_row_run(pending: &DirtyBits, width: usize, mut f: impl FnMut(usize, Range<usize>)) {
+    let (mut y, mut row_start) = (0, 0);
+    pending.for_each_bit_run(|run| {
         let mut start = run.start;
         while start < run.end {
-            let (y, x) = (start / width, start % width);
-            let end = run.end.min((y + 1) * width);
-            match rows.last_mut() {
-                Some((row, xs)) if *row == y && x <= xs.end.saturating_add(gap) => xs.end = end - y * width,
-                _ => rows.push((y, x..end - y * width)),
+            if start - row_start >= width {
+                let skipped = (start - row_start) / width;
+                y += skipped;
+                row_start += skipped * width;
             }
+            let end = run.end.min(row_start + width);
+            f(y, start - row_start..end - row_start);
             start = end;
         }
-    }
-    // Grow rectangles down while the next row repeats their run.
-    let mut done: Vec<Rect> = Vec::new();
-    let mut open: Vec<Rect> = Vec::new();
-    let mut next: Vec<Rect> = Vec::new();
-    let mut i = 0;
-    while i < rows.len() {
-        let y = rows[i].0;
-        let mut k = 0;
-        while i < rows.len() && rows[i].0 == y {
-            let xs = &rows[i].1;
-            // Open rectangles are sorted by x: skip those left of this run.
-            while k < open.len() && open[k].x < xs.start {
-                k += 1;
-            }
-            match open.get_mut(k) {
-                Some(rect) if rect.bottom() == y && rect.x == xs.start && rect.right() == xs.end => {
-                    rect.height += 1;
-                    next.push(*rect);
-                    k += 1;
-                }
-                _ => next.push(Rect::new(xs.start, y, xs.len(), 1)),
-            }
-            i += 1;
-        }
-        done.extend(open.drain(..).filter(|rect| rect.bottom() != y + 1));
-        core::mem::swap(&mut open, &mut next);
-    }
-    done.append(&mut open);
-    done.sort_unstable_by_key(|rect| (rect.y, rect.x));
-    done
+    });
 }
 
-/// The smallest rectangle holding all of `rects`.
-fn bounding(rects: &[Rect]) -> Option<Rect> {
-    let (first, rest) = rects.split_first()?;
-    let (mut x0, mut y0, mut x1, mut y1) = (first.x, first.y, first.right(), first.bottom());
-    for rect in rest {
-        x0 = x0.min(rect.x);
-        y0 = y0.min(rect.y);
-        x1 = x1.max(rect.right());
-        y1 = y1.max(rect.bottom());
+/// The bounding rectangle of the set bits of a `width`-texel-wide image,
+/// in one pass over the runs.
+fn bounding_rect(pending: &DirtyBits, width: usize) -> Option<Rect> {
+    let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
+    for_each_row_run(pending, width, |y, xs| {
+        y0 = y0.min(y);
+        y1 = y + 1;
+        x0 = x0.min(xs.start);
+        x1 = x1.max(xs.end);
+    });
+    (y0 != usize::MAX).then(|| Rect::new(x0, y0, x1 - x0, y1 - y0))
+}
+
+/// Each row's runs of pending texels, merged across gaps of at most `gap`
+/// texels, as rectangles: a run repeated exactly on the next row grows its
+/// rectangle by one. Rectangles are opened in row, then column order, and
+/// kept in that order, so that nothing needs sorting.
+fn row_bands(pending: &DirtyBits, width: usize, gap: usize) -> Vec<Rect> {
+    let mut bands = Bands { done: Vec::new(), open: Vec::new(), next: Vec::new(), at: 0, row: 0 };
+    // The current row's run, extended while the next one is within `gap`.
+    let mut current: Option<(usize, Range<usize>)> = None;
+    for_each_row_run(pending, width, |y, xs| match &mut current {
+        Some((row, run)) if *row == y && xs.start <= run.end.saturating_add(gap) => run.end = xs.end,
+        _ => {
+            if let Some((row, run)) = current.replace((y, xs)) {
+                bands.add(row, run);
+            }
+        }
+    });
+    if let Some((row, run)) = current {
+        bands.add(row, run);
     }
-    Some(Rect::new(x0, y0, x1 - x0, y1 - y0))
+    bands.done
+}
+
+/// Rectangles being grown row by row (see [`row_bands`]).
+struct Bands {
+    /// Every rectangle, in the order opened.
+    done: Vec<Rect>,
+    /// Indices in `done` of the rectangles that reach the last row seen,
+    /// in column order; `next` collects those reaching the current one.
+    open: Vec<usize>,
+    next: Vec<usize>,
+    /// How far into `open` the current row's runs have matched.
+    at: usize,
+    /// The current row.
+    row: usize,
+}
+
+impl Bands {
+    /// The run `xs` of row `y`, coming after every earlier one.
+    fn add(&mut self, y: usize, xs: Range<usize>) {
+        if y != self.row || self.done.is_empty() {
+            // A new row: what reached the last one can grow into this one
+            // only if this is the next row.
+            core::mem::swap(&mut self.open, &mut self.next);
+            self.next.clear();
+            if y != self.row + 1 {
+                self.open.clear();
+            }
+            self.row = y;
+            self.at = 0;
+        }
+        // Open rectangles are in column order: skip those left of the run.
+        while self.at < self.open.len() && self.done[self.open[self.at]].x < xs.start {
+            self.at += 1;
+        }
+        match self.open.get(self.at).copied() {
+            Some(index) if self.done[index].x == xs.start && self.done[index].right() == xs.end => {
+                self.done[index].height += 1;
+                self.next.push(index);
+                self.at += 1;
+            }
+            _ => {
+                self.next.push(self.done.len());
+                self.done.push(Rect::new(xs.start, y, xs.len(), 1));
+            }
+        }
+    }
 }
 
 #[cfg(test)]
