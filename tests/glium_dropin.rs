@@ -59,7 +59,8 @@ fn assert_same_frames(glium: &[Frame], gloo: &[Frame], animated: bool) {
     }
 }
 
-// Scene 1: a static mesh, drawn every frame as it was made.
+// Scene 1: a static mesh, drawn every frame as it was made; its vertex
+// has tuple fields, as glium's own examples write them.
 
 mod glium_side {
     use super::*;
@@ -77,6 +78,13 @@ mod glium_side {
         pub tint: [f32; 3],
     }
     implement_vertex!(Instance, offset, tint);
+
+    #[derive(Copy, Clone)]
+    pub struct MeshVertex {
+        pub position: (f32, f32),
+        pub color: (f32, f32, f32),
+    }
+    implement_vertex!(MeshVertex, position, color);
 }
 
 mod gloo_side {
@@ -95,15 +103,22 @@ mod gloo_side {
         pub offset: [f32; 2],
         pub tint: [f32; 3],
     }
+
+    #[derive(Copy, Clone, Vertex)]
+    #[repr(C)]
+    pub struct MeshVertex {
+        pub position: (f32, f32),
+        pub color: (f32, f32, f32),
+    }
 }
 
 fn mesh_glium(display: &HeadlessContext) -> Vec<Frame> {
-    use glium_side::Vertex;
+    use glium_side::MeshVertex as Vertex;
     let program = Program::from_source(display, COLOUR_VS, COLOUR_FS, None).unwrap();
     let shape = vec![
-        Vertex { position: [-0.8, -0.8], color: [1.0, 0.0, 0.0] },
-        Vertex { position: [0.8, -0.6], color: [0.0, 1.0, 0.0] },
-        Vertex { position: [0.0, 0.9], color: [0.0, 0.0, 1.0] },
+        Vertex { position: (-0.8, -0.8), color: (1.0, 0.0, 0.0) },
+        Vertex { position: (0.8, -0.6), color: (0.0, 1.0, 0.0) },
+        Vertex { position: (0.0, 0.9), color: (0.0, 0.0, 1.0) },
     ];
     let vertex_buffer = glium::VertexBuffer::new(display, &shape).unwrap();
     let indices = NoIndices(PrimitiveType::TrianglesList);
@@ -117,12 +132,12 @@ fn mesh_glium(display: &HeadlessContext) -> Vec<Frame> {
 }
 
 fn mesh_gloo(display: &HeadlessContext) -> Vec<Frame> {
-    use gloo_side::Vertex;
+    use gloo_side::MeshVertex as Vertex;
     let program = Program::from_source(display, COLOUR_VS, COLOUR_FS, None).unwrap();
     let shape = vec![
-        Vertex { position: [-0.8, -0.8], color: [1.0, 0.0, 0.0] },
-        Vertex { position: [0.8, -0.6], color: [0.0, 1.0, 0.0] },
-        Vertex { position: [0.0, 0.9], color: [0.0, 0.0, 1.0] },
+        Vertex { position: (-0.8, -0.8), color: (1.0, 0.0, 0.0) },
+        Vertex { position: (0.8, -0.6), color: (0.0, 1.0, 0.0) },
+        Vertex { position: (0.0, 0.9), color: (0.0, 0.0, 1.0) },
     ];
     let vertex_buffer = gloo_runtime::VertexBuffer::new(display, &shape).unwrap();
     let indices = NoIndices(PrimitiveType::TrianglesList);
