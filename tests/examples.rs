@@ -225,3 +225,25 @@ fn signals_send_one_run_per_signal_and_draw_every_signal() {
     assert!(stdout.contains("(0 MB, dynamic)"), "{stdout}");
     assert!(stdout.contains("frame 1: 36040 bytes in 1 range"), "{stdout}");
 }
+
+#[test]
+fn waterfall_sends_one_row_a_frame_and_draws_its_history() {
+    let png = output_path("waterfall.png");
+    let args =
+        ["--bins", "256", "--rows", "64", "--frames", "70", "--size", "128", "-o", png.to_str().expect("UTF-8 path")];
+    let stdout = text(&run_example("waterfall", &args, |_| {}).stdout);
+    assert!(stdout.contains("[i] 256 bins × 64 rows of f32 (64 KiB), one new row a frame, policy auto"), "{stdout}");
+    assert!(stdout.contains("frame 0: 65536 bytes in 1 call (row 0)"), "everything once:\n{stdout}");
+    assert!(stdout.contains("frame 1: 1024 bytes in 1 call (row 1)"), "one row:\n{stdout}");
+    assert!(stdout.contains("frame 69: 1024 bytes in 1 call (row 5)"), "the ring wraps:\n{stdout}");
+    assert!(stdout.contains("[i] per frame after the first: 1024 bytes in 1 call (one row: 1024 bytes"), "{stdout}");
+    // 70 rows written into 64: every row of the image shows a spectrum,
+    // its noise floor (dark purple, not black) and at least one tone.
+    let image = Image::open(&png);
+    assert_eq!((image.width, image.height), (128, 64));
+    for y in 0..64 {
+        let row: Vec<[u8; 4]> = (0..128).map(|x| image.at(x, y)).collect();
+        assert!(row.iter().all(|&p| p != BLACK), "row {y} is drawn");
+        assert!(row.iter().any(|p| p[0] > 150), "row {y} shows a tone: {:?}", row.iter().map(|p| p[0]).max());
+    }
+}
