@@ -344,9 +344,14 @@ impl<P: Texel> Texture2d<P> {
         for y in rect.y..rect.bottom() {
             pending.mark_records(y * width + rect.x..y * width + rect.right());
         }
-        // A zero-width texture has no rows to chunk; its regions are empty.
-        let rows = self.core.data.chunks_mut(width.max(1)).skip(rect.y).take(rect.height);
-        Some(rows.map(move |row| &mut row[rect.x..rect.right()]))
+        // Split off row after row rather than `chunks_mut`, which cannot
+        // make the empty rows of a zero-width texture.
+        let mut rest = &mut self.core.data[rect.y * width..rect.bottom() * width];
+        Some((0..rect.height).map(move |_| {
+            let (row, tail) = core::mem::take(&mut rest).split_at_mut(width);
+            rest = tail;
+            &mut row[rect.x..rect.right()]
+        }))
     }
 
     /// The exact bounding rectangle of the texels written since the last

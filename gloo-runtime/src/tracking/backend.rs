@@ -241,7 +241,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         if gpu.storage.capacity() < self.data.len() || self.has_pending() {
             return Err(Error::PendingWrites);
         }
-        log::debug!(target: TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
+        log::debug!(target: TRACE_TARGET, "GPU: Activating {} (id={})", S::KIND, gpu.id);
         Ok(gpu)
     }
 
