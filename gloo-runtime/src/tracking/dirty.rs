@@ -6,7 +6,7 @@
 //! scans that skip empty words. Memory is bounded by the buffer's size, never
 //! by the number of writes.
 
-use core::ops::Range;
+use core::ops::{ControlFlow, Range};
 use std::collections::TryReserveError;
 
 const WORD: usize = u64::BITS as usize;
@@ -461,6 +461,16 @@ impl DirtyBits {
     /// Calls `f` with each maximal run of set bits, in order: a word of
     /// bits costs a step per run in it, and an empty block nothing.
     pub fn for_each_bit_run(&self, mut f: impl FnMut(Range<usize>)) {
+        let _ = self.try_for_each_bit_run(|run| {
+            f(run);
+            ControlFlow::Continue(())
+        });
+    }
+
+    /// As [`for_each_bit_run`](Self::for_each_bit_run), stopping at the
+    /// first run for which `f` breaks (a run may then end early: its last
+    /// word's bits were not all looked at).
+    pub fn try_for_each_bit_run(&self, mut f: impl FnMut(Range<usize>) -> ControlFlow<()>) -> ControlFlow<()> {
         let mut open: Option<Range<usize>> = None;
         for (index, word) in self.nonzero_words() {
             let base = index * WORD;
@@ -475,16 +485,30 @@ impl DirtyBits {
                     Some(last) if last.end == run.start => last.end = run.end,
                     _ => {
                         if let Some(done) = open.replace(run) {
-                            f(done);
+                            f(done)?;
                         }
                     }
                 }
                 rest = if start + len == WORD { 0 } else { rest & !(((1 << len) - 1) << start) };
             }
         }
-        if let Some(done) = open {
-            f(done);
+        match open {
+            Some(done) => f(done),
+            None => ControlFlow::Continue(()),
         }
+    }
+
+    /// The OR of every `row_words` consecutive words: for an image whose
+    /// rows are `64 * row_words` bits, the columns set in any row. One
+    /// pass, no branch per word.
+    pub fn or_rows(&self, row_words: usize) -> Vec<u64> {
+        let mut columns = vec![0; row_words];
+        if row_words > 0 {
+            for row in self.words.chunks(row_words) {
+                columns.iter_mut().zip(row).for_each(|(column, &word)| *column |= word);
+            }
+        }
+        columns
     }
 
     /// How many pending bits each slot has, into `counts` (one per slot).
@@ -795,6 +819,18 @@ mod tests {
         let mut runs = Vec::new();
         full.for_each_bit_run(|run| runs.push(run));
         assert_eq!(runs, vec![0..200]);
+    }
+
+    #[test]
+    fn or_rows_has_the_columns_set_in_any_row() {
+        // Rows of 128 bits (2 words): bits at columns 3, 70 and 127.
+        let mut bits = DirtyBits::new(128 * 5, 1);
+        bits.mark(3);
+        bits.mark(2 * 128 + 70);
+        bits.mark(4 * 128 + 127);
+        assert_eq!(bits.or_rows(2), vec![1 << 3, 1 << 6 | 1 << 63]);
+        assert_eq!(DirtyBits::new(0, 1).or_rows(2), vec![0, 0]);
+        assert_eq!(bits.or_rows(0), Vec::<u64>::new());
     }
 
     #[test]

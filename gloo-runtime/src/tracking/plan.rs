@@ -3,7 +3,7 @@
 //! Pure arithmetic over record runs, no GL: every function here is tested
 //! without a context.
 
-use core::ops::Range;
+use core::ops::{ControlFlow, Range};
 
 use crate::tracking::dirty::DirtyBits;
 
@@ -241,10 +241,10 @@ pub fn plan_rects(
     }
     match policy {
         MergePolicy::Extent => bounding_rect(pending, width).into_iter().collect(),
-        MergePolicy::Coalesce { max_gap } => row_bands(pending, width, max_gap / texel.max(1)),
+        MergePolicy::Coalesce { max_gap } => {
+            row_bands(pending, width, max_gap / texel.max(1), None).expect("no budget to run out of")
+        }
         MergePolicy::Auto => {
-            let bands = row_bands(pending, width, costs.max_gap() / texel.max(1));
-            let height = pending.records() / width;
             let cost = |rects: &[Rect]| -> f64 {
                 rects
                     .iter()
@@ -255,32 +255,59 @@ pub fn plan_rects(
                     })
                     .sum()
             };
-            // Row merging only fills gaps between written texels of a row:
-            // the bands have the texels' bounding rectangle.
-            let extent = bands.iter().fold(bands[0], |extent, band| {
-                let (x, y) = (extent.x.min(band.x), extent.y.min(band.y));
-                Rect::new(x, y, extent.right().max(band.right()) - x, extent.bottom().max(band.bottom()) - y)
-            });
+            // One rectangle first: the whole texture (which wins ties), the
+            // full-width band of the rows written, or their bounding box.
+            let extent = bounding_rect(pending, width).expect("something is pending");
             let rows = Rect::new(0, extent.y, width, extent.height);
-            let whole = Rect::new(0, 0, width, height);
-            let whole_ns = costs.whole_ns(whole.area() * texel);
-            let candidates = [(cost(&bands), bands), (cost(&[extent]), vec![extent]), (cost(&[rows]), vec![rows])];
-            let (best_ns, best) = candidates.into_iter().min_by(|a, b| a.0.total_cmp(&b.0)).expect("three candidates");
-            if whole_ns <= best_ns {
-                vec![whole]
-            } else {
-                best
+            let whole = Rect::new(0, 0, width, pending.records() / width);
+            let (one_ns, one) =
+                [(costs.whole_ns(whole.area() * texel), whole), (cost(&[rows]), rows), (cost(&[extent]), extent)]
+                    .into_iter()
+                    .min_by(|a, b| a.0.total_cmp(&b.0))
+                    .expect("three candidates");
+            // Then the bands, given up as soon as what they already cost
+            // reaches that: many scattered texels cost a fraction of a pass.
+            let budget = Budget { limit: one_ns, texel, costs: *costs, spent: 0.0 };
+            match row_bands(pending, width, costs.max_gap() / texel.max(1), Some(budget)) {
+                Some(bands) if cost(&bands) < one_ns => bands,
+                _ => vec![one],
             }
         }
     }
 }
 
+/// What a set of bands may cost before [`row_bands`] gives up on it: a
+/// lower bound of their cost grows as they do (a call and its bytes for
+/// each rectangle opened, the bytes of each row added to one).
+#[derive(Clone, Copy)]
+struct Budget {
+    limit: f64,
+    texel: usize,
+    costs: UploadCosts,
+    spent: f64,
+}
+
+impl Budget {
+    /// Pays for `texels` more and, if `opened`, one more call; `false` once
+    /// the limit is reached.
+    fn pay(&mut self, texels: usize, opened: bool) -> bool {
+        let call = if opened { self.costs.call_ns } else { 0.0 };
+        self.spent += call + (texels * self.texel) as f64 * self.costs.byte_ns;
+        // Written so that a NaN cost never stops the bands.
+        !(self.spent >= self.limit)
+    }
+}
+
 /// Calls `f` with each run of set bits cut at row ends: `(row, columns)`,
-/// in order. The row is followed as the runs go, so that a division is
-/// paid only to skip rows, not for every run.
-fn for_each_row_run(pending: &DirtyBits, width: usize, mut f: impl FnMut(usize, Range<usize>)) {
+/// in order, until it breaks. The row is followed as the runs go, so that
+/// a division is paid only to skip rows, not for every run.
+fn try_for_each_row_run(
+    pending: &DirtyBits,
+    width: usize,
+    mut f: impl FnMut(usize, Range<usize>) -> ControlFlow<()>,
+) -> ControlFlow<()> {
     let (mut y, mut row_start) = (0, 0);
-    pending.for_each_bit_run(|run| {
+    pending.try_for_each_bit_run(|run| {
         let mut start = run.start;
         while start < run.end {
             if start - row_start >= width {
@@ -289,21 +316,35 @@ fn for_each_row_run(pending: &DirtyBits, width: usize, mut f: impl FnMut(usize, 
                 row_start += skipped * width;
             }
             let end = run.end.min(row_start + width);
-            f(y, start - row_start..end - row_start);
+            f(y, start - row_start..end - row_start)?;
             start = end;
         }
-    });
+        ControlFlow::Continue(())
+    })
 }
 
 /// The bounding rectangle of the set bits of a `width`-texel-wide image,
 /// in one pass over the runs.
 fn bounding_rect(pending: &DirtyBits, width: usize) -> Option<Rect> {
+    if width % 64 == 0 {
+        // Rows of whole words: the rows from the first and last bits, the
+        // columns from the OR of every row's words.
+        let (first, last) = (pending.next_one(0)?, pending.last_one()?);
+        let columns = pending.or_rows(width / 64);
+        let x0 = columns.iter().position(|&word| word != 0)? * 64;
+        let x0 = x0 + columns[x0 / 64].trailing_zeros() as usize;
+        let last_word = columns.iter().rposition(|&word| word != 0)?;
+        let x1 = last_word * 64 + 64 - columns[last_word].leading_zeros() as usize;
+        let (y0, y1) = (first / width, last / width + 1);
+        return Some(Rect::new(x0, y0, x1 - x0, y1 - y0));
+    }
     let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
-    for_each_row_run(pending, width, |y, xs| {
+    let _ = try_for_each_row_run(pending, width, |y, xs| {
         y0 = y0.min(y);
         y1 = y + 1;
         x0 = x0.min(xs.start);
         x1 = x1.max(xs.end);
+        ControlFlow::Continue(())
     });
     (y0 != usize::MAX).then(|| Rect::new(x0, y0, x1 - x0, y1 - y0))
 }
@@ -312,22 +353,27 @@ fn bounding_rect(pending: &DirtyBits, width: usize) -> Option<Rect> {
 /// texels, as rectangles: a run repeated exactly on the next row grows its
 /// rectangle by one. Rectangles are opened in row, then column order, and
 /// kept in that order, so that nothing needs sorting.
-fn row_bands(pending: &DirtyBits, width: usize, gap: usize) -> Vec<Rect> {
-    let mut bands = Bands { done: Vec::new(), open: Vec::new(), next: Vec::new(), at: 0, row: 0 };
+fn row_bands(pending: &DirtyBits, width: usize, gap: usize, budget: Option<Budget>) -> Option<Vec<Rect>> {
+    let mut bands = Bands { done: Vec::new(), open: Vec::new(), next: Vec::new(), at: 0, row: 0, budget };
     // The current row's run, extended while the next one is within `gap`.
     let mut current: Option<(usize, Range<usize>)> = None;
-    for_each_row_run(pending, width, |y, xs| match &mut current {
-        Some((row, run)) if *row == y && xs.start <= run.end.saturating_add(gap) => run.end = xs.end,
-        _ => {
-            if let Some((row, run)) = current.replace((y, xs)) {
-                bands.add(row, run);
-            }
+    let flow = try_for_each_row_run(pending, width, |y, xs| match &mut current {
+        Some((row, run)) if *row == y && xs.start <= run.end.saturating_add(gap) => {
+            run.end = xs.end;
+            ControlFlow::Continue(())
         }
+        _ => match current.replace((y, xs)) {
+            Some((row, run)) => bands.add(row, run),
+            None => ControlFlow::Continue(()),
+        },
     });
-    if let Some((row, run)) = current {
-        bands.add(row, run);
+    if flow.is_break() {
+        return None;
     }
-    bands.done
+    if let Some((row, run)) = current {
+        bands.add(row, run).continue_value()?;
+    }
+    Some(bands.done)
 }
 
 /// Rectangles being grown row by row (see [`row_bands`]).
@@ -342,11 +388,14 @@ struct Bands {
     at: usize,
     /// The current row.
     row: usize,
+    /// What the bands may cost, if anything bounds it.
+    budget: Option<Budget>,
 }
 
 impl Bands {
-    /// The run `xs` of row `y`, coming after every earlier one.
-    fn add(&mut self, y: usize, xs: Range<usize>) {
+    /// The run `xs` of row `y`, coming after every earlier one; breaks
+    /// when the budget runs out.
+    fn add(&mut self, y: usize, xs: Range<usize>) -> ControlFlow<()> {
         if y != self.row || self.done.is_empty() {
             // A new row: what reached the last one can grow into this one
             // only if this is the next row.
@@ -362,16 +411,24 @@ impl Bands {
         while self.at < self.open.len() && self.done[self.open[self.at]].x < xs.start {
             self.at += 1;
         }
-        match self.open.get(self.at).copied() {
+        let opened = match self.open.get(self.at).copied() {
             Some(index) if self.done[index].x == xs.start && self.done[index].right() == xs.end => {
                 self.done[index].height += 1;
                 self.next.push(index);
                 self.at += 1;
+                false
             }
             _ => {
                 self.next.push(self.done.len());
                 self.done.push(Rect::new(xs.start, y, xs.len(), 1));
+                true
             }
+        };
+        let within = self.budget.as_mut().is_none_or(|budget| budget.pay(xs.len(), opened));
+        if within {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
         }
     }
 }
