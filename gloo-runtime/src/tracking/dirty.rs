@@ -498,13 +498,15 @@ impl DirtyBits {
         }
     }
 
-    /// The OR of every `row_words` consecutive words: for an image whose
-    /// rows are `64 * row_words` bits, the columns set in any row. One
-    /// pass, no branch per word.
-    pub fn or_rows(&self, row_words: usize) -> Vec<u64> {
+    /// The OR of rows `rows` of `row_words` words each: for an image whose
+    /// rows are `64 * row_words` bits, the columns set in any of those
+    /// rows. One pass over them, no branch per word.
+    pub fn or_rows(&self, row_words: usize, rows: Range<usize>) -> Vec<u64> {
         let mut columns = vec![0; row_words];
+        let words = rows.start.saturating_mul(row_words).min(self.words.len())
+            ..rows.end.saturating_mul(row_words).min(self.words.len());
         if row_words > 0 {
-            for row in self.words.chunks(row_words) {
+            for row in self.words[words].chunks(row_words) {
                 columns.iter_mut().zip(row).for_each(|(column, &word)| *column |= word);
             }
         }
@@ -828,9 +830,11 @@ mod tests {
         bits.mark(3);
         bits.mark(2 * 128 + 70);
         bits.mark(4 * 128 + 127);
-        assert_eq!(bits.or_rows(2), vec![1 << 3, 1 << 6 | 1 << 63]);
-        assert_eq!(DirtyBits::new(0, 1).or_rows(2), vec![0, 0]);
-        assert_eq!(bits.or_rows(0), Vec::<u64>::new());
+        assert_eq!(bits.or_rows(2, 0..5), vec![1 << 3, 1 << 6 | 1 << 63]);
+        assert_eq!(bits.or_rows(2, 1..3), vec![0, 1 << 6]);
+        assert_eq!(bits.or_rows(2, 4..9), vec![0, 1 << 63]);
+        assert_eq!(DirtyBits::new(0, 1).or_rows(2, 0..1), vec![0, 0]);
+        assert_eq!(bits.or_rows(0, 0..5), Vec::<u64>::new());
     }
 
     #[test]

@@ -255,20 +255,29 @@ pub fn plan_rects(
                     })
                     .sum()
             };
-            // One rectangle first: the whole texture (which wins ties), the
-            // full-width band of the rows written, or their bounding box.
-            let extent = bounding_rect(pending, width).expect("something is pending");
-            let rows = Rect::new(0, extent.y, width, extent.height);
+            // The bands first, given up once what they already cost reaches
+            // the whole texture's: many scattered texels cost a part of a
+            // pass. Then one rectangle, if cheaper: the whole texture (which
+            // wins ties), the full-width band of the rows written, or their
+            // bounding box (the bands' own: row merging only fills gaps
+            // between written texels, so they share it).
             let whole = Rect::new(0, 0, width, pending.records() / width);
-            let (one_ns, one) =
-                [(costs.whole_ns(whole.area() * texel), whole), (cost(&[rows]), rows), (cost(&[extent]), extent)]
-                    .into_iter()
-                    .min_by(|a, b| a.0.total_cmp(&b.0))
-                    .expect("three candidates");
-            // Then the bands, given up as soon as what they already cost
-            // reaches that: many scattered texels cost a fraction of a pass.
-            let budget = Budget { limit: one_ns, texel, costs: *costs, spent: 0.0 };
-            match row_bands(pending, width, costs.max_gap() / texel.max(1), Some(budget)) {
+            let whole_ns = costs.whole_ns(whole.area() * texel);
+            let budget = Budget { limit: whole_ns, texel, costs: *costs, spent: 0.0 };
+            let bands = row_bands(pending, width, costs.max_gap() / texel.max(1), Some(budget));
+            let extent = match &bands {
+                Some(bands) => bands.iter().fold(bands[0], |extent, band| {
+                    let (x, y) = (extent.x.min(band.x), extent.y.min(band.y));
+                    Rect::new(x, y, extent.right().max(band.right()) - x, extent.bottom().max(band.bottom()) - y)
+                }),
+                None => bounding_rect(pending, width).expect("something is pending"),
+            };
+            let rows = Rect::new(0, extent.y, width, extent.height);
+            let (one_ns, one) = [(whole_ns, whole), (cost(&[rows]), rows), (cost(&[extent]), extent)]
+                .into_iter()
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .expect("three candidates");
+            match bands {
                 Some(bands) if cost(&bands) < one_ns => bands,
                 _ => vec![one],
             }
@@ -293,8 +302,8 @@ impl Budget {
     fn pay(&mut self, texels: usize, opened: bool) -> bool {
         let call = if opened { self.costs.call_ns } else { 0.0 };
         self.spent += call + (texels * self.texel) as f64 * self.costs.byte_ns;
-        // Written so that a NaN cost never stops the bands.
-        !(self.spent >= self.limit)
+        // A NaN cost never stops the bands.
+        self.spent < self.limit || self.spent.is_nan() || self.limit.is_nan()
     }
 }
 
@@ -330,7 +339,7 @@ fn bounding_rect(pending: &DirtyBits, width: usize) -> Option<Rect> {
         // Rows of whole words: the rows from the first and last bits, the
         // columns from the OR of every row's words.
         let (first, last) = (pending.next_one(0)?, pending.last_one()?);
-        let columns = pending.or_rows(width / 64);
+        let columns = pending.or_rows(width / 64, first / width..last / width + 1);
         let x0 = columns.iter().position(|&word| word != 0)? * 64;
         let x0 = x0 + columns[x0 / 64].trailing_zeros() as usize;
         let last_word = columns.iter().rposition(|&word| word != 0)?;
@@ -371,7 +380,9 @@ fn row_bands(pending: &DirtyBits, width: usize, gap: usize, budget: Option<Budge
         return None;
     }
     if let Some((row, run)) = current {
-        bands.add(row, run).continue_value()?;
+        if bands.add(row, run).is_break() {
+            return None;
+        }
     }
     Some(bands.done)
 }
