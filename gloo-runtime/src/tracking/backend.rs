@@ -150,10 +150,7 @@ impl Region for Range<usize> {
     type Shape = ();
 
     fn plan(pending: &DirtyBits, stride: usize, policy: MergePolicy, costs: &UploadCosts, (): ()) -> Vec<Self> {
-        let mut runs = plan::plan(pending, stride, policy, costs);
-        // The plan is record-aligned: the same ranges in records, in place.
-        runs.iter_mut().for_each(|bytes| *bytes = bytes.start / stride..bytes.end / stride);
-        runs
+        plan::plan_records(pending, stride, policy, costs)
     }
 
     fn whole(records: usize, (): ()) -> Self {

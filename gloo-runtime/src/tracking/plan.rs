@@ -111,19 +111,33 @@ impl UploadCosts {
 /// `0..pending.records() * stride`. `Extent` reads only the first and last
 /// pending bits; the others walk the runs of dirty records once.
 pub fn plan(pending: &DirtyBits, stride: usize, policy: MergePolicy, costs: &UploadCosts) -> Vec<Range<usize>> {
-    let slots = pending.slots();
+    let mut runs = plan_records(pending, stride, policy, costs);
+    runs.iter_mut().for_each(|records| *records = records.start * stride..records.end * stride);
+    runs
+}
+
+/// [`plan`] in records rather than bytes: what a buffer's storage is
+/// written in, with no division to get there.
+pub(crate) fn plan_records(
+    pending: &DirtyBits,
+    stride: usize,
+    policy: MergePolicy,
+    costs: &UploadCosts,
+) -> Vec<Range<usize>> {
     match policy {
         MergePolicy::Extent => match (pending.next_one(0), pending.last_one()) {
-            (Some(first), Some(last)) => vec![first / slots * stride..(last / slots + 1) * stride],
+            (Some(first), Some(last)) => vec![pending.record_of(first)..pending.record_of(last) + 1],
             _ => Vec::new(),
         },
         MergePolicy::Coalesce { max_gap } => merged(pending, stride, max_gap),
         MergePolicy::Auto => {
             let merged = merged(pending, stride, costs.max_gap());
-            let nbytes = pending.records() * stride;
-            let whole = !merged.is_empty() && costs.whole_ns(nbytes) <= costs.plan_ns(&merged);
+            let records = pending.records();
+            let sent: usize = merged.iter().map(|run| run.len()).sum();
+            let plan_ns = merged.len() as f64 * costs.call_ns + (sent * stride) as f64 * costs.byte_ns;
+            let whole = !merged.is_empty() && costs.whole_ns(records * stride) <= plan_ns;
             if whole {
-                vec![0..nbytes]
+                vec![0..records]
             } else {
                 merged
             }
@@ -131,13 +145,10 @@ pub fn plan(pending: &DirtyBits, stride: usize, policy: MergePolicy, costs: &Upl
     }
 }
 
-/// Runs of dirty records as byte ranges, merged where the clean bytes
-/// between them are at most `max_gap`.
+/// Runs of dirty records, merged where the clean bytes between them are at
+/// most `max_gap`.
 fn merged(pending: &DirtyBits, stride: usize, max_gap: usize) -> Vec<Range<usize>> {
-    let gap_records = max_gap.checked_div(stride).unwrap_or(usize::MAX);
-    let mut runs = pending.merged_runs(gap_records);
-    runs.iter_mut().for_each(|run| *run = run.start * stride..run.end * stride);
-    runs
+    pending.merged_runs(max_gap.checked_div(stride).unwrap_or(usize::MAX))
 }
 
 /// A rectangle of texels: `x` and `y` of its first texel, `width` texels
