@@ -472,7 +472,7 @@ impl DirtyBits {
     /// word's bits were not all looked at).
     pub fn try_for_each_bit_run(&self, mut f: impl FnMut(Range<usize>) -> ControlFlow<()>) -> ControlFlow<()> {
         let mut open: Option<Range<usize>> = None;
-        for (index, word) in self.nonzero_words() {
+        self.try_for_each_nonzero_word(|index, word| {
             let base = index * WORD;
             let mut rest = word;
             while rest != 0 {
@@ -491,11 +491,30 @@ impl DirtyBits {
                 }
                 rest = if start + len == WORD { 0 } else { rest & !(((1 << len) - 1) << start) };
             }
-        }
+            ControlFlow::Continue(())
+        })?;
         match open {
             Some(done) => f(done),
             None => ControlFlow::Continue(()),
         }
+    }
+
+    /// Calls `f` with each non-zero word and its index, in order, until it
+    /// breaks: the loop of [`nonzero_words`](Self::nonzero_words), written
+    /// out so that the hot passes compile to it (the iterator chain does
+    /// not, by several times).
+    pub fn try_for_each_nonzero_word(&self, mut f: impl FnMut(usize, u64) -> ControlFlow<()>) -> ControlFlow<()> {
+        for (b, block) in self.words.chunks(BLOCK).enumerate() {
+            if block.iter().fold(0, |any, &w| any | w) == 0 {
+                continue;
+            }
+            for (i, &word) in block.iter().enumerate() {
+                if word != 0 {
+                    f(b * BLOCK + i, word)?;
+                }
+            }
+        }
+        ControlFlow::Continue(())
     }
 
     /// The OR of rows `rows` of `row_words` words each: for an image whose

@@ -343,6 +343,26 @@ fn try_for_each_row_run(
     })
 }
 
+/// Calls `f` with the span from the first to the last set bit of each
+/// non-empty word, as `(row, columns)`, for rows of `row_words` words, in
+/// order, until it breaks.
+fn try_for_each_word_span(
+    pending: &DirtyBits,
+    row_words: usize,
+    mut f: impl FnMut(usize, Range<usize>) -> ControlFlow<()>,
+) -> ControlFlow<()> {
+    let (mut y, mut row_start) = (0, 0);
+    pending.try_for_each_nonzero_word(|index, word| {
+        if index - row_start >= row_words {
+            let skipped = (index - row_start) / row_words;
+            y += skipped;
+            row_start += skipped * row_words;
+        }
+        let x = (index - row_start) * 64;
+        f(y, x + word.trailing_zeros() as usize..x + 64 - word.leading_zeros() as usize)
+    })
+}
+
 /// The bounding rectangle of the set bits of a `width`-texel-wide image,
 /// in one pass over the runs.
 fn bounding_rect(pending: &DirtyBits, width: usize) -> Option<Rect> {
@@ -377,7 +397,7 @@ fn row_bands(pending: &DirtyBits, width: usize, gap: usize, budget: Option<Budge
     let mut bands = Bands { done: Vec::new(), open: Vec::new(), next: Vec::new(), at: 0, row: 0, budget };
     // The current row's run, extended while the next one is within `gap`.
     let mut current: Option<(usize, Range<usize>)> = None;
-    let flow = try_for_each_row_run(pending, width, |y, xs| match &mut current {
+    let merge = |y: usize, xs: Range<usize>| match &mut current {
         Some((row, run)) if *row == y && xs.start <= run.end.saturating_add(gap) => {
             run.end = xs.end;
             ControlFlow::Continue(())
@@ -386,7 +406,15 @@ fn row_bands(pending: &DirtyBits, width: usize, gap: usize, budget: Option<Budge
             Some((row, run)) => bands.add(row, run),
             None => ControlFlow::Continue(()),
         },
-    });
+    };
+    // Rows of whole words, and gaps no clean stretch inside a word can
+    // exceed: each word's first to last bit is one run, whatever lies
+    // between, so the bits themselves need no visit.
+    let flow = if width % 64 == 0 && gap >= 63 {
+        try_for_each_word_span(pending, width / 64, merge)
+    } else {
+        try_for_each_row_run(pending, width, merge)
+    };
     if flow.is_break() {
         return None;
     }
