@@ -31,10 +31,13 @@
 //!   backends share.
 //! - `containers/`: [`TrackedBuffer`], the N-d array of tracked records
 //!   with the methods every buffer shares, and its two kinds,
-//!   [`VertexBuffer`] and [`IndexBuffer`]; their ndarray views (feature
-//!   `ndarray`) and glam field types (feature `glam`).
-//! - `backends/`: glium (feature `glium`, on by default) with [`headless`],
-//!   implementing the core's two traits for its context and buffers.
+//!   [`VertexBuffer`] and [`IndexBuffer`]; [`Texture2d`], tracked texel by
+//!   texel; their ndarray views (feature `ndarray`) and glam field types
+//!   (feature `glam`).
+//! - `backends/`: glium (feature `glium`, on by default) with its headless
+//!   EGL context, implementing the core's two traits for its context,
+//!   buffers and textures; wgpu (feature `wgpu`), so far the vertex buffer
+//!   layouts.
 //!
 //! Dependencies run one way: containers use the core and a backend's
 //! storage type; backends use the core; the core uses neither.
@@ -78,6 +81,10 @@ pub use gloo_derive::Vertex;
 
 #[cfg(feature = "glam")]
 pub use ::glam;
+#[cfg(feature = "wgpu")]
+pub use ::wgpu;
+#[cfg(feature = "wgpu")]
+pub use backends::wgpu::wgpu_layout;
 pub use bytemuck;
 #[cfg(feature = "glium")]
 pub use glium;

@@ -9,6 +9,8 @@
 pub(crate) mod glium;
 #[cfg(not(feature = "glium"))]
 pub(crate) mod none;
+#[cfg(feature = "wgpu")]
+pub(crate) mod wgpu;
 
 /// A context of the backend compiled in.
 #[cfg(feature = "glium")]

@@ -143,7 +143,10 @@ where
 /// then the component axes, row-major within the field.
 fn field_layout<T, F: FieldArray, D: Dimension>(shape: &[usize], strides: &[isize]) -> (F::Dim<D>, F::Dim<D>) {
     let scalar = size_of::<F::Scalar>();
-    assert!(size_of::<T>() % scalar == 0, "a field view needs records whose size is a whole multiple of the scalar's");
+    assert!(
+        size_of::<T>().is_multiple_of(scalar),
+        "a field view needs records whose size is a whole multiple of the scalar's"
+    );
     debug_assert_eq!(F::AXES.iter().product::<usize>() * scalar, size_of::<F>(), "the component axes tile the field");
     let ndim = shape.len() + F::AXES.len();
     let (mut out_shape, mut out_strides) = (F::Dim::<D>::zeros(ndim), F::Dim::<D>::zeros(ndim));

@@ -154,7 +154,7 @@ impl DirtyBits {
                 let pattern = (0..WORD).step_by(step).fold(0u64, |mask, at| mask | 1 << at);
                 let (mut word, mut phase) = (start / WORD, start % WORD);
                 let last = (end - 1) / WORD;
-                if WORD % step == 0 && word < last {
+                if WORD.is_multiple_of(step) && word < last {
                     // Every word after the first has the same pattern: a
                     // plain fill, which the compiler vectorizes.
                     self.words[word] |= pattern << phase;
@@ -267,7 +267,7 @@ impl DirtyBits {
     fn resize_bits(&mut self, bits: usize) {
         if bits < self.bits {
             self.words.truncate(bits.div_ceil(WORD));
-            if bits % WORD != 0 {
+            if !bits.is_multiple_of(WORD) {
                 // Bits past the end must stay clear: a later growth would
                 // otherwise find stale writes there.
                 *self.words.last_mut().expect("non-empty") &= !(!0u64 << (bits % WORD));

@@ -366,7 +366,7 @@ fn try_for_each_word_span(
 /// The bounding rectangle of the set bits of a `width`-texel-wide image,
 /// in one pass over the runs.
 fn bounding_rect(pending: &DirtyBits, width: usize) -> Option<Rect> {
-    if width % 64 == 0 {
+    if width.is_multiple_of(64) {
         // Rows of whole words: the rows from the first and last bits, the
         // columns from the OR of every row's words.
         let (first, last) = (pending.next_one(0)?, pending.last_one()?);
@@ -410,7 +410,7 @@ fn row_bands(pending: &DirtyBits, width: usize, gap: usize, budget: Option<Budge
     // Rows of whole words, and gaps no clean stretch inside a word can
     // exceed: each word's first to last bit is one run, whatever lies
     // between, so the bits themselves need no visit.
-    let flow = if width % 64 == 0 && gap >= 63 {
+    let flow = if width.is_multiple_of(64) && gap >= 63 {
         try_for_each_word_span(pending, width / 64, merge)
     } else {
         try_for_each_row_run(pending, width, merge)
