@@ -3,7 +3,6 @@
 //! `HeadlessContext`): the GPU copy mirrors the CPU one under every policy,
 //! a bound texture samples the right texels, a row a frame sends a row.
 
-use std::cell::{Cell, RefCell};
 use std::fmt::Debug;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -13,11 +12,11 @@ use gloo_runtime::glium::uniforms::{MagnifySamplerFilter, MinifySamplerFilter};
 use gloo_runtime::glium::{self, index, Program, Surface};
 use gloo_runtime::headless::HeadlessContext;
 use gloo_runtime::plan::plan_rects;
-use gloo_runtime::{Error, MergePolicy, Rect, Texel, Texture2d, UploadCosts, Vertex, VertexBuffer, TRACE_TARGET};
-use log::{Level, LevelFilter, Log, Metadata, Record};
+use gloo_runtime::{Error, MergePolicy, Rect, Texel, Texture2d, UploadCosts, Vertex, VertexBuffer};
 use proptest::prelude::*;
 
 mod common;
+use common::trace::{capture, take_lines};
 use common::{context, pixel};
 
 // ---------------------------------------------------------------------------
@@ -675,44 +674,6 @@ fn a_one_channel_texture_at_an_odd_width_samples_its_texels() {
 // ---------------------------------------------------------------------------
 // A row a frame, with its trace
 // ---------------------------------------------------------------------------
-
-thread_local! {
-    static CAPTURING: Cell<bool> = const { Cell::new(false) };
-    static LINES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Keeps the trace lines of the threads that asked for them, apart.
-struct Capture;
-
-impl Log for Capture {
-    fn enabled(&self, metadata: &Metadata) -> bool {
-        metadata.target() == TRACE_TARGET && metadata.level() <= Level::Debug && CAPTURING.with(Cell::get)
-    }
-
-    fn log(&self, record: &Record) {
-        if self.enabled(record.metadata()) {
-            LINES.with(|lines| lines.borrow_mut().push(record.args().to_string()));
-        }
-    }
-
-    fn flush(&self) {}
-}
-
-static CAPTURE: Capture = Capture;
-
-/// Starts capturing this thread's trace.
-fn capture() {
-    // Every test installs the same logger; only the first call succeeds.
-    let _ = log::set_logger(&CAPTURE);
-    log::set_max_level(LevelFilter::Debug);
-    CAPTURING.with(|capturing| capturing.set(true));
-    LINES.with(|lines| lines.borrow_mut().clear());
-}
-
-/// The trace captured on this thread since `capture()`, forgotten.
-fn take_lines() -> Vec<String> {
-    LINES.with(|lines| core::mem::take(&mut *lines.borrow_mut()))
-}
 
 /// The id in a `GPU: Creating texture (id=N)` line.
 fn created_id(line: &str) -> u64 {

@@ -1,45 +1,11 @@
 //! The GPU trace: one `log` line per GPU operation, target `gloo::gpu`, in
 //! glumpy's words. Its own test binary, as the logger is process-wide.
 
-use std::cell::RefCell;
-
 use gloo_runtime::headless::HeadlessContext;
-use gloo_runtime::{Vertex, VertexBuffer, TRACE_TARGET};
-use log::{Level, LevelFilter, Log, Metadata, Record};
+use gloo_runtime::{Vertex, VertexBuffer};
 
-thread_local! {
-    static LINES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Keeps each thread's trace lines apart, so parallel tests do not mix.
-struct Capture;
-
-impl Log for Capture {
-    fn enabled(&self, metadata: &Metadata) -> bool {
-        metadata.target() == TRACE_TARGET && metadata.level() <= Level::Debug
-    }
-
-    fn log(&self, record: &Record) {
-        if self.enabled(record.metadata()) {
-            LINES.with(|lines| lines.borrow_mut().push(record.args().to_string()));
-        }
-    }
-
-    fn flush(&self) {}
-}
-
-static CAPTURE: Capture = Capture;
-
-fn capture() {
-    // Every test installs the same logger; only the first call succeeds.
-    let _ = log::set_logger(&CAPTURE);
-    log::set_max_level(LevelFilter::Debug);
-    LINES.with(|lines| lines.borrow_mut().clear());
-}
-
-fn lines() -> Vec<String> {
-    LINES.with(|lines| lines.borrow().clone())
-}
+mod common;
+use common::trace::{capture, lines};
 
 #[derive(Clone, Copy, Vertex)]
 #[repr(C)]

@@ -7,6 +7,8 @@ use gloo_runtime::glium::texture::{MipmapsOption, Texture2d, UncompressedFloatFo
 use gloo_runtime::glium::Program;
 use gloo_runtime::headless::HeadlessContext;
 
+pub mod trace;
+
 pub fn context() -> HeadlessContext {
     HeadlessContext::new().expect("headless EGL context (install libegl1 libegl-mesa0 libgl1-mesa-dri)")
 }
