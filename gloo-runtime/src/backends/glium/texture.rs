@@ -19,7 +19,7 @@ use crate::{Error, Rect, ScalarType, UploadCosts};
 macro_rules! with_image {
     ($texels:expr, $width:expr, $height:expr, |$image:ident| $body:expr) => {{
         let (texels, width, height) = ($texels, $width as u32, $height as u32);
-        let format = client_format::<P>();
+        let format = formats::<P>().0;
         match P::TYPE.scalar {
             ScalarType::U8 => {
                 let $image =
@@ -41,35 +41,27 @@ macro_rules! with_image {
     }};
 }
 
-/// The texel's layout in memory, as glium names it.
-fn client_format<P: Texel>() -> ClientFormat {
-    match (P::TYPE.scalar, P::TYPE.rows) {
-        (ScalarType::U8, 1) => ClientFormat::U8,
-        (ScalarType::U8, 2) => ClientFormat::U8U8,
-        (ScalarType::U8, 3) => ClientFormat::U8U8U8,
-        (ScalarType::U8, 4) => ClientFormat::U8U8U8U8,
-        (ScalarType::U16, 1) => ClientFormat::U16,
-        (ScalarType::F32, 1) => ClientFormat::F32,
-        (ScalarType::F32, 2) => ClientFormat::F32F32,
-        (ScalarType::F32, 3) => ClientFormat::F32F32F32,
-        (ScalarType::F32, 4) => ClientFormat::F32F32F32F32,
-        _ => unreachable!("Texel is sealed"),
+/// The texel's layout in memory, and the GPU format that holds it as it
+/// is: glium gives both the same name.
+fn formats<P: Texel>() -> (ClientFormat, UncompressedFloatFormat) {
+    macro_rules! both {
+        ($($scalar:ident $rows:literal => $name:ident,)*) => {
+            match (P::TYPE.scalar, P::TYPE.rows) {
+                $((ScalarType::$scalar, $rows) => (ClientFormat::$name, UncompressedFloatFormat::$name),)*
+                _ => unreachable!("Texel is sealed"),
+            }
+        };
     }
-}
-
-/// The GPU format that holds the texel as it is.
-fn internal_format<P: Texel>() -> UncompressedFloatFormat {
-    match (P::TYPE.scalar, P::TYPE.rows) {
-        (ScalarType::U8, 1) => UncompressedFloatFormat::U8,
-        (ScalarType::U8, 2) => UncompressedFloatFormat::U8U8,
-        (ScalarType::U8, 3) => UncompressedFloatFormat::U8U8U8,
-        (ScalarType::U8, 4) => UncompressedFloatFormat::U8U8U8U8,
-        (ScalarType::U16, 1) => UncompressedFloatFormat::U16,
-        (ScalarType::F32, 1) => UncompressedFloatFormat::F32,
-        (ScalarType::F32, 2) => UncompressedFloatFormat::F32F32,
-        (ScalarType::F32, 3) => UncompressedFloatFormat::F32F32F32,
-        (ScalarType::F32, 4) => UncompressedFloatFormat::F32F32F32F32,
-        _ => unreachable!("Texel is sealed"),
+    both! {
+        U8 1 => U8,
+        U8 2 => U8U8,
+        U8 3 => U8U8U8,
+        U8 4 => U8U8U8U8,
+        U16 1 => U16,
+        F32 1 => F32,
+        F32 2 => F32F32,
+        F32 3 => F32F32F32,
+        F32 4 => F32F32F32F32,
     }
 }
 
@@ -124,7 +116,7 @@ impl<P: Texel> GpuBuffer<P> for glium::Texture2d {
         with_image!(data, width, height, |image| glium::Texture2d::with_format(
             context,
             image,
-            internal_format::<P>(),
+            formats::<P>().1,
             mipmaps
         ))
         .map_err(creation_error)
