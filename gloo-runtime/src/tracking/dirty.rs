@@ -408,7 +408,7 @@ impl DirtyBits {
             (None, Some(shift)) if self.slots <= WORD => {
                 let starts = (0..WORD).step_by(self.slots).fold(0u64, |mask, at| mask | 1 << at);
                 let per_word = WORD / self.slots;
-                for (index, word) in self.nonzero_words() {
+                let _ = self.try_for_each_nonzero_word(|index, word| {
                     let mut folded = word;
                     let mut width = 1;
                     while width < self.slots {
@@ -419,14 +419,15 @@ impl DirtyBits {
                     let base = index * per_word;
                     if folded == starts {
                         runs.add(base, base + per_word - 1);
-                        continue;
+                        return ControlFlow::Continue(());
                     }
                     while folded != 0 {
                         let record = base + (folded.trailing_zeros() as usize >> shift);
                         runs.add(record, record);
                         folded &= folded - 1;
                     }
-                }
+                    ControlFlow::Continue(())
+                });
             }
             (None, _) => {
                 for bit in self.ones() {
@@ -443,19 +444,13 @@ impl DirtyBits {
     /// keeps a power-of-two shift (and the open run) in registers.
     #[inline(always)]
     fn word_ends(&self, runs: &mut Runs, record_of: impl Fn(usize) -> usize) {
-        for (b, block) in self.words.chunks(BLOCK).enumerate() {
-            if block.iter().fold(0, |any, &w| any | w) == 0 {
-                continue;
-            }
-            for (i, &word) in block.iter().enumerate() {
-                if word != 0 {
-                    let base = (b * BLOCK + i) * WORD;
-                    let first = record_of(base + word.trailing_zeros() as usize);
-                    let last = record_of(base + (WORD - 1 - word.leading_zeros() as usize));
-                    runs.add(first, last);
-                }
-            }
-        }
+        let _ = self.try_for_each_nonzero_word(|index, word| {
+            let base = index * WORD;
+            let first = record_of(base + word.trailing_zeros() as usize);
+            let last = record_of(base + (WORD - 1 - word.leading_zeros() as usize));
+            runs.add(first, last);
+            ControlFlow::Continue(())
+        });
     }
 
     /// Calls `f` with each maximal run of set bits, in order: a word of
