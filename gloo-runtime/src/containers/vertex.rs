@@ -361,9 +361,9 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
 /// ```
 /// use gloo_runtime::glium::index::{NoIndices, PrimitiveType};
 /// use gloo_runtime::glium::texture::Texture2d;
-/// use gloo_runtime::glium::{uniform, Program, Surface};
+/// use gloo_runtime::glium::{self, uniform, Program, Surface};
 /// use gloo_runtime::headless::HeadlessContext;
-/// use gloo_runtime::{Vertex, VertexBuffer};
+/// use gloo_runtime::Vertex;
 ///
 /// #[derive(Clone, Copy, Vertex)]
 /// #[repr(C)]
@@ -375,12 +375,18 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
 /// #     "#version 140\nout vec4 color; void main() { color = vec4(1.0); }", None)?;
 /// # let texture = Texture2d::empty(&display, 8, 8)?;
 /// # let mut target = texture.as_surface();
-/// let shape = [Corner { position: [-1.0, -1.0] }, Corner { position: [1.0, -1.0] }, Corner { position: [-1.0, 1.0] }];
-/// let mut vb = VertexBuffer::dynamic(&display, &shape)?; // created and sent now, as glium's
-/// let (indices, params) = (NoIndices(PrimitiveType::TrianglesList), Default::default());
-/// target.draw(&vb, &indices, &program, &uniform! {}, &params)?; // nothing pending: `&vb` draws
+/// # let shape = [Corner { position: [-1.0, -1.0] }, Corner { position: [1.0, -1.0] }, Corner { position: [-1.0, 1.0] }];
+/// # let (indices, uniforms) = (NoIndices(PrimitiveType::TrianglesList), uniform! {});
+/// # let params = Default::default();
+/// // glium
+/// let vb = glium::VertexBuffer::dynamic(&display, &shape)?;
+/// target.draw(&vb, &indices, &program, &uniforms, &params)?;
+///
+/// // gloo
+/// let mut vb = gloo_runtime::VertexBuffer::dynamic(&display, &shape)?;   // created and sent now, as glium's
+/// target.draw(&vb, &indices, &program, &uniforms, &params)?;             // nothing pending: `&vb` draws
 /// *vb.position_mut(0) = [0.5, 0.5];
-/// target.draw(vb.source()?, &indices, &program, &uniform! {}, &params)?; // sends record 0, then draws
+/// target.draw(vb.source()?, &indices, &program, &uniforms, &params)?;    // sends record 0, then draws
 /// assert_eq!(vb.read()?[0].position, [0.5, 0.5]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
