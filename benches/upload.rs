@@ -1,9 +1,9 @@
 //! Per-frame upload of a 1M-vertex (20 MB) buffer after editing a fraction of
 //! its vertices, for each merge policy out of the box (no calibration; the
-//! buffer's storage by `GpuStorage::Auto`, which maps a buffer this large
-//! where the context can), `Auto` on a dynamic buffer (the path without
-//! mapping), against a plain glium full-buffer `write` of the same data;
-//! plus the cost of building the plan.
+//! buffer's storage by `GpuStorage::Auto`, which maps a buffer this large on
+//! Mesa), `Auto` on a scattered buffer (a compute dispatch per upload) and on
+//! a dynamic one (one call per range), against a plain glium full-buffer
+//! `write` of the same data; plus the cost of building the plan.
 //!
 //! `cargo bench --bench upload` (headless Mesa; about four minutes; set
 //! `GLOO_EGL_DEVICE=hardware` for a GPU's driver). After criterion's own
@@ -50,10 +50,11 @@ fn patterns() -> Vec<(&'static str, Vec<usize>)> {
     ]
 }
 
-const CONTENDERS: [(&str, Option<(MergePolicy, GpuStorage)>); 5] = [
+const CONTENDERS: [(&str, Option<(MergePolicy, GpuStorage)>); 6] = [
     ("Extent", Some((MergePolicy::Extent, GpuStorage::Auto))),
     ("Coalesce0", Some((MergePolicy::Coalesce { max_gap: 0 }, GpuStorage::Auto))),
     ("Auto", Some((MergePolicy::Auto, GpuStorage::Auto))),
+    ("Auto scatter", Some((MergePolicy::Auto, GpuStorage::Scatter))),
     ("Auto dynamic", Some((MergePolicy::Auto, GpuStorage::Dynamic))),
     ("glium full write", None),
 ];
@@ -196,7 +197,8 @@ fn planning(c: &mut Criterion, ctx: &HeadlessContext) {
         for &i in &writes {
             *v.position_mut(i) = [1.0, 1.0];
         }
-        for (label, (policy, _)) in CONTENDERS.iter().filter_map(|(label, policy)| Some((label, (*policy)?))) {
+        let policies = CONTENDERS.iter().filter_map(|(label, contender)| Some((label, (*contender)?)));
+        for (label, (policy, _)) in policies.filter(|(_, (_, storage))| *storage == GpuStorage::Auto) {
             v.set_policy(policy);
             group.bench_function(format!("{name} {label}"), |b| b.iter(|| black_box(v.upload_plan())));
         }
@@ -207,20 +209,23 @@ fn planning(c: &mut Criterion, ctx: &HeadlessContext) {
 fn report(mapped: bool, (tracking, nbytes): (usize, usize)) {
     println!("\nthe 20 MB buffer's GPU copy is {}", if mapped { "persistently mapped" } else { "dynamic" });
     println!(
-        "\n| edited | Extent | Coalesce0 | Auto | Auto dynamic | glium full write | Auto / best | full write / Auto |"
+        "\n| edited | Extent | Coalesce0 | Auto | Auto scatter | Auto dynamic | glium full write | Auto / best | full write / Auto |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for (pattern, _) in patterns() {
         let group = format!("upload {pattern}");
         let times: Vec<Option<f64>> = CONTENDERS.iter().map(|(name, _)| mean_ns(&group, name)).collect();
-        let [Some(extent), Some(coalesce), Some(auto), Some(dynamic), Some(glium)] = times[..] else { continue };
-        let best = extent.min(coalesce).min(dynamic).min(glium);
+        let [Some(extent), Some(coalesce), Some(auto), Some(scatter), Some(dynamic), Some(glium)] = times[..] else {
+            continue;
+        };
+        let best = extent.min(coalesce).min(scatter).min(dynamic).min(glium);
         let ms = |ns: f64| format!("{:.3} ms", ns / 1e6);
         println!(
-            "| {pattern} | {} | {} | {} | {} | {} | {:.2}× | {:.1}× |",
+            "| {pattern} | {} | {} | {} | {} | {} | {} | {:.2}× | {:.1}× |",
             ms(extent),
             ms(coalesce),
             ms(auto),
+            ms(scatter),
             ms(dynamic),
             ms(glium),
             auto / best,

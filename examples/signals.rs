@@ -96,9 +96,10 @@ struct Args {
     /// How pending writes become uploads: extent, coalesce:GAP (bytes) or auto.
     #[arg(long, default_value = "auto", value_parser = common::parse_policy)]
     policy: MergePolicy,
-    /// Keep the buffer dynamic (one GL call per range) even where it could be mapped.
-    #[arg(long)]
-    dynamic: bool,
+    /// Where the buffer lives: auto, dynamic (one GL call per range),
+    /// mapped (one copy per range) or scatter (a compute dispatch per upload).
+    #[arg(long, default_value = "auto", value_parser = parse_storage)]
+    storage: GpuStorage,
     #[command(flatten)]
     offscreen: common::OffscreenArgs,
     /// Width of the image, in pixels (the height is half of it).
@@ -110,6 +111,16 @@ struct Args {
 fn sample(signal: usize, t: usize, noise: &mut u64) -> f32 {
     let frequency = 1.0 + signal as f32 % 7.0;
     0.8 * (t as f32 * frequency * 0.002).sin() + 0.2 * common::uniform(noise)
+}
+
+fn parse_storage(name: &str) -> Result<GpuStorage, String> {
+    match name {
+        "auto" => Ok(GpuStorage::Auto),
+        "dynamic" => Ok(GpuStorage::Dynamic),
+        "mapped" => Ok(GpuStorage::Mapped),
+        "scatter" => Ok(GpuStorage::Scatter),
+        _ => Err(format!("`{name}`: expected auto, dynamic, mapped or scatter")),
+    }
 }
 
 /// "1 range", "100 ranges": one GL call each for a dynamic buffer, one copy
@@ -135,9 +146,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         value: sample(signal, t, &mut noise),
     });
     ring.set_policy(args.policy);
-    if args.dynamic {
-        ring.set_gpu_storage(GpuStorage::Dynamic);
-    }
+    ring.set_gpu_storage(args.storage);
     let (mut head, mut t) = (0usize, samples);
     let (mut edit_time, mut upload_time, mut draw_time) = (0.0, 0.0, 0.0);
     let (mut sent_after_first, mut calls_after_first) = (0, 0);
@@ -177,7 +186,11 @@ fn main() -> Result<(), Box<dyn Error>> {
             println!(
                 "[i] {signals} signals of {samples} samples ({} MB, {}), {k} new samples each a frame, policy {}",
                 ring.nbytes() / 1_000_000,
-                if ring.is_mapped() { "persistently mapped" } else { "dynamic" },
+                match ring.active_storage() {
+                    Some(GpuStorage::Mapped) => "persistently mapped",
+                    Some(GpuStorage::Scatter) => "scattered by compute",
+                    _ => "dynamic",
+                },
                 common::policy_name(args.policy),
             );
         } else {

@@ -224,6 +224,37 @@ fn signals_send_one_run_per_signal_and_draw_every_signal() {
     let stdout = text(&run_example("signals", &args, |_| {}).stdout);
     assert!(stdout.contains("(0 MB, dynamic)"), "{stdout}");
     assert!(stdout.contains("frame 1: 36040 bytes in 1 range"), "{stdout}");
+
+    // A scattered ring: 100 runs a frame go in one dispatch, and the
+    // signals are drawn from what it wrote.
+    let png = std::env::temp_dir().join(format!("gloo-signals-scatter-{}.png", std::process::id()));
+    let args = [
+        "--signals",
+        "100",
+        "--samples",
+        "100",
+        "-k",
+        "5",
+        "--frames",
+        "3",
+        "--size",
+        "128",
+        "--policy",
+        "coalesce:0",
+        "--storage",
+        "scatter",
+        "--debug",
+        "--output",
+        png.to_str().unwrap(),
+    ];
+    let output = run_example("signals", &args, |_| {});
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert!(stdout.contains("(0 MB, scattered by compute)"), "{stdout}");
+    assert!(stdout.contains("frame 1: 2000 bytes in 100 ranges"), "{stdout}");
+    assert_eq!(stderr.matches("GPU: Scattering 500 records in 100 ranges").count(), 2, "frames 1 and 2:\n{stderr}");
+    let image = Image::open(&png);
+    let lit = (0..64).flat_map(|y| (0..128).map(move |x| (x, y))).filter(|&(x, y)| image.at(x, y) != BLACK).count();
+    assert!(lit >= 128 * 20, "the signals are drawn: {lit} pixels lit");
 }
 
 #[test]

@@ -7,6 +7,7 @@ use gloo_runtime::{Error, GpuStorage, IndexBuffer, MergePolicy, UploadCosts, Upl
 use proptest::prelude::*;
 
 mod common;
+use common::trace::{capture, take_lines};
 use common::{colour_program, context, pixel, target};
 
 #[derive(Clone, Copy, Debug, PartialEq, Vertex)]
@@ -236,6 +237,104 @@ fn mapped_buffers_send_their_plan_grow_and_draw_what_was_written() {
     assert!(quad.is_mapped());
 }
 
+/// The scatter dispatches this thread's trace shows since the last call.
+fn scatters() -> Vec<String> {
+    take_lines().into_iter().filter(|line| line.starts_with("GPU: Scattering")).collect()
+}
+
+#[test]
+fn scattered_buffers_send_many_ranges_in_one_dispatch_grow_and_draw() {
+    let ctx = context();
+    capture();
+    // 100 scattered records of 20 bytes: one scatter of 100 runs (a
+    // scatter takes 64 runs or more).
+    let mut v = VertexBuffer::<Point>::from_fn([1000], |[i]| Point { position: [i as f32, 0.0], color: [0.0; 3] });
+    v.set_gpu_storage(GpuStorage::Scatter);
+    v.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+    v.upload(&ctx).unwrap();
+    assert_eq!(v.active_storage(), Some(GpuStorage::Scatter), "Mesa has compute shaders (GL 4.5)");
+    assert!(!v.is_mapped(), "the drawn buffer is not mapped; only its staging is");
+    assert_eq!(v.upload_costs(), UploadCosts::SCATTER);
+    for i in (0..1000).step_by(10) {
+        *v.color_mut(i) = [i as f32, 1.0, 2.0];
+    }
+    *v.position_mut(999) = [-1.0, -2.0];
+    assert_eq!(v.upload_plan().len(), 101);
+    take_lines();
+    assert_bind_sends_the_plan(&ctx, &mut v, "101 ranges scattered");
+    assert_eq!(scatters(), ["GPU: Scattering 101 records in 101 ranges (2424 bytes staged)"]);
+    // Again, fewer: the staging buffer is reused, and what the first
+    // scatter wrote stays.
+    for i in (3..1000).step_by(12) {
+        *v.position_mut(i) = [0.5, i as f32];
+    }
+    assert_bind_sends_the_plan(&ctx, &mut v, "84 ranges scattered");
+    assert_eq!(scatters().len(), 1);
+    // A few ranges go as plain writes; the result is the same.
+    *v.color_mut(500) = [9.0; 3];
+    *v.color_mut(900) = [8.0; 3];
+    assert_bind_sends_the_plan(&ctx, &mut v, "two ranges written");
+    assert_eq!(scatters(), Vec::<String>::new(), "two ranges: two plain writes");
+
+    // Growth keeps the storage; the next scatter reaches the new records.
+    v.extend_from_slice(&[Point { position: [7.0; 2], color: [0.25; 3] }; 1000]);
+    assert_bind_sends_the_plan(&ctx, &mut v, "scattered reallocation");
+    assert_eq!(v.active_storage(), Some(GpuStorage::Scatter));
+    for i in (1..2000).step_by(23) {
+        *v.color_mut(i) = [0.0, 0.0, i as f32];
+    }
+    assert_bind_sends_the_plan(&ctx, &mut v, "scatter past the old capacity");
+    assert_eq!(scatters().len(), 1);
+
+    // Index buffers of 4-byte indices scatter; 2-byte ones fall back to
+    // one call per range.
+    let mut wide = IndexBuffer::<u32>::from_vec(index::PrimitiveType::Points, [256], (0..256).collect()).unwrap();
+    let mut narrow = IndexBuffer::<u16>::from_vec(index::PrimitiveType::Points, [256], (0..256).collect()).unwrap();
+    wide.set_gpu_storage(GpuStorage::Scatter);
+    narrow.set_gpu_storage(GpuStorage::Scatter);
+    wide.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+    narrow.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+    wide.upload(&ctx).unwrap();
+    narrow.upload(&ctx).unwrap();
+    assert_eq!(wide.active_storage(), Some(GpuStorage::Scatter));
+    assert_eq!(narrow.active_storage(), Some(GpuStorage::Dynamic), "2-byte records are not whole words");
+    for i in (0..256).step_by(2) {
+        *wide.at_mut([i]) = 255 - i as u32;
+        *narrow.at_mut([i]) = 255 - i as u16;
+    }
+    take_lines();
+    wide.upload(&ctx).unwrap();
+    narrow.upload(&ctx).unwrap();
+    assert_eq!(scatters().len(), 1, "the 4-byte indices' 128 ranges");
+    assert_eq!(wide.read_gpu(&ctx).unwrap(), wide.as_slice());
+    assert_eq!(narrow.read_gpu(&ctx).unwrap(), narrow.as_slice());
+
+    // A draw after a scatter shows what it wrote: every other point of a
+    // 16x16 grid changes colour, frame after frame.
+    let program = colour_program(&ctx);
+    let texture = target(&ctx, 16);
+    let mut points = VertexBuffer::<Point>::from_fn([256], |[i]| Point {
+        position: [((i % 16) as f32 + 0.5) / 8.0 - 1.0, ((i / 16) as f32 + 0.5) / 8.0 - 1.0],
+        color: [1.0, 0.0, 0.0],
+    });
+    points.set_gpu_storage(GpuStorage::Scatter);
+    points.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+    let dots = index::NoIndices(index::PrimitiveType::Points);
+    for (frame, colour) in [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]].into_iter().enumerate() {
+        for i in (0..256).step_by(2) {
+            *points.color_mut(i) = colour;
+        }
+        let mut surface = texture.as_surface();
+        surface.clear_color(0.0, 0.0, 0.0, 1.0);
+        surface.draw(points.bind(&ctx).unwrap(), dots, &program, &glium::uniform! {}, &Default::default()).unwrap();
+        let expected = colour.map(|c| (c * 255.0) as u8);
+        assert_eq!(pixel(&texture, 0, 0), (expected[0], expected[1], expected[2], 255), "frame {frame}: point 0");
+        assert_eq!(pixel(&texture, 1, 0), (255, 0, 0, 255), "frame {frame}: point 1 kept its colour");
+        assert_eq!(pixel(&texture, 4, 9), (expected[0], expected[1], expected[2], 255), "frame {frame}: point 148");
+    }
+    assert_eq!(scatters().len(), 1, "the first frame creates the buffer; the second scatters");
+}
+
 #[test]
 fn auto_storage_maps_only_buffers_of_a_mebibyte_or_more() {
     let ctx = context();
@@ -374,14 +473,14 @@ proptest! {
         rows in 1..9usize,
         cols in 1..9usize,
         policy in policy(),
-        mapped in any::<bool>(),
+        storage in prop_oneof![Just(GpuStorage::Dynamic), Just(GpuStorage::Mapped), Just(GpuStorage::Scatter)],
         call_ns in 1.0..5000.0f64,
         ops in prop::collection::vec(op(), 1..60),
     ) {
         CONTEXT.with(|ctx| {
             let mut v = VertexBuffer::<Mixed, 2>::zeros([rows, cols]);
             v.set_policy(policy);
-            v.set_gpu_storage(if mapped { GpuStorage::Mapped } else { GpuStorage::Dynamic });
+            v.set_gpu_storage(storage);
             v.set_upload_costs(UploadCosts { call_ns, ..UploadCosts::default() });
             let len = v.len();
             for op in &ops {
@@ -414,6 +513,35 @@ proptest! {
             }
             v.bind(ctx).unwrap();
             prop_assert_eq!(v.read_gpu(ctx).unwrap(), v.as_slice());
+            Ok(())
+        })?;
+    }
+}
+
+proptest! {
+    // Scatters of up to a few hundred runs over buffers of up to 3000
+    // records, checked against the GPU after each upload.
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn scatters_mirror_the_cpu_copy(
+        len in 64..3000usize,
+        frames in prop::collection::vec(prop::collection::vec((any::<usize>(), any::<u8>()), 0..400), 1..4),
+        coalesce in any::<bool>(),
+    ) {
+        CONTEXT.with(|ctx| {
+            let mut v = VertexBuffer::<Mixed>::zeros([len]);
+            v.set_gpu_storage(GpuStorage::Scatter);
+            v.set_policy(if coalesce { MergePolicy::Coalesce { max_gap: 0 } } else { MergePolicy::Auto });
+            v.upload(ctx).unwrap();
+            prop_assert_eq!(v.active_storage(), Some(GpuStorage::Scatter));
+            for writes in &frames {
+                for &(record, x) in writes {
+                    v.c_mut(record % len)[1] = u16::from(x) + 1;
+                }
+                v.upload(ctx).unwrap();
+                prop_assert_eq!(v.read_gpu(ctx).unwrap(), v.as_slice());
+            }
             Ok(())
         })?;
     }

@@ -17,10 +17,10 @@ pub(crate) mod wgpu;
 pub(crate) type Context = std::rc::Rc<::glium::backend::Context>;
 /// A vertex buffer's storage in the backend compiled in.
 #[cfg(feature = "glium")]
-pub(crate) type VertexStorage<T> = ::glium::VertexBuffer<T>;
+pub(crate) type VertexStorage<T> = glium::GlBuffer<::glium::VertexBuffer<T>>;
 /// An index buffer's storage in the backend compiled in.
 #[cfg(feature = "glium")]
-pub(crate) type IndexStorage<I> = ::glium::IndexBuffer<I>;
+pub(crate) type IndexStorage<I> = glium::GlBuffer<::glium::IndexBuffer<I>>;
 
 /// A texture's storage in the backend compiled in (of any texel type).
 #[cfg(feature = "glium")]

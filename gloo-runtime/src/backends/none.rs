@@ -5,7 +5,7 @@ use core::convert::Infallible;
 use core::marker::PhantomData;
 use core::ops::Range;
 
-use crate::tracking::backend::{GpuBuffer, GpuContext, Region};
+use crate::tracking::backend::{GpuBuffer, GpuContext, GpuStorage, Region};
 use crate::{Error, UploadCosts};
 
 /// Never made: there is no GPU API to have a context of.
@@ -34,11 +34,11 @@ impl<E: Copy, T, R: Region, X: Copy> GpuBuffer<E> for NoGpu<T, R, X> {
     type Region = R;
     const KIND: &'static str = "storage";
 
-    fn create(context: &NoContext, _: &[E], _: usize, _: X, _: bool) -> Result<Self, Error> {
+    fn create(context: &NoContext, _: &[E], _: usize, _: X, _: GpuStorage) -> Result<Self, Error> {
         match *context {}
     }
 
-    fn is_mapped(&self) -> bool {
+    fn storage(&self) -> GpuStorage {
         match self.0 {}
     }
 

@@ -206,7 +206,14 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
 
     /// Whether the GPU copy is persistently mapped (`false` before it exists).
     pub fn is_mapped(&self) -> bool {
-        self.core.gpu.get().is_some_and(|gpu| gpu.storage.is_mapped())
+        self.active_storage() == Some(GpuStorage::Mapped)
+    }
+
+    /// What the GPU copy is, once it exists: `Dynamic`, `Mapped` or
+    /// `Scatter` (the one [`gpu_storage`](Self::gpu_storage) asked for,
+    /// where the context can have it; see [`GpuStorage`]).
+    pub fn active_storage(&self) -> Option<GpuStorage> {
+        self.core.gpu.get().map(|gpu| gpu.storage.storage())
     }
 
     /// The memory the tracker holds beside the records, in bytes: one bit

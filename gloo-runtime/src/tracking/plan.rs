@@ -84,6 +84,16 @@ impl UploadCosts {
     /// at memcpy speed, a whole buffer's a little faster (one stream).
     pub const MAPPED: UploadCosts = UploadCosts { call_ns: 100.0, byte_ns: 0.15, whole_factor: 0.9 };
 
+    /// The costs of a scattered buffer (see [`GpuStorage`](crate::GpuStorage))
+    /// on a GPU, where the dispatch's work is negligible beside the CPU's:
+    /// packing a scattered record costs what copying it into a mapping does
+    /// (its cache misses), plus its 4-byte entry in the staging table; a
+    /// whole buffer goes as one plain write. On Mesa llvmpipe, whose
+    /// dispatch runs on the CPU, a scattered record costs about 340 ns
+    /// instead, which is why [`GpuStorage::Auto`](crate::GpuStorage::Auto)
+    /// maps there.
+    pub const SCATTER: UploadCosts = UploadCosts { call_ns: 120.0, byte_ns: 0.15, whole_factor: 1.0 };
+
     /// The largest gap, in bytes, that costs less to send than one more call.
     pub fn max_gap(&self) -> usize {
         if self.byte_ns <= 0.0 {

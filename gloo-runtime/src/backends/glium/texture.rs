@@ -10,7 +10,7 @@ use glium::CapabilitiesSource;
 
 use super::creation_error;
 use crate::containers::texture::{Texel, TextureExtra};
-use crate::tracking::backend::GpuBuffer;
+use crate::tracking::backend::{GpuBuffer, GpuStorage};
 use crate::{Error, Rect, ScalarType, UploadCosts};
 
 /// Runs `$body` with `$image` bound to a `RawImage2d` of `$texels` (a
@@ -97,7 +97,7 @@ impl<P: Texel> GpuBuffer<P> for glium::Texture2d {
     type Region = Rect;
     const KIND: &'static str = "texture";
 
-    fn create(context: &Rc<Context>, data: &[P], _: usize, extra: TextureExtra, _: bool) -> Result<Self, Error> {
+    fn create(context: &Rc<Context>, data: &[P], _: usize, extra: TextureExtra, _: GpuStorage) -> Result<Self, Error> {
         let (width, height) = (extra.width, data.len().checked_div(extra.width).unwrap_or(0));
         if width == 0 || height == 0 {
             return Err(Error::BufferCreation(format!(
@@ -122,8 +122,8 @@ impl<P: Texel> GpuBuffer<P> for glium::Texture2d {
         .map_err(creation_error)
     }
 
-    fn is_mapped(&self) -> bool {
-        false
+    fn storage(&self) -> GpuStorage {
+        GpuStorage::Dynamic
     }
 
     fn costs(&self, _: &Rc<Context>) -> UploadCosts {
