@@ -121,6 +121,16 @@ pub enum Error {
         reason: String,
     },
 
+    /// wgpu found no adapter without a window, or the adapter opened no
+    /// device. Mesa's Vulkan software renderer, lavapipe, is one that needs
+    /// no GPU.
+    #[cfg(feature = "wgpu")]
+    #[error(
+        "no usable wgpu adapter ({0}); on Debian or Ubuntu install Mesa's software \
+         Vulkan driver (lavapipe) with `apt-get install mesa-vulkan-drivers`"
+    )]
+    NoAdapter(String),
+
     /// The EGL driver loaded, but creating or activating an OpenGL context failed.
     #[error("could not create a headless OpenGL context: {0}")]
     Context(String),

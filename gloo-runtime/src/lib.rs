@@ -84,7 +84,7 @@ pub use ::glam;
 #[cfg(feature = "wgpu")]
 pub use ::wgpu;
 #[cfg(feature = "wgpu")]
-pub use backends::wgpu::wgpu_layout;
+pub use backends::wgpu::{wgpu_layout, WgpuContext};
 pub use bytemuck;
 #[cfg(feature = "glium")]
 pub use glium;

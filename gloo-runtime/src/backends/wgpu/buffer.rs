@@ -1,0 +1,292 @@
+//! The core's [`GpuBuffer`] for a wgpu buffer: creation mapped, one
+//! `write_buffer` per planned run widened to wgpu's 4-byte alignment,
+//! growth copied on the GPU, read-back through a staging buffer.
+
+use core::marker::PhantomData;
+use core::mem::size_of;
+use core::ops::Range;
+use std::sync::mpsc;
+
+use ::wgpu::{
+    Buffer, BufferAddress, BufferDescriptor, BufferSize, BufferUsages, CommandEncoderDescriptor, MapMode,
+    COPY_BUFFER_ALIGNMENT,
+};
+
+use super::WgpuContext;
+use crate::tracking::backend::{GpuBuffer, GpuStorage};
+use crate::{Error, UploadCosts};
+
+/// wgpu's copy alignment, in bytes: every offset and size a write or a
+/// copy names is a multiple of it.
+const ALIGN: usize = COPY_BUFFER_ALIGNMENT as usize;
+
+/// A wgpu buffer as a tracked container keeps it: room for `capacity`
+/// records of `E`, its size rounded up to wgpu's 4-byte alignment.
+#[derive(Debug)]
+pub struct WgpuBuffer<E> {
+    buffer: Buffer,
+    capacity: usize,
+    usage: BufferUsages,
+    records: PhantomData<E>,
+}
+
+impl<E> WgpuBuffer<E> {
+    /// The wgpu buffer, for `set_vertex_buffer` and `set_index_buffer`.
+    pub fn buffer(&self) -> &Buffer {
+        &self.buffer
+    }
+
+    /// What it was created for (`VERTEX` or `INDEX`), with the copies
+    /// every gloo buffer allows.
+    pub fn usage(&self) -> BufferUsages {
+        self.usage
+    }
+}
+
+/// The size in bytes of `records` records of `E`, rounded up to wgpu's
+/// alignment (at least one word: wgpu maps and binds no empty buffer).
+fn aligned_size<E>(records: usize) -> Result<BufferAddress, Error> {
+    records
+        .checked_mul(size_of::<E>())
+        .and_then(|bytes| bytes.max(ALIGN).checked_next_multiple_of(ALIGN))
+        .map(|bytes| bytes as BufferAddress)
+        .ok_or_else(|| Error::BufferCreation(format!("{records} records overflow a wgpu buffer's size")))
+}
+
+/// The bytes `bytes` (of `size` in all) widened outward to wgpu's
+/// alignment: down at the start, up at the end, but not past `size`.
+fn widen(bytes: Range<usize>, size: usize) -> Range<usize> {
+    bytes.start / ALIGN * ALIGN..bytes.end.next_multiple_of(ALIGN).min(size)
+}
+
+/// A buffer of `size` bytes for `usage`.
+fn new_buffer(context: &WgpuContext, size: BufferAddress, usage: BufferUsages, mapped: bool) -> Buffer {
+    context.device().create_buffer(&BufferDescriptor { label: Some("gloo"), size, usage, mapped_at_creation: mapped })
+}
+
+/// Sends `bytes[at]` to the same bytes of `buffer`; the part of `at` past
+/// the end of `bytes` (at most the padding to the next word) is zeros.
+fn write_bytes(context: &WgpuContext, buffer: &Buffer, bytes: &[u8], at: Range<usize>) {
+    if at.end <= bytes.len() {
+        context.queue().write_buffer(buffer, at.start as BufferAddress, &bytes[at]);
+        return;
+    }
+    let Some(size) = BufferSize::new(at.len() as u64) else { return };
+    // Validation failures report to the device's error handler or scope.
+    if let Some(mut view) = context.queue().write_buffer_with(buffer, at.start as BufferAddress, size) {
+        let have = bytes.len() - at.start;
+        view.slice(..have).copy_from_slice(&bytes[at.start..]);
+        view.slice(have..).fill(0);
+    }
+}
+
+/// A wgpu buffer of records `E`: a vertex buffer with `Extra` =
+/// `BufferUsages::VERTEX`, an index buffer with `INDEX`.
+impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
+    type Context = WgpuContext;
+    type Extra = BufferUsages;
+    type Region = Range<usize>;
+    const KIND: &'static str = "buffer";
+
+    /// A buffer mapped at creation to take `data`; wgpu has no persistently
+    /// mapped buffers, so whatever `storage` asks, it is dynamic.
+    fn create(
+        context: &WgpuContext,
+        data: &[E],
+        capacity: usize,
+        usage: BufferUsages,
+        _: GpuStorage,
+    ) -> Result<Self, Error> {
+        let (size, usage) = (aligned_size::<E>(capacity)?, usage | BufferUsages::COPY_DST | BufferUsages::COPY_SRC);
+        let bytes: &[u8] = bytemuck::cast_slice(data);
+        let buffer = context.scoped(Error::BufferCreation, || {
+            let buffer = new_buffer(context, size, usage, !bytes.is_empty());
+            if !bytes.is_empty() {
+                let mut mapping = buffer.get_mapped_range_mut(..).map_err(|e| Error::BufferCreation(e.to_string()))?;
+                mapping.slice(..bytes.len()).copy_from_slice(bytes);
+                drop(mapping);
+                buffer.unmap();
+            }
+            Ok(buffer)
+        })?;
+        Ok(WgpuBuffer { buffer, capacity, usage, records: PhantomData })
+    }
+
+    fn storage(&self) -> GpuStorage {
+        GpuStorage::Dynamic
+    }
+
+    /// The core's default costs (measured on glium) until the wgpu backend
+    /// keeps its own calibration; [`GpuContext::calibrate`](crate::tracking::backend::GpuContext::calibrate)
+    /// measures a `WgpuContext`.
+    fn costs(&self, _: &WgpuContext) -> UploadCosts {
+        UploadCosts::default()
+    }
+
+    fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// One `write_buffer` per run, its bytes widened to wgpu's 4-byte
+    /// alignment: the neighbours' bytes come from `data` too (it holds
+    /// every record), and past the last record the padding is zeros.
+    fn write(&mut self, context: &WgpuContext, regions: &[Range<usize>], data: &[E]) {
+        let bytes: &[u8] = bytemuck::cast_slice(data);
+        let (stride, size) = (size_of::<E>(), self.buffer.size() as usize);
+        for records in regions.iter().filter(|records| !records.is_empty()) {
+            debug_assert!(records.end <= data.len() && records.end <= self.capacity, "{records:?} out of bounds");
+            let at = widen(records.start * stride..records.end * stride, size);
+            write_bytes(context, &self.buffer, bytes, at);
+        }
+    }
+
+    /// A new buffer, and one copy of the old one's bytes into it on the GPU;
+    /// `false` with it where wgpu refused the copy.
+    fn grow(&self, context: &WgpuContext, capacity: usize, usage: BufferUsages) -> Result<(Self, bool), Error> {
+        let grown = Self::create(context, &[], capacity, usage, GpuStorage::Dynamic)?;
+        let size = self.buffer.size().min(grown.buffer.size());
+        let copied = context.scoped(Error::BufferCreation, || {
+            let mut encoder = context.device().create_command_encoder(&CommandEncoderDescriptor::default());
+            encoder.copy_buffer_to_buffer(&self.buffer, 0, &grown.buffer, 0, size);
+            context.queue().submit([encoder.finish()]);
+            Ok(())
+        });
+        Ok((grown, copied.is_ok()))
+    }
+
+    /// Copies the records' bytes into a staging buffer, maps it, and waits.
+    fn read(&self, context: &WgpuContext, len: usize) -> Result<Vec<E>, Error> {
+        if len == 0 {
+            return Ok(Vec::new());
+        }
+        let size = aligned_size::<E>(len)?;
+        context.scoped(Error::BufferCreation, || {
+            let staging = new_buffer(context, size, BufferUsages::COPY_DST | BufferUsages::MAP_READ, false);
+            let mut encoder = context.device().create_command_encoder(&CommandEncoderDescriptor::default());
+            encoder.copy_buffer_to_buffer(&self.buffer, 0, &staging, 0, size);
+            context.queue().submit([encoder.finish()]);
+            let (sender, mapped) = mpsc::channel();
+            staging.map_async(MapMode::Read, .., move |result| drop(sender.send(result)));
+            context.finish()?;
+            let failed = |e: &dyn std::fmt::Display| Error::BufferCreation(format!("reading a wgpu buffer back: {e}"));
+            mapped.recv().map_err(|e| failed(&e))?.map_err(|e| failed(&e))?;
+            let view = staging.get_mapped_range(..).map_err(|e| failed(&e))?;
+            Ok(bytemuck::pod_collect_to_vec(&view[..len * size_of::<E>()]))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tracking::backend::GpuContext;
+
+    /// The headless context; no adapter fails the test, naming the package
+    /// that brings one.
+    fn context() -> WgpuContext {
+        WgpuContext::headless().unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    fn create<E: bytemuck::Pod>(context: &WgpuContext, data: &[E], capacity: usize) -> WgpuBuffer<E> {
+        WgpuBuffer::create(context, data, capacity, BufferUsages::VERTEX, GpuStorage::Auto).expect("created")
+    }
+
+    /// Creates a buffer of `before`, writes `regions` of `after` into it
+    /// and reads it back.
+    fn write_back<E: bytemuck::Pod>(before: &[E], after: &[E], regions: &[Range<usize>]) -> Vec<E> {
+        let context = context();
+        let mut buffer = create(&context, before, before.len());
+        buffer.write(&context, regions, after);
+        buffer.read(&context, after.len()).expect("read back")
+    }
+
+    #[test]
+    fn create_then_read() {
+        let context = context();
+        let data: Vec<u16> = (0..11).collect();
+        let buffer = create(&context, &data, 16);
+        assert_eq!((buffer.capacity(), buffer.storage()), (16, GpuStorage::Dynamic));
+        assert_eq!(buffer.buffer().size(), 32);
+        assert_eq!(buffer.usage(), BufferUsages::VERTEX | BufferUsages::COPY_DST | BufferUsages::COPY_SRC);
+        assert_eq!(buffer.read(&context, 11).expect("read back"), data);
+        assert!(buffer.read(&context, 0).expect("read back").is_empty());
+        let empty = create::<[u16; 3]>(&context, &[], 0);
+        assert!(empty.read(&context, 0).expect("read back").is_empty());
+    }
+
+    #[test]
+    fn scattered_writes_of_2_byte_records() {
+        let before: Vec<u16> = (0..11).collect();
+        let mut after = before.clone();
+        // 11 records are 22 bytes: the last run ends in 2 bytes of padding.
+        for i in [1, 5, 6, 7, 8, 10] {
+            after[i] += 100;
+        }
+        assert_eq!(write_back(&before, &after, &[1..2, 5..9, 10..11]), after);
+    }
+
+    #[test]
+    fn scattered_writes_of_6_byte_records() {
+        let before: Vec<[u16; 3]> = (0..9).map(|i| [i, i + 1, i + 2]).collect();
+        let mut after = before.clone();
+        for i in [1, 5, 6, 7, 8] {
+            after[i] = [1000 + i as u16; 3];
+        }
+        // Runs at bytes 6..12 and 30..54 widen to 4..12 and 28..56 (padded).
+        assert_eq!(write_back(&before, &after, &[1..2, 5..9]), after);
+    }
+
+    #[test]
+    fn widening_stays_inside_the_buffer() {
+        assert_eq!(widen(6..12, 56), 4..12);
+        assert_eq!(widen(30..54, 56), 28..56);
+        assert_eq!(widen(2..4, 4), 0..4);
+        assert_eq!(aligned_size::<[u16; 3]>(9).ok(), Some(56));
+        assert_eq!(aligned_size::<u8>(0).ok(), Some(4));
+        assert!(aligned_size::<u64>(usize::MAX).is_err());
+    }
+
+    #[test]
+    fn grow_keeps_contents() {
+        let context = context();
+        let mut data: Vec<[u16; 3]> = (0..5).map(|i| [i; 3]).collect();
+        let buffer = create(&context, &data, 5);
+        let (mut grown, copied) = buffer.grow(&context, 20, BufferUsages::VERTEX).expect("grown");
+        assert!(copied);
+        assert_eq!(grown.capacity(), 20);
+        assert_eq!(grown.read(&context, 5).expect("read back"), data);
+        data.extend([[7; 3], [8; 3]]);
+        grown.write(&context, &[5..7], &data);
+        assert_eq!(grown.read(&context, 7).expect("read back"), data);
+    }
+
+    #[test]
+    fn contexts_have_identity() {
+        let (one, two) = (context(), context());
+        assert!(one.same(&one.clone()));
+        assert!(!one.same(&two));
+        let info = one.adapter_info().expect("headless knows its adapter");
+        eprintln!("wgpu adapter: {} ({:?})", info.name, info.backend);
+    }
+
+    #[test]
+    fn a_buffer_wgpu_refuses_is_an_error() {
+        let context = context();
+        let refused = WgpuBuffer::<u8>::create(&context, &[], 1 << 50, BufferUsages::VERTEX, GpuStorage::Auto);
+        assert!(matches!(refused, Err(Error::BufferCreation(_))), "{refused:?}");
+    }
+
+    #[test]
+    fn no_adapter_names_the_package() {
+        let message = Error::NoAdapter("none found".into()).to_string();
+        assert!(message.contains("mesa-vulkan-drivers"), "{message}");
+    }
+
+    #[test]
+    fn calibration_measures_positive_costs() {
+        let costs = context().calibrate().expect("calibrated");
+        eprintln!("wgpu costs: {costs:?}");
+        assert!(costs.call_ns > 0.0 && costs.byte_ns > 0.0, "{costs:?}");
+        assert!((0.5..=1.0).contains(&costs.whole_factor), "{costs:?}");
+    }
+}

@@ -1,0 +1,231 @@
+//! The wgpu context: a `Device` and its `Queue` with an identity of their
+//! own, the headless one, and the core's [`GpuContext`] for it (identity,
+//! cost calibration).
+
+use core::future::Future;
+use core::pin::pin;
+use core::task::{Context, Poll, Waker};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::task::Wake;
+use std::thread::{self, Thread};
+use std::time::Instant;
+
+use ::wgpu::{
+    AdapterInfo, Backends, BufferDescriptor, BufferUsages, Device, DeviceDescriptor, ErrorFilter, Instance,
+    InstanceDescriptor, PollType, PowerPreference, Queue, RequestAdapterOptions,
+};
+
+use crate::tracking::backend::GpuContext;
+use crate::tracking::stats::TRACE_TARGET;
+use crate::{Error, UploadCosts};
+
+/// A wgpu `Device` and `Queue`, as gloo's buffers keep and write through
+/// them.
+///
+/// A context has an identity of its own: its clones are the same context
+/// (share one by cloning it, which is cheap), and two contexts made apart
+/// are not, even around one device (wgpu's `Device` equality does not tell
+/// two instances' devices apart).
+///
+/// # Examples
+///
+/// ```no_run
+/// use gloo_runtime::WgpuContext;
+///
+/// let gpu = WgpuContext::headless()?;
+/// let shared = gpu.clone();
+/// assert_eq!(shared.device(), gpu.device());
+/// # Ok::<(), gloo_runtime::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct WgpuContext {
+    device: Device,
+    queue: Queue,
+    adapter: Option<Arc<AdapterInfo>>,
+    id: u64,
+}
+
+impl WgpuContext {
+    /// Wraps the application's own device and queue, as created with
+    /// `adapter.request_device(..)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gloo_runtime::{wgpu, WgpuContext};
+    ///
+    /// fn gloo_context(device: wgpu::Device, queue: wgpu::Queue) -> WgpuContext {
+    ///     WgpuContext::new(device, queue)
+    /// }
+    /// ```
+    pub fn new(device: Device, queue: Queue) -> Self {
+        WgpuContext { device, queue, adapter: None, id: next_id() }
+    }
+
+    /// A context on the first adapter wgpu finds without a window, among all
+    /// its backends: a GPU where there is one, else a software renderer,
+    /// Vulkan's (Mesa's lavapipe) before OpenGL's (llvmpipe). The device
+    /// gets the adapter's own limits.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NoAdapter`] if wgpu finds no adapter, or the adapter opens
+    /// no device; the message names the Debian package of a software one,
+    /// `mesa-vulkan-drivers`.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// let gpu = gloo_runtime::WgpuContext::headless()?;
+    /// println!("drawing on {}", gpu.adapter_info().map_or("?", |info| info.name.as_str()));
+    /// # Ok::<(), gloo_runtime::Error>(())
+    /// ```
+    pub fn headless() -> Result<Self, Error> {
+        let instance = Instance::new(InstanceDescriptor {
+            backends: Backends::all(),
+            ..InstanceDescriptor::new_without_display_handle()
+        });
+        // High performance sorts GPUs first and CPU renderers last, keeping
+        // wgpu's backend order (Vulkan before GL) among equals.
+        let options = RequestAdapterOptions {
+            power_preference: PowerPreference::HighPerformance,
+            ..RequestAdapterOptions::default()
+        };
+        let adapter = block_on(instance.request_adapter(&options)).map_err(|e| Error::NoAdapter(e.to_string()))?;
+        let info = adapter.get_info();
+        let descriptor = DeviceDescriptor {
+            label: Some("gloo headless"),
+            required_limits: adapter.limits(),
+            ..DeviceDescriptor::default()
+        };
+        let (device, queue) = block_on(adapter.request_device(&descriptor))
+            .map_err(|e| Error::NoAdapter(format!("{} ({:?}) opened no device: {e}", info.name, info.backend)))?;
+        log::debug!(target: TRACE_TARGET, "GPU: wgpu adapter {} ({:?})", info.name, info.backend);
+        Ok(WgpuContext { adapter: Some(Arc::new(info)), ..WgpuContext::new(device, queue) })
+    }
+
+    /// The device buffers are created on.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// The queue writes go through.
+    pub fn queue(&self) -> &Queue {
+        &self.queue
+    }
+
+    /// What [`headless`](WgpuContext::headless) chose; `None` for a context
+    /// made with [`new`](WgpuContext::new).
+    pub fn adapter_info(&self) -> Option<&AdapterInfo> {
+        self.adapter.as_deref()
+    }
+
+    /// Runs `f` inside validation and out-of-memory error scopes: wgpu
+    /// panics on an error no scope catches. The first error caught is
+    /// `failed(message)`, over what `f` returned.
+    pub(crate) fn scoped<T>(
+        &self,
+        failed: impl FnOnce(String) -> Error,
+        f: impl FnOnce() -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let memory = self.device.push_error_scope(ErrorFilter::OutOfMemory);
+        let validation = self.device.push_error_scope(ErrorFilter::Validation);
+        let result = f();
+        let invalid = block_on(validation.pop());
+        match invalid.or(block_on(memory.pop())) {
+            Some(error) => Err(failed(error.to_string())),
+            None => result,
+        }
+    }
+
+    /// Submits what the queue holds (its pending `write_buffer`s) and waits
+    /// for the GPU to finish it, and for mapping callbacks to run.
+    pub(crate) fn finish(&self) -> Result<(), Error> {
+        self.queue.submit([]);
+        self.device
+            .poll(PollType::wait_indefinitely())
+            .map(drop)
+            .map_err(|e| Error::BufferCreation(format!("waiting for the wgpu device failed: {e}")))
+    }
+
+    /// How long `f` and the GPU work it queues take, in nanoseconds.
+    fn time(&self, f: &dyn Fn()) -> Result<f64, Error> {
+        self.finish()?;
+        let start = Instant::now();
+        f();
+        self.finish()?;
+        Ok(start.elapsed().as_nanos() as f64)
+    }
+
+    /// The median of five timings of `f`, after one to warm up (the first
+    /// writes fault staging pages in).
+    fn median(&self, f: &dyn Fn()) -> Result<f64, Error> {
+        self.time(f)?;
+        let mut rounds = (0..5).map(|_| self.time(f)).collect::<Result<Vec<_>, _>>()?;
+        rounds.sort_by(f64::total_cmp);
+        Ok(rounds[2])
+    }
+}
+
+/// A wgpu context: one identity, shared by its clones.
+impl GpuContext for WgpuContext {
+    fn same(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+
+    /// Times small and large `write_buffer`s to a 16 MiB scratch buffer,
+    /// each batch with its submit and the wait for the GPU.
+    fn calibrate(&self) -> Result<UploadCosts, Error> {
+        const BYTES: usize = 16 << 20;
+        const SMALL: usize = 16;
+        const CALLS: usize = 512;
+        let data = vec![0u8; BYTES];
+        let buffer = self.scoped(Error::BufferCreation, || {
+            Ok(self.device.create_buffer(&BufferDescriptor {
+                label: Some("gloo calibration"),
+                size: BYTES as u64,
+                usage: BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            }))
+        })?;
+        let write = |at: usize, bytes: &[u8]| self.queue.write_buffer(&buffer, at as u64, bytes);
+        let small = || (0..CALLS).for_each(|call| write(call * (BYTES / CALLS), &data[..SMALL]));
+        let partial = || write(SMALL, &data[SMALL..]);
+        let whole = || write(0, &data);
+        let byte_ns = (self.median(&partial)? / (BYTES - SMALL) as f64).max(1e-4);
+        let call_ns = (self.median(&small)? / CALLS as f64 - SMALL as f64 * byte_ns).max(1.0);
+        let whole_factor = (self.median(&whole)? / BYTES as f64 / byte_ns).clamp(0.5, 1.0);
+        Ok(UploadCosts { call_ns, byte_ns, whole_factor })
+    }
+}
+
+/// A process-wide context id: what tells contexts apart.
+fn next_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Runs `future` to completion on this thread, parking it while the future
+/// waits. wgpu's native futures (adapter and device requests, error scope
+/// pops) are ready at once or woken by wgpu itself, so this is all the
+/// executor they need, without a dependency for one.
+fn block_on<F: Future>(future: F) -> F::Output {
+    struct Unpark(Thread);
+
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+
+    let waker = Waker::from(Arc::new(Unpark(thread::current())));
+    let mut context = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    loop {
+        match future.as_mut().poll(&mut context) {
+            Poll::Ready(output) => return output,
+            Poll::Pending => thread::park(),
+        }
+    }
+}
