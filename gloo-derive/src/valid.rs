@@ -14,6 +14,7 @@ use crate::ctxt::Ctxt;
 /// Keep in sync with `gloo-runtime/src/{containers/buffer,tracking/tracked,containers/views}.rs`; `tests/accessor_names.rs`
 /// fails when a method is missing here.
 const BUFFER_METHODS: &[&str] = &[
+    "active_storage",
     "as_bytes",
     "as_slice",
     "at",

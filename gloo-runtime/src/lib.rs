@@ -60,6 +60,7 @@ pub mod __private;
 
 #[cfg(feature = "glium")]
 pub use backends::glium::{Bound, BoundIndices};
+pub use backends::target::{Binds, GpuTarget};
 #[cfg(feature = "glium")]
 pub use containers::any::VertexBufferAny;
 pub use containers::buffer::{BufferKind, TrackedBuffer};

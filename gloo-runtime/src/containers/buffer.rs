@@ -7,9 +7,8 @@
 
 use core::ops::{Bound, Range, RangeBounds};
 
-#[cfg(feature = "glium")]
-use glium::backend::Facade;
-
+#[cfg(any(feature = "glium", feature = "wgpu"))]
+use crate::backends::target::GpuTarget;
 use crate::backends::Context as BackendContext;
 use crate::tracking::backend::{Gpu, GpuBuffer, GpuStorage};
 use crate::tracking::dirty::DirtyBits;
@@ -445,8 +444,9 @@ fn bounded(range: &impl RangeBounds<usize>, len: usize) -> Option<Range<usize>> 
     (start <= end && end <= len).then_some(start..end)
 }
 
-/// The GPU side every kind shares (feature `glium`, on by default).
-#[cfg(feature = "glium")]
+/// The GPU side every kind shares, through glium (feature `glium`, on by
+/// default) or wgpu (feature `wgpu`).
+#[cfg(any(feature = "glium", feature = "wgpu"))]
 impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     /// Brings the GPU copy up to date without drawing: creates the GPU
     /// buffer on first use, then sends the ranges of
@@ -457,8 +457,8 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     /// [`Error::ContextMismatch`] if the buffer lives in another context (its
     /// pending writes are kept), [`Error::BufferCreation`] if GL cannot
     /// create the buffer.
-    pub fn upload<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<(), Error> {
-        self.core.upload(facade.get_context(), self.kind.extra(), ()).map(drop)
+    pub fn upload<C: GpuTarget + ?Sized>(&mut self, target: &C) -> Result<(), Error> {
+        self.core.upload(&target.backend_context(), self.kind.extra(), ()).map(drop)
     }
 
     /// What the GPU holds now (its first `len()` records), read back;
@@ -470,8 +470,8 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     /// copy yet, [`Error::ContextMismatch`](Error::ContextMismatch)
     /// if it lives in another context, [`Error::Read`](Error::Read)
     /// if GL cannot read it back.
-    pub fn read_gpu<F: Facade + ?Sized>(&self, facade: &F) -> Result<Vec<K::Record>, Error> {
-        self.core.read_gpu(facade.get_context())
+    pub fn read_gpu<C: GpuTarget + ?Sized>(&self, target: &C) -> Result<Vec<K::Record>, Error> {
+        self.core.read_gpu(&target.backend_context())
     }
 
     /// What the GPU holds now, read back through the context the buffer

@@ -11,7 +11,14 @@ pub use glium::index::PrimitiveType;
 
 #[cfg(feature = "glium")]
 use crate::backends::glium::BoundIndices;
+#[cfg(any(feature = "glium", feature = "wgpu"))]
+use crate::backends::target::Binds;
+#[cfg(any(feature = "glium", feature = "wgpu"))]
+use crate::backends::IndexStorage as Storage;
+#[cfg(feature = "glium")]
+use crate::backends::{from_glium, glium_side};
 use crate::containers::buffer::{records_of, BufferKind, TrackedBuffer};
+use crate::tracking::backend::GpuBuffer;
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::{FieldLayout, Layout};
 use crate::tracking::tracked::Tracked;
@@ -124,13 +131,13 @@ impl<I: IndexType> BufferKind for Indices<I> {
     type Record = I;
     type Storage = crate::backends::IndexStorage<I>;
 
-    #[cfg(feature = "glium")]
-    fn extra(&self) -> PrimitiveType {
-        self.primitive
+    fn extra(&self) -> <Self::Storage as GpuBuffer<I>>::Extra {
+        #[cfg(feature = "glium")]
+        let first = self.primitive;
+        #[cfg(not(feature = "glium"))]
+        let first = ();
+        crate::backends::extra(first, crate::backends::Usage::Index)
     }
-
-    #[cfg(not(feature = "glium"))]
-    fn extra(&self) {}
 }
 
 impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
@@ -182,29 +189,30 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
         self.kind.primitive
     }
 
-    #[cfg(feature = "glium")]
-    /// Brings the GPU copy up to date and returns it as an index source for
-    /// glium's `Surface::draw`: creates the GL buffer on first use, then
-    /// sends exactly the ranges of [`upload_plan`](Self::upload_plan).
+    /// Brings the GPU copy up to date and returns it: for glium an index
+    /// source for `Surface::draw`, for wgpu a `wgpu::BufferSlice` for
+    /// `set_index_buffer`. Creates the buffer on first use, then sends
+    /// exactly the ranges of [`upload_plan`](Self::upload_plan).
     ///
     /// # Errors
     ///
-    /// [`Error::ContextMismatch`] if the buffer lives in another context,
-    /// [`Error::BufferCreation`] if GL cannot create the buffer.
-    pub fn bind<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<BoundIndices<'_, I>, Error> {
-        self.core.upload(facade.get_context(), self.kind.primitive, ())?;
-        Ok(self.activate())
+    /// [`Error::ContextMismatch`] if the buffer lives in another context
+    /// (of either backend), [`Error::BufferCreation`] if the backend cannot
+    /// create the buffer.
+    #[cfg(any(feature = "glium", feature = "wgpu"))]
+    pub fn bind<C: Binds<Storage<I>> + ?Sized>(&mut self, target: &C) -> Result<C::Bound<'_>, Error> {
+        self.core.upload(&target.backend_context(), self.kind.extra(), ())?;
+        self.activate::<C>()
     }
 
-    #[cfg(feature = "glium")]
-    /// The GPU copy, just uploaded, as an index source.
-    fn activate(&self) -> BoundIndices<'_, I> {
+    /// The GPU copy, just uploaded, bound.
+    #[cfg(any(feature = "glium", feature = "wgpu"))]
+    fn activate<C: Binds<Storage<I>> + ?Sized>(&self) -> Result<C::Bound<'_>, Error> {
         let gpu = self.core.gpu.get().expect("uploaded");
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
-        BoundIndices::new(&gpu.storage, self.core.data.len())
+        C::bound(&gpu.storage, self.core.data.len())
     }
 
-    #[cfg(feature = "glium")]
     /// As [`bind`](Self::bind), after checking that every index names one
     /// of the first `vertex_count` vertices: the vertex buffer's `len()`.
     ///
@@ -244,20 +252,21 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     /// indices.bind_checked(&context, vertices.len())?;
     /// # Ok::<(), Error>(())
     /// ```
-    pub fn bind_checked<F: Facade + ?Sized>(
+    #[cfg(any(feature = "glium", feature = "wgpu"))]
+    pub fn bind_checked<C: Binds<Storage<I>> + ?Sized>(
         &mut self,
-        facade: &F,
+        target: &C,
         vertex_count: usize,
-    ) -> Result<BoundIndices<'_, I>, Error> {
+    ) -> Result<C::Bound<'_>, Error> {
         self.check_against(vertex_count)?;
-        self.core.upload(facade.get_context(), self.kind.primitive, ())?;
+        self.core.upload(&target.backend_context(), self.kind.extra(), ())?;
         self.forget_checked();
-        Ok(self.activate())
+        self.activate::<C>()
     }
 
     /// After a check and the upload right behind it: the upload moved the
     /// pending writes to `unchecked`, but they were checked just now.
-    #[cfg_attr(not(feature = "glium"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "glium", feature = "wgpu")), allow(dead_code))]
     fn forget_checked(&mut self) {
         if let Some(unchecked) = self.core.unchecked.get_mut() {
             unchecked.clear();
@@ -319,8 +328,8 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     /// [`Error::ContextMismatch`] if its GL buffer belongs to another context,
     /// [`Error::PendingWrites`] if it has writes the GPU has not seen.
     pub fn drawable<F: Facade + ?Sized>(&self, facade: &F) -> Result<BoundIndices<'_, I>, Error> {
-        let gpu = self.core.drawable(facade.get_context())?;
-        Ok(BoundIndices::new(&gpu.storage, self.core.data.len()))
+        let gpu = self.core.drawable(&from_glium(facade.get_context()))?;
+        Ok(BoundIndices::new(glium_side(&gpu.storage).ok_or(Error::ContextMismatch)?, self.core.data.len()))
     }
 }
 

@@ -6,6 +6,10 @@ use core::fmt;
 #[cfg(feature = "glium")]
 use glium::backend::Facade;
 
+#[cfg(any(feature = "glium", feature = "wgpu"))]
+use crate::backends::target::GpuTarget;
+#[cfg(feature = "glium")]
+use crate::backends::{from_glium, glium_side};
 use crate::containers::buffer::records_of;
 use crate::tracking::backend::Gpu;
 use crate::tracking::layout::{AttributeType, FieldLayout, ScalarType};
@@ -414,9 +418,10 @@ impl<P: Texel> Texture2d<P> {
         self.core.stats.get()
     }
 
-    #[cfg_attr(not(feature = "glium"), allow(dead_code))]
-    fn extra(&self) -> TextureExtra {
-        TextureExtra { width: self.width, mipmaps: self.mipmaps }
+    #[cfg(any(feature = "glium", feature = "wgpu"))]
+    fn extra(&self) -> <crate::backends::TextureStorage as crate::tracking::backend::GpuBuffer<P>>::Extra {
+        let first = TextureExtra { width: self.width, mipmaps: self.mipmaps };
+        crate::backends::extra(first, crate::backends::Usage::Texture)
     }
 }
 
@@ -458,6 +463,31 @@ impl<P: Texel> Texture2d<P> {
     }
 }
 
+/// The GPU side, through glium or wgpu (which has no textures yet: an
+/// upload through it is an error).
+#[cfg(any(feature = "glium", feature = "wgpu"))]
+impl<P: Texel> Texture2d<P> {
+    /// Brings the GPU copy up to date without returning it.
+    ///
+    /// # Errors
+    ///
+    /// As [`bind`](Self::bind).
+    pub fn upload<C: GpuTarget + ?Sized>(&mut self, target: &C) -> Result<(), Error> {
+        self.core.upload(&target.backend_context(), self.extra(), self.width).map(drop)
+    }
+
+    /// What the GPU holds now, row after row; pending writes are not sent
+    /// first.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotUploaded`], [`Error::ContextMismatch`], as
+    /// [`drawable`](Self::drawable); [`Error::Read`] if GL cannot read it.
+    pub fn read_gpu<C: GpuTarget + ?Sized>(&self, target: &C) -> Result<Vec<P>, Error> {
+        self.core.read_gpu(&target.backend_context())
+    }
+}
+
 /// The GL side.
 #[cfg(feature = "glium")]
 impl<P: Texel> Texture2d<P> {
@@ -474,18 +504,9 @@ impl<P: Texel> Texture2d<P> {
     /// [`Error::ContextMismatch`] if the texture lives in another context,
     /// [`Error::BufferCreation`] if GL cannot create it (or it has no texel).
     pub fn bind<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<&glium::Texture2d, Error> {
-        let gpu = self.core.upload(facade.get_context(), self.extra(), self.width)?;
+        let gpu = self.core.upload(&from_glium(facade.get_context()), self.extra(), self.width)?;
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating texture (id={})", gpu.id);
-        Ok(&gpu.storage)
-    }
-
-    /// Brings the GPU copy up to date without returning it.
-    ///
-    /// # Errors
-    ///
-    /// As [`bind`](Self::bind).
-    pub fn upload<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<(), Error> {
-        self.core.upload(facade.get_context(), self.extra(), self.width).map(drop)
+        glium_side(&gpu.storage).ok_or(Error::ContextMismatch)
     }
 
     /// The GPU copy through a shared borrow, for code that needs the
@@ -497,18 +518,8 @@ impl<P: Texel> Texture2d<P> {
     /// [`Error::ContextMismatch`] in another context,
     /// [`Error::PendingWrites`] if texels were written since.
     pub fn drawable<F: Facade + ?Sized>(&self, facade: &F) -> Result<&glium::Texture2d, Error> {
-        Ok(&self.core.drawable(facade.get_context())?.storage)
-    }
-
-    /// What the GPU holds now, row after row; pending writes are not sent
-    /// first.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::NotUploaded`], [`Error::ContextMismatch`], as
-    /// [`drawable`](Self::drawable); [`Error::Read`] if GL cannot read it.
-    pub fn read_gpu<F: Facade + ?Sized>(&self, facade: &F) -> Result<Vec<P>, Error> {
-        self.core.read_gpu(facade.get_context())
+        let gpu = self.core.drawable(&from_glium(facade.get_context()))?;
+        glium_side(&gpu.storage).ok_or(Error::ContextMismatch)
     }
 }
 

@@ -10,7 +10,14 @@ use glium::backend::Facade;
 
 #[cfg(feature = "glium")]
 use crate::backends::glium::Bound;
+#[cfg(any(feature = "glium", feature = "wgpu"))]
+use crate::backends::target::Binds;
+#[cfg(any(feature = "glium", feature = "wgpu"))]
+use crate::backends::VertexStorage as Storage;
+#[cfg(feature = "glium")]
+use crate::backends::{from_glium, glium_side};
 use crate::containers::buffer::{records_of, sealed, BufferKind, TrackedBuffer};
+use crate::tracking::backend::GpuBuffer;
 use crate::tracking::layout::{Field, Vertex};
 use crate::tracking::tracked::Tracked;
 use crate::Error;
@@ -83,7 +90,9 @@ impl<T: Vertex> BufferKind for Vertices<T> {
     type Record = T;
     type Storage = crate::backends::VertexStorage<T>;
 
-    fn extra(&self) {}
+    fn extra(&self) -> <Self::Storage as GpuBuffer<T>>::Extra {
+        crate::backends::extra((), crate::backends::Usage::Vertex)
+    }
 }
 
 impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
@@ -267,13 +276,16 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     }
 }
 
-/// The GL side.
-#[cfg(feature = "glium")]
+/// The GPU side, through glium or wgpu.
+#[cfg(any(feature = "glium", feature = "wgpu"))]
 impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
-    /// Brings the GPU copy up to date and returns it as a vertex source.
+    /// Brings the GPU copy up to date and returns it: through glium a vertex
+    /// source for `Surface::draw` ([`Bound`]), through a
+    /// [`WgpuContext`](crate::WgpuContext) a `wgpu::BufferSlice` for
+    /// `set_vertex_buffer`.
     ///
-    /// On the first call, creates the GL buffer (`GL_ARRAY_BUFFER`, dynamic)
-    /// and uploads everything; later calls send exactly the ranges of
+    /// On the first call, creates the GPU buffer and uploads everything;
+    /// later calls send exactly the ranges of
     /// [`upload_plan`](Self::upload_plan), one call each, then forget them. A
     /// clean buffer sends nothing. The result borrows the buffer; when you
     /// need the buffer while drawing, call [`upload`](Self::upload) and then
@@ -281,9 +293,9 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     ///
     /// # Errors
     ///
-    /// [`Error::ContextMismatch`] if the buffer lives in another context (its
-    /// pending writes are kept), [`Error::BufferCreation`] if GL cannot
-    /// create the buffer.
+    /// [`Error::ContextMismatch`] if the buffer lives in another context, of
+    /// either backend (its pending writes are kept), [`Error::BufferCreation`]
+    /// if the backend cannot create the buffer.
     ///
     /// # Examples
     ///
@@ -305,13 +317,17 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// assert_eq!(v.read_gpu(&context)?, v.as_slice());
     /// # Ok::<(), gloo_runtime::Error>(())
     /// ```
-    pub fn bind<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<Bound<'_, T>, Error> {
+    pub fn bind<C: Binds<Storage<T>> + ?Sized>(&mut self, target: &C) -> Result<C::Bound<'_>, Error> {
         let len = self.core.data.len();
-        let gpu = self.core.upload(facade.get_context(), (), ())?;
+        let gpu = self.core.upload(&target.backend_context(), self.kind.extra(), ())?;
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
-        Ok(Bound::new(&gpu.storage, len))
+        C::bound(&gpu.storage, len)
     }
+}
 
+/// The GL side.
+#[cfg(feature = "glium")]
+impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// The GPU copy as a vertex source for a draw in `facade`'s context,
     /// through a shared borrow, for code that needs the buffer while
     /// drawing. Call [`upload`](Self::upload) first.
@@ -345,8 +361,8 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn drawable<F: Facade + ?Sized>(&self, facade: &F) -> Result<Bound<'_, T>, Error> {
-        let gpu = self.core.drawable(facade.get_context())?;
-        Ok(Bound::new(&gpu.storage, self.core.data.len()))
+        let gpu = self.core.drawable(&from_glium(facade.get_context()))?;
+        Ok(Bound::new(glium_side(&gpu.storage).ok_or(Error::ContextMismatch)?, self.core.data.len()))
     }
 }
 
@@ -462,8 +478,9 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// [`Error::NotUploaded`] if the buffer has no GL copy yet, so no
     /// context (made by [`zeros`](Self::zeros) or [`from_vec`](Self::from_vec)
     /// and never uploaded: call [`upload`](Self::upload) or [`bind`](Self::bind)
-    /// with the facade once), [`Error::BufferCreation`] if growing the GL
-    /// buffer fails.
+    /// with the facade once), [`Error::ContextMismatch`] (nothing sent) if
+    /// it lives in wgpu, [`Error::BufferCreation`] if growing the GL buffer
+    /// fails.
     ///
     /// # Examples
     ///
@@ -486,9 +503,12 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// # Ok::<(), Error>(())
     /// ```
     pub fn source(&self) -> Result<Bound<'_, T>, Error> {
-        let gpu = self.core.sync((), ())?;
+        // A buffer in wgpu is not glium's to send: refuse before syncing.
+        let gpu = self.core.gpu.get().ok_or(Error::NotUploaded)?;
+        glium_side(&gpu.storage).ok_or(Error::ContextMismatch)?;
+        let gpu = self.core.sync(self.kind.extra(), ())?;
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
-        Ok(Bound::new(&gpu.storage, self.core.data.len()))
+        Ok(Bound::new(glium_side(&gpu.storage).ok_or(Error::ContextMismatch)?, self.core.data.len()))
     }
 
     /// As [`source`](Self::source), drawn once per instance: each record
@@ -511,7 +531,10 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     #[track_caller]
     pub(crate) fn clean_source(&self) -> Bound<'_, T> {
         match self.core.clean_gpu() {
-            Ok(gpu) => Bound::new(&gpu.storage, self.core.data.len()),
+            Ok(gpu) => match glium_side(&gpu.storage) {
+                Some(storage) => Bound::new(storage, self.core.data.len()),
+                None => panic!("a VertexBuffer<{}> uploaded through wgpu was drawn through glium", T::LAYOUT.name),
+            },
             Err(Error::NotUploaded) => panic!(
                 "a VertexBuffer<{}> with no GL copy was drawn: upload it first (`v.upload(&facade)?`, or make it with \
                  `VertexBuffer::new(&facade, ..)`)",

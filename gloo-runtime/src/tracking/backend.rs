@@ -302,7 +302,15 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         match self.gpu.get() {
             None if self.data.is_empty() => Vec::new(),
             None => vec![S::Region::whole(self.data.len(), shape)],
-            Some(_) => S::Region::plan(&self.pending.borrow(), self.stride, self.policy, &self.upload_costs(), shape),
+            Some(_) => {
+                // Only `Auto` plans with costs: a backend may calibrate them
+                // at the first call (wgpu does).
+                let costs = match self.policy {
+                    MergePolicy::Auto => self.upload_costs(),
+                    _ => UploadCosts::default(),
+                };
+                S::Region::plan(&self.pending.borrow(), self.stride, self.policy, &costs, shape)
+            }
         }
     }
 

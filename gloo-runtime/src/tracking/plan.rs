@@ -84,6 +84,13 @@ impl UploadCosts {
     /// at memcpy speed, a whole buffer's a little faster (one stream).
     pub const MAPPED: UploadCosts = UploadCosts { call_ns: 100.0, byte_ns: 0.15, whole_factor: 0.9 };
 
+    /// The costs of a wgpu buffer where its context's calibration failed:
+    /// Mesa's lavapipe in a release build (2 cores), about 1.9 µs a
+    /// `write_buffer` with its share of a submit and 0.2 ns a byte, so
+    /// merging pays for gaps up to about 9 KB. A debug build of wgpu costs
+    /// 35 to 60 µs a call.
+    pub const WGPU: UploadCosts = UploadCosts { call_ns: 1900.0, byte_ns: 0.2, whole_factor: 1.0 };
+
     /// The costs of a scattered buffer (see [`GpuStorage`](crate::GpuStorage))
     /// on a GPU, where the dispatch's work is negligible beside the CPU's:
     /// packing a scattered record costs what copying it into a mapping does

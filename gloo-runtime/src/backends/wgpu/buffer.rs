@@ -36,6 +36,12 @@ impl<E> WgpuBuffer<E> {
         &self.buffer
     }
 
+    /// Its first `len` records, for `set_vertex_buffer` and
+    /// `set_index_buffer`.
+    pub fn slice(&self, len: usize) -> ::wgpu::BufferSlice<'_> {
+        self.buffer.slice(..(len * size_of::<E>()) as BufferAddress)
+    }
+
     /// What it was created for (`VERTEX` or `INDEX`), with the copies
     /// every gloo buffer allows.
     pub fn usage(&self) -> BufferUsages {
@@ -116,11 +122,9 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
         GpuStorage::Dynamic
     }
 
-    /// The core's default costs (measured on glium) until the wgpu backend
-    /// keeps its own calibration; [`GpuContext::calibrate`](crate::tracking::backend::GpuContext::calibrate)
-    /// measures a `WgpuContext`.
-    fn costs(&self, _: &WgpuContext) -> UploadCosts {
-        UploadCosts::default()
+    /// The costs calibrated for the context (once, at its first plan).
+    fn costs(&self, context: &WgpuContext) -> UploadCosts {
+        context.upload_costs()
     }
 
     fn capacity(&self) -> usize {

@@ -6,7 +6,7 @@ use core::future::Future;
 use core::pin::pin;
 use core::task::{Context, Poll, Waker};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::task::Wake;
 use std::thread::{self, Thread};
 use std::time::Instant;
@@ -43,6 +43,7 @@ pub struct WgpuContext {
     device: Device,
     queue: Queue,
     adapter: Option<Arc<AdapterInfo>>,
+    costs: Arc<OnceLock<UploadCosts>>,
     id: u64,
 }
 
@@ -60,7 +61,7 @@ impl WgpuContext {
     /// }
     /// ```
     pub fn new(device: Device, queue: Queue) -> Self {
-        WgpuContext { device, queue, adapter: None, id: next_id() }
+        WgpuContext { device, queue, adapter: None, costs: Arc::default(), id: next_id() }
     }
 
     /// A context on the first adapter wgpu finds without a window, among all
@@ -82,17 +83,22 @@ impl WgpuContext {
     /// # Ok::<(), gloo_runtime::Error>(())
     /// ```
     pub fn headless() -> Result<Self, Error> {
-        let instance = Instance::new(InstanceDescriptor {
-            backends: Backends::all(),
-            ..InstanceDescriptor::new_without_display_handle()
-        });
-        // High performance sorts GPUs first and CPU renderers last, keeping
-        // wgpu's backend order (Vulkan before GL) among equals.
+        // High performance sorts GPUs first and CPU renderers last. Vulkan
+        // (and Metal, DX12) first; wgpu's GL backend only where they find
+        // nothing: probing EGL's platforms prints warnings on a machine
+        // without a display.
         let options = RequestAdapterOptions {
             power_preference: PowerPreference::HighPerformance,
             ..RequestAdapterOptions::default()
         };
-        let adapter = block_on(instance.request_adapter(&options)).map_err(|e| Error::NoAdapter(e.to_string()))?;
+        let request = |backends| {
+            let instance =
+                Instance::new(InstanceDescriptor { backends, ..InstanceDescriptor::new_without_display_handle() });
+            block_on(instance.request_adapter(&options))
+        };
+        let adapter = request(Backends::PRIMARY)
+            .or_else(|_| request(Backends::GL))
+            .map_err(|e| Error::NoAdapter(e.to_string()))?;
         let info = adapter.get_info();
         let descriptor = DeviceDescriptor {
             label: Some("gloo headless"),
@@ -103,6 +109,34 @@ impl WgpuContext {
             .map_err(|e| Error::NoAdapter(format!("{} ({:?}) opened no device: {e}", info.name, info.backend)))?;
         log::debug!(target: TRACE_TARGET, "GPU: wgpu adapter {} ({:?})", info.name, info.backend);
         Ok(WgpuContext { adapter: Some(Arc::new(info)), ..WgpuContext::new(device, queue) })
+    }
+
+    /// What uploads cost here, as [`MergePolicy::Auto`](crate::MergePolicy::Auto)
+    /// plans with them: calibrated once per context, the first time a
+    /// buffer plans with `Auto` (a probe of a few hundred `write_buffer`s
+    /// and some 16 MiB writes: tens of milliseconds in a release build,
+    /// about a second in a debug one), shared by its clones. If the probe
+    /// fails, [`UploadCosts::WGPU`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// let gpu = gloo_runtime::WgpuContext::headless()?;
+    /// let costs = gpu.upload_costs();
+    /// println!("a write_buffer costs {:.1} µs", costs.call_ns / 1e3);
+    /// # Ok::<(), gloo_runtime::Error>(())
+    /// ```
+    pub fn upload_costs(&self) -> UploadCosts {
+        *self.costs.get_or_init(|| {
+            let costs = self.calibrate().unwrap_or(UploadCosts::WGPU);
+            log::debug!(
+                target: TRACE_TARGET,
+                "GPU: Calibrated wgpu uploads: {:.2} µs a call, {:.3} ns a byte",
+                costs.call_ns / 1e3,
+                costs.byte_ns
+            );
+            costs
+        })
     }
 
     /// The device buffers are created on.

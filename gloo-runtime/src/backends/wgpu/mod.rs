@@ -1,18 +1,17 @@
 //! The wgpu side (feature `wgpu`): a vertex type's
 //! `wgpu::VertexBufferLayout`, derived from its [`Layout`] at compile time;
 //! [`WgpuContext`], the `Device` and `Queue` uploads go through, and the
-//! core's buffer trait for wgpu buffers. The containers do not take a
-//! `WgpuContext` yet.
+//! core's buffer trait for wgpu buffers, which containers hold beside
+//! glium's (see [`Either`](crate::backends::either::Either)).
 
 use ::wgpu::{VertexAttribute, VertexBufferLayout, VertexFormat, VertexStepMode};
 
 use crate::tracking::layout::{AttributeType, FieldLayout, Layout, ScalarType, Vertex};
 
-// No container holds a `WgpuBuffer` yet: only its tests use it.
-#[cfg_attr(not(test), expect(dead_code))]
 mod buffer;
 mod context;
 
+pub use buffer::WgpuBuffer;
 pub use context::WgpuContext;
 
 /// The most attributes a layout maps to (wgpu's own limit, for a device

@@ -1,0 +1,109 @@
+//! Two backends in one container: a context of either, storage of either.
+//! The core checks a context against the container's before it touches
+//! the storage, so storage always meets a context of its own backend; a
+//! context of the other backend is [`Error::ContextMismatch`].
+
+use crate::tracking::backend::{GpuBuffer, GpuContext, GpuStorage};
+use crate::{Error, UploadCosts};
+
+/// A context of backend `A` or of backend `B`.
+#[derive(Clone, Debug)]
+pub enum Either<A, B> {
+    /// Backend `A`'s (glium's, when both are compiled in).
+    First(A),
+    /// Backend `B`'s (wgpu's).
+    Second(B),
+}
+
+impl<A: GpuContext, B: GpuContext> GpuContext for Either<A, B> {
+    fn same(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Either::First(a), Either::First(b)) => a.same(b),
+            (Either::Second(a), Either::Second(b)) => a.same(b),
+            _ => false,
+        }
+    }
+
+    fn calibrate(&self) -> Result<UploadCosts, Error> {
+        match self {
+            Either::First(context) => context.calibrate(),
+            Either::Second(context) => context.calibrate(),
+        }
+    }
+}
+
+/// Storage of backend `A` or of backend `B`, for records `E`.
+impl<E, A, B> GpuBuffer<E> for Either<A, B>
+where
+    E: Copy,
+    A: GpuBuffer<E>,
+    B: GpuBuffer<E, Region = A::Region>,
+{
+    type Context = Either<A::Context, B::Context>;
+    type Extra = (A::Extra, B::Extra);
+    type Region = A::Region;
+    const KIND: &'static str = A::KIND;
+
+    fn create(
+        context: &Self::Context,
+        data: &[E],
+        capacity: usize,
+        (a, b): Self::Extra,
+        storage: GpuStorage,
+    ) -> Result<Self, Error> {
+        Ok(match context {
+            Either::First(context) => Either::First(A::create(context, data, capacity, a, storage)?),
+            Either::Second(context) => Either::Second(B::create(context, data, capacity, b, storage)?),
+        })
+    }
+
+    fn storage(&self) -> GpuStorage {
+        match self {
+            Either::First(storage) => storage.storage(),
+            Either::Second(storage) => storage.storage(),
+        }
+    }
+
+    fn costs(&self, context: &Self::Context) -> UploadCosts {
+        match (self, context) {
+            (Either::First(storage), Either::First(context)) => storage.costs(context),
+            (Either::Second(storage), Either::Second(context)) => storage.costs(context),
+            _ => UploadCosts::default(),
+        }
+    }
+
+    fn capacity(&self) -> usize {
+        match self {
+            Either::First(storage) => storage.capacity(),
+            Either::Second(storage) => storage.capacity(),
+        }
+    }
+
+    fn write(&mut self, context: &Self::Context, regions: &[Self::Region], data: &[E]) {
+        match (self, context) {
+            (Either::First(storage), Either::First(context)) => storage.write(context, regions, data),
+            (Either::Second(storage), Either::Second(context)) => storage.write(context, regions, data),
+            _ => unreachable!("the core writes storage through its own context only"),
+        }
+    }
+
+    fn grow(&self, context: &Self::Context, capacity: usize, (a, b): Self::Extra) -> Result<(Self, bool), Error> {
+        match (self, context) {
+            (Either::First(storage), Either::First(context)) => {
+                storage.grow(context, capacity, a).map(|(storage, copied)| (Either::First(storage), copied))
+            }
+            (Either::Second(storage), Either::Second(context)) => {
+                storage.grow(context, capacity, b).map(|(storage, copied)| (Either::Second(storage), copied))
+            }
+            _ => Err(Error::ContextMismatch),
+        }
+    }
+
+    fn read(&self, context: &Self::Context, len: usize) -> Result<Vec<E>, Error> {
+        match (self, context) {
+            (Either::First(storage), Either::First(context)) => storage.read(context, len),
+            (Either::Second(storage), Either::Second(context)) => storage.read(context, len),
+            _ => Err(Error::ContextMismatch),
+        }
+    }
+}

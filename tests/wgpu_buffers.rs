@@ -1,0 +1,235 @@
+//! The same containers through wgpu (feature `wgpu`, on for this package's
+//! tests), on a real adapter: Mesa's lavapipe (Vulkan) here. Creation on
+//! first use, the plan sent range by range, growth, read-back, the trace,
+//! `ContextMismatch` across contexts and backends, and a draw of what was
+//! sent.
+#![cfg(feature = "wgpu")]
+
+use gloo_runtime::glium::index::PrimitiveType;
+use gloo_runtime::headless::HeadlessContext;
+use gloo_runtime::{
+    wgpu, wgpu_layout, Error, GpuStorage, IndexBuffer, MergePolicy, Texture2d, UploadStats, Vertex, VertexBuffer,
+    WgpuContext,
+};
+
+mod common;
+use common::trace::{capture, take_lines};
+
+#[derive(Clone, Copy, Debug, PartialEq, Vertex)]
+#[repr(C)]
+struct Point {
+    position: [f32; 2],
+    color: [f32; 3],
+}
+
+/// The headless wgpu context; without an adapter the test fails naming
+/// the package that gives one.
+fn gpu() -> WgpuContext {
+    WgpuContext::headless().unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn point(i: usize) -> Point {
+    Point { position: [i as f32, 0.5], color: [0.25; 3] }
+}
+
+#[test]
+fn vertex_buffers_upload_their_plan_through_wgpu_and_read_it_back() {
+    let gpu = gpu();
+    capture();
+    let mut v = VertexBuffer::<Point>::from_fn([1000], |[i]| point(i));
+    v.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+    v.upload(&gpu).unwrap();
+    let created = UploadStats {
+        buffers_created: 1,
+        upload_calls: 1,
+        bytes_uploaded: 20_000,
+        bytes_written: 20_000,
+        reallocations: 0,
+    };
+    assert_eq!(v.stats(), created);
+    assert_eq!(v.read_gpu(&gpu).unwrap(), v.as_slice());
+    assert_eq!(v.active_storage(), Some(GpuStorage::Dynamic), "wgpu has no persistent mapping");
+
+    *v.color_mut(10) = [1.0, 0.0, 0.0];
+    *v.position_mut(500) = [-1.0, -1.0];
+    *v.position_mut(501) = [-2.0, -2.0];
+    assert_eq!(v.upload_plan(), vec![200..220, 10_000..10_040]);
+    let slice = v.bind(&gpu).unwrap();
+    assert_eq!(slice.size(), 20_000, "bind gives a slice over the records");
+    let sent = UploadStats { upload_calls: 3, bytes_uploaded: 20_060, bytes_written: 20_028, ..created };
+    assert_eq!(v.stats(), sent, "two write_buffer calls, 60 bytes");
+    assert_eq!(v.read_gpu(&gpu).unwrap(), v.as_slice());
+
+    let trace = take_lines();
+    let id = trace[0].strip_prefix("GPU: Creating buffer (id=").expect("a creation first").trim_end_matches(')');
+    assert_eq!(
+        trace,
+        [
+            format!("GPU: Creating buffer (id={id})"),
+            format!("GPU: Updating buffer (id={id}): 0..20000, 20000 bytes (20000 written)"),
+            format!("GPU: Updating buffer (id={id}): 200..220, 20 bytes (12 written)"),
+            format!("GPU: Updating buffer (id={id}): 10000..10040, 40 bytes (16 written)"),
+            format!("GPU: Activating buffer (id={id})"),
+        ],
+        "the same trace as through glium"
+    );
+
+    // Growth: a new buffer, the old records copied on the GPU.
+    v.extend_from_slice(&[point(7); 1500]);
+    *v.color_mut(3) = [0.0, 1.0, 0.0];
+    v.upload(&gpu).unwrap();
+    assert_eq!(v.stats().reallocations, 1);
+    assert_eq!(v.read_gpu(&gpu).unwrap(), v.as_slice());
+}
+
+#[test]
+fn index_buffers_of_two_byte_indices_send_odd_ranges_whole() {
+    let gpu = gpu();
+    let mut indices = IndexBuffer::<u16>::from_vec(PrimitiveType::TrianglesList, [99], (0..99).collect()).unwrap();
+    indices.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+    indices.upload(&gpu).unwrap();
+    // Single 2-byte indices at odd and even positions: wgpu writes whole
+    // 4-byte words, so each is sent with its neighbour, as it is on the CPU.
+    for i in [1, 4, 7, 50, 98] {
+        *indices.at_mut([i]) = 1000 + i as u16;
+    }
+    indices.upload(&gpu).unwrap();
+    assert_eq!(indices.read_gpu(&gpu).unwrap(), indices.as_slice());
+    let slice = indices.bind(&gpu).unwrap();
+    assert_eq!(slice.size(), 198);
+}
+
+#[test]
+fn another_context_of_either_backend_is_a_mismatch() {
+    let (gpu, other) = (gpu(), gpu());
+    let gl = HeadlessContext::new().unwrap();
+    let mut v = VertexBuffer::<Point>::from_fn([4], |[i]| point(i));
+    v.upload(&gpu).unwrap();
+    *v.color_mut(1) = [1.0; 3];
+    assert!(matches!(v.upload(&other), Err(Error::ContextMismatch)), "another wgpu context");
+    assert!(matches!(v.upload(&gl), Err(Error::ContextMismatch)), "a glium context");
+    assert!(matches!(v.bind(&gl), Err(Error::ContextMismatch)));
+    assert!(matches!(v.read_gpu(&gl), Err(Error::ContextMismatch)));
+    assert!(matches!(v.source(), Err(Error::ContextMismatch)), "glium's source() of a wgpu buffer");
+    assert_eq!(v.upload_plan(), vec![20..40], "refused uploads keep the pending writes");
+    v.upload(&gpu.clone()).unwrap();
+    assert_eq!(v.read_gpu(&gpu).unwrap(), v.as_slice(), "a clone is the same context");
+
+    let mut w = VertexBuffer::<Point>::from_fn([4], |[i]| point(i));
+    w.upload(&gl).unwrap();
+    assert!(matches!(w.upload(&gpu), Err(Error::ContextMismatch)), "a glium buffer meets wgpu");
+    assert!(matches!(w.bind(&gpu), Err(Error::ContextMismatch)));
+
+    let mut texture = Texture2d::<[u8; 4]>::zeros(4, 4);
+    assert!(
+        matches!(texture.upload(&gpu), Err(Error::BufferCreation(message)) if message.contains("wgpu textures")),
+        "textures through wgpu are refused, not a panic"
+    );
+}
+
+/// Colour of the pixel at `(x, y)` (from the top) of a 16x16 RGBA8 target
+/// after drawing `v` as a triangle strip.
+fn draw(gpu: &WgpuContext, v: &mut VertexBuffer<Point>) -> Vec<[u8; 4]> {
+    let device = gpu.device();
+    let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: None,
+        source: wgpu::ShaderSource::Wgsl(
+            "struct Out { @builtin(position) position: vec4<f32>, @location(0) color: vec3<f32> }
+             @vertex fn vs(@location(0) position: vec2<f32>, @location(1) color: vec3<f32>) -> Out {
+                 return Out(vec4<f32>(position, 0.0, 1.0), color);
+             }
+             @fragment fn fs(input: Out) -> @location(0) vec4<f32> { return vec4<f32>(input.color, 1.0); }"
+                .into(),
+        ),
+    });
+    let format = wgpu::TextureFormat::Rgba8Unorm;
+    let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+        label: None,
+        layout: None,
+        vertex: wgpu::VertexState {
+            module: &shader,
+            entry_point: Some("vs"),
+            compilation_options: Default::default(),
+            buffers: &[Some(wgpu_layout::<Point>())],
+        },
+        primitive: wgpu::PrimitiveState { topology: wgpu::PrimitiveTopology::TriangleStrip, ..Default::default() },
+        depth_stencil: None,
+        multisample: Default::default(),
+        fragment: Some(wgpu::FragmentState {
+            module: &shader,
+            entry_point: Some("fs"),
+            compilation_options: Default::default(),
+            targets: &[Some(format.into())],
+        }),
+        multiview_mask: None,
+        cache: None,
+    });
+    let size = wgpu::Extent3d { width: 16, height: 16, depth_or_array_layers: 1 };
+    let target = device.create_texture(&wgpu::TextureDescriptor {
+        label: None,
+        size,
+        mip_level_count: 1,
+        sample_count: 1,
+        dimension: wgpu::TextureDimension::D2,
+        format,
+        usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+        view_formats: &[],
+    });
+    let view = target.create_view(&Default::default());
+    let readback = device.create_buffer(&wgpu::BufferDescriptor {
+        label: None,
+        size: 256 * 16,
+        usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+        mapped_at_creation: false,
+    });
+    let mut encoder = device.create_command_encoder(&Default::default());
+    {
+        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: None,
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view: &view,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations { load: wgpu::LoadOp::Clear(wgpu::Color::BLACK), store: wgpu::StoreOp::Store },
+            })],
+            depth_stencil_attachment: None,
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        pass.set_pipeline(&pipeline);
+        pass.set_vertex_buffer(0, v.bind(gpu).unwrap());
+        pass.draw(0..v.len() as u32, 0..1);
+    }
+    encoder.copy_texture_to_buffer(
+        target.as_image_copy(),
+        wgpu::TexelCopyBufferInfo {
+            buffer: &readback,
+            layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(256), rows_per_image: None },
+        },
+        size,
+    );
+    gpu.queue().submit([encoder.finish()]);
+    readback.slice(..).map_async(wgpu::MapMode::Read, |result| result.expect("mapped"));
+    device.poll(wgpu::PollType::wait_indefinitely()).unwrap();
+    let bytes = readback.slice(..).get_mapped_range().expect("mapped");
+    (0..16 * 16).map(|i| bytes[i / 16 * 256 + i % 16 * 4..][..4].try_into().unwrap()).collect()
+}
+
+#[test]
+fn a_draw_through_wgpu_shows_each_upload() {
+    let gpu = gpu();
+    let corners = [[-0.5, -0.5], [0.5, -0.5], [-0.5, 0.5], [0.5, 0.5]];
+    let mut quad = VertexBuffer::<Point>::from_fn([4], |[i]| Point { position: corners[i], color: [1.0, 0.0, 0.0] });
+    for (frame, colour) in [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]].into_iter().enumerate() {
+        for i in 0..4 {
+            *quad.color_mut(i) = colour;
+        }
+        let pixels = draw(&gpu, &mut quad);
+        let expected = colour.map(|c| (c * 255.0) as u8);
+        assert_eq!(pixels[8 * 16 + 8], [expected[0], expected[1], expected[2], 255], "frame {frame}: the centre");
+        assert_eq!(pixels[0], [0, 0, 0, 255], "frame {frame}: a corner stays clear");
+    }
+    assert_eq!(quad.stats().buffers_created, 1, "one buffer, updated twice");
+    assert_eq!(quad.stats().upload_calls, 3);
+}
