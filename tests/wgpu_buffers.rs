@@ -8,7 +8,7 @@
 use gloo_runtime::glium::index::PrimitiveType;
 use gloo_runtime::headless::HeadlessContext;
 use gloo_runtime::{
-    wgpu, wgpu_layout, Error, GpuStorage, IndexBuffer, MergePolicy, Texture2d, UploadStats, Vertex, VertexBuffer,
+    wgpu, wgpu_layout, Error, GpuStorage, IndexBuffer, MergePolicy, Rect, Texture2d, UploadStats, Vertex, VertexBuffer,
     WgpuContext,
 };
 
@@ -121,10 +121,49 @@ fn another_context_of_either_backend_is_a_mismatch() {
     assert!(matches!(w.bind(&gpu), Err(Error::ContextMismatch)));
 
     let mut texture = Texture2d::<[u8; 4]>::zeros(4, 4);
+    texture.upload(&gl).unwrap();
+    assert!(matches!(texture.upload(&gpu), Err(Error::ContextMismatch)), "a glium texture meets wgpu");
+}
+
+#[test]
+fn textures_upload_their_rectangles_through_wgpu() {
+    let gpu = gpu();
+    capture();
+    let mut texture =
+        Texture2d::<[u8; 4]>::from_vec(37, 20, (0..37 * 20).map(|i| [i as u8, 1, 2, 3]).collect()).unwrap();
+    texture.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+    let bound = texture.bind(&gpu).unwrap();
+    assert_eq!((bound.width(), bound.height(), bound.format()), (37, 20, wgpu::TextureFormat::Rgba8Unorm));
+    assert_eq!(texture.read_gpu(&gpu).unwrap(), texture.as_slice());
+    // A patch inside (rows with texels left and right of it) and one texel
+    // in the last row's last column.
+    for row in texture.region_mut(Rect::new(5, 3, 4, 6)) {
+        row.fill([255, 0, 0, 255]);
+    }
+    *texture.texel_mut(36, 19) = [9, 9, 9, 9];
+    assert_eq!(texture.upload_plan(), vec![Rect::new(5, 3, 4, 6), Rect::new(36, 19, 1, 1)]);
+    take_lines();
+    texture.upload(&gpu).unwrap();
+    assert_eq!(texture.read_gpu(&gpu).unwrap(), texture.as_slice());
+    let trace = take_lines();
+    assert_eq!(trace.len(), 2, "{trace:?}");
+    assert!(trace[0].ends_with(": 5,3 4x6, 96 bytes (96 written)"), "{trace:?}");
+    assert_eq!(texture.stats().upload_calls, 3, "creation, then a write_texture a rectangle");
+
+    let mut floats = Texture2d::<f32>::from_vec(3, 2, vec![0.5, 1.5, 2.5, 3.5, 4.5, 5.5]).unwrap();
+    *floats.texel_mut(1, 1) = -1.0;
+    floats.upload(&gpu).unwrap();
+    assert_eq!(floats.read_gpu(&gpu).unwrap(), [0.5, 1.5, 2.5, 3.5, -1.0, 5.5]);
+
+    let mut rgb = Texture2d::<[u8; 3]>::zeros(2, 2);
+    let refused = rgb.upload(&gpu);
     assert!(
-        matches!(texture.upload(&gpu), Err(Error::BufferCreation(message)) if message.contains("wgpu textures")),
-        "textures through wgpu are refused, not a panic"
+        matches!(&refused, Err(Error::BufferCreation(message)) if message.contains("no texture format")),
+        "{refused:?}"
     );
+    let mut mipmapped = Texture2d::<u8>::zeros(2, 2);
+    mipmapped.set_mipmaps(true);
+    assert!(matches!(mipmapped.upload(&gpu), Err(Error::BufferCreation(_))), "wgpu generates no mipmaps");
 }
 
 /// Colour of the pixel at `(x, y)` (from the top) of a 16x16 RGBA8 target

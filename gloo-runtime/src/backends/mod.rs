@@ -9,11 +9,13 @@
 //! containers pass in (a context, what creation needs) goes through the
 //! functions here, so that the containers name no configuration.
 
+use crate::containers::texture::TextureExtra;
+
 #[cfg(feature = "wgpu")]
 pub(crate) mod either;
 #[cfg(feature = "glium")]
 pub(crate) mod glium;
-#[cfg(any(not(feature = "glium"), feature = "wgpu"))]
+#[cfg(not(feature = "glium"))]
 pub(crate) mod none;
 pub(crate) mod target;
 #[cfg(feature = "wgpu")]
@@ -47,15 +49,13 @@ mod compiled {
 #[cfg(feature = "wgpu")]
 mod compiled {
     use super::either::Either;
-    use super::wgpu::WgpuBuffer;
-    use super::{first, none};
+    use super::first;
+    use super::wgpu::{WgpuBuffer, WgpuTexture};
 
     pub(crate) type Context = Either<first::Context, super::wgpu::WgpuContext>;
     pub(crate) type VertexStorage<T> = Either<first::VertexStorage<T>, WgpuBuffer<T>>;
     pub(crate) type IndexStorage<I> = Either<first::IndexStorage<I>, WgpuBuffer<I>>;
-    /// wgpu textures are not here yet: creating one is an error.
-    pub(crate) type TextureStorage =
-        Either<first::TextureStorage, none::NoGpu<(), crate::Rect, ::wgpu::BufferUsages, super::wgpu::WgpuContext>>;
+    pub(crate) type TextureStorage = Either<first::TextureStorage, WgpuTexture>;
 }
 
 /// A context of the backends compiled in.
@@ -81,18 +81,28 @@ pub(crate) fn extra<X>(first: X, wgpu: Usage) -> (X, ::wgpu::BufferUsages) {
     let usage = match wgpu {
         Usage::Vertex => ::wgpu::BufferUsages::VERTEX,
         Usage::Index => ::wgpu::BufferUsages::INDEX,
-        Usage::Texture => ::wgpu::BufferUsages::empty(),
     };
     (first, usage)
 }
 
-/// What a container's storage is for, as wgpu asks at creation.
+/// What creating a texture's storage needs, for each backend compiled in.
+#[cfg(not(feature = "wgpu"))]
+#[cfg_attr(not(feature = "glium"), allow(dead_code))]
+pub(crate) fn texture_extra(extra: TextureExtra) -> TextureExtra {
+    extra
+}
+
+/// What creating a texture's storage needs, for each backend compiled in.
+#[cfg(feature = "wgpu")]
+pub(crate) fn texture_extra(extra: TextureExtra) -> (TextureExtra, TextureExtra) {
+    (extra, extra)
+}
+
+/// What a buffer is for, as wgpu asks at creation.
 #[derive(Clone, Copy, Debug)]
-#[cfg_attr(not(any(feature = "glium", feature = "wgpu")), allow(dead_code))]
 pub(crate) enum Usage {
     Vertex,
     Index,
-    Texture,
 }
 
 /// The first backend's context as the containers keep it.

@@ -22,31 +22,27 @@ impl GpuContext for NoContext {
     }
 }
 
-/// Never made. Stands for a buffer of records `T` (regions
-/// `Range<usize>`) or a texture of any texel (`NoGpu<(), Rect,
-/// TextureExtra>`) of a backend that has none: the stand-in's, whose
-/// context `C` is [`NoContext`], or one that lacks the kind (wgpu's
-/// textures, for now), where creating one is an error.
+/// Never made: creating one needs a [`NoContext`]. Stands for a buffer
+/// of records `T` (regions `Range<usize>`) or a texture of any texel
+/// (`NoGpu<(), Rect, TextureExtra>`).
 #[derive(Debug)]
-pub struct NoGpu<T, R = Range<usize>, X = (), C = NoContext>(Infallible, PhantomData<(T, R, X, C)>);
+pub struct NoGpu<T, R = Range<usize>, X = ()>(Infallible, PhantomData<(T, R, X)>);
 
-impl<E: Copy, T, R: Region, X: Copy, C: GpuContext> GpuBuffer<E> for NoGpu<T, R, X, C> {
-    type Context = C;
+impl<E: Copy, T, R: Region, X: Copy> GpuBuffer<E> for NoGpu<T, R, X> {
+    type Context = NoContext;
     type Extra = X;
     type Region = R;
     const KIND: &'static str = "storage";
 
-    /// An error: with [`NoContext`] unreachable, and the one real context
-    /// that can get here is wgpu's, for a texture.
-    fn create(_: &C, _: &[E], _: usize, _: X, _: GpuStorage) -> Result<Self, Error> {
-        Err(Error::BufferCreation("gloo has no wgpu textures yet: upload the texture through glium".to_owned()))
+    fn create(context: &NoContext, _: &[E], _: usize, _: X, _: GpuStorage) -> Result<Self, Error> {
+        match *context {}
     }
 
     fn storage(&self) -> GpuStorage {
         match self.0 {}
     }
 
-    fn costs(&self, _: &C) -> UploadCosts {
+    fn costs(&self, _: &NoContext) -> UploadCosts {
         match self.0 {}
     }
 
@@ -54,15 +50,15 @@ impl<E: Copy, T, R: Region, X: Copy, C: GpuContext> GpuBuffer<E> for NoGpu<T, R,
         match self.0 {}
     }
 
-    fn write(&mut self, _: &C, _: &[R], _: &[E]) {
+    fn write(&mut self, _: &NoContext, _: &[R], _: &[E]) {
         match self.0 {}
     }
 
-    fn grow(&self, _: &C, _: usize, _: X) -> Result<(Self, bool), Error> {
+    fn grow(&self, _: &NoContext, _: usize, _: X) -> Result<(Self, bool), Error> {
         match self.0 {}
     }
 
-    fn read(&self, _: &C, _: usize) -> Result<Vec<E>, Error> {
+    fn read(&self, _: &NoContext, _: usize) -> Result<Vec<E>, Error> {
         match self.0 {}
     }
 }

@@ -23,9 +23,9 @@ pub trait GpuTarget: sealed::Sealed {
     fn backend_context(&self) -> Context;
 }
 
-/// What [`bind`](crate::VertexBuffer::bind) returns for storage `S` in
-/// this kind of context: for glium a vertex or index source for `draw`,
-/// for wgpu a `wgpu::BufferSlice` over the records.
+/// What `bind` returns for storage `S` in this kind of context: for glium
+/// a vertex or index source for `draw` (or the texture), for wgpu a
+/// `wgpu::BufferSlice` over the records (or the `wgpu::Texture`).
 pub trait Binds<S>: GpuTarget {
     /// The bound copy.
     type Bound<'a>
@@ -43,7 +43,7 @@ mod glium_target {
 
     use super::{sealed, Binds, GpuTarget};
     use crate::backends::glium::{Bound, BoundIndices};
-    use crate::backends::{from_glium, glium_side, Context, IndexStorage, VertexStorage};
+    use crate::backends::{from_glium, glium_side, Context, IndexStorage, TextureStorage, VertexStorage};
     use crate::Error;
 
     impl<F: Facade + ?Sized> sealed::Sealed for F {}
@@ -75,13 +75,22 @@ mod glium_target {
             Ok(BoundIndices::new(glium_side(storage).ok_or(Error::ContextMismatch)?, len))
         }
     }
+
+    /// The texture, for `uniform!` (as it is, or `.sampled()`).
+    impl<F: Facade + ?Sized> Binds<TextureStorage> for F {
+        type Bound<'a> = &'a glium::Texture2d;
+
+        fn bound(storage: &TextureStorage, _: usize) -> Result<&glium::Texture2d, Error> {
+            glium_side(storage).ok_or(Error::ContextMismatch)
+        }
+    }
 }
 
 #[cfg(feature = "wgpu")]
 mod wgpu_target {
     use super::{sealed, Binds, GpuTarget};
     use crate::backends::either::Either;
-    use crate::backends::wgpu::WgpuBuffer;
+    use crate::backends::wgpu::{WgpuBuffer, WgpuTexture};
     use crate::backends::Context;
     use crate::{Error, WgpuContext};
 
@@ -105,6 +114,21 @@ mod wgpu_target {
         fn bound(storage: &Either<A, WgpuBuffer<E>>, len: usize) -> Result<wgpu::BufferSlice<'_>, Error> {
             match storage {
                 Either::Second(buffer) => Ok(buffer.slice(len)),
+                Either::First(_) => Err(Error::ContextMismatch),
+            }
+        }
+    }
+
+    /// The `wgpu::Texture`, for a view in a bind group.
+    impl<A> Binds<Either<A, WgpuTexture>> for WgpuContext {
+        type Bound<'a>
+            = &'a wgpu::Texture
+        where
+            A: 'a;
+
+        fn bound(storage: &Either<A, WgpuTexture>, _: usize) -> Result<&wgpu::Texture, Error> {
+            match storage {
+                Either::Second(texture) => Ok(texture.texture()),
                 Either::First(_) => Err(Error::ContextMismatch),
             }
         }

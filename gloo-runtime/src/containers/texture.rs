@@ -7,7 +7,9 @@ use core::fmt;
 use glium::backend::Facade;
 
 #[cfg(any(feature = "glium", feature = "wgpu"))]
-use crate::backends::target::GpuTarget;
+use crate::backends::target::{Binds, GpuTarget};
+#[cfg(any(feature = "glium", feature = "wgpu"))]
+use crate::backends::TextureStorage;
 #[cfg(feature = "glium")]
 use crate::backends::{from_glium, glium_side};
 use crate::containers::buffer::records_of;
@@ -420,8 +422,7 @@ impl<P: Texel> Texture2d<P> {
 
     #[cfg(any(feature = "glium", feature = "wgpu"))]
     fn extra(&self) -> <crate::backends::TextureStorage as crate::tracking::backend::GpuBuffer<P>>::Extra {
-        let first = TextureExtra { width: self.width, mipmaps: self.mipmaps };
-        crate::backends::extra(first, crate::backends::Usage::Texture)
+        crate::backends::texture_extra(TextureExtra { width: self.width, mipmaps: self.mipmaps })
     }
 }
 
@@ -463,10 +464,30 @@ impl<P: Texel> Texture2d<P> {
     }
 }
 
-/// The GPU side, through glium or wgpu (which has no textures yet: an
-/// upload through it is an error).
+/// The GPU side, through glium or wgpu.
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 impl<P: Texel> Texture2d<P> {
+    /// Brings the GPU copy up to date and returns it: through glium the
+    /// `glium::Texture2d`, for `uniform!` (as it is, or `.sampled()` with a
+    /// filter); through a [`WgpuContext`](crate::WgpuContext) the
+    /// `wgpu::Texture`, for a view in a bind group.
+    ///
+    /// The first call creates the texture (no mipmaps unless
+    /// [`set_mipmaps`](Self::set_mipmaps) asked; wgpu generates none, so
+    /// there it is an error) and sends every texel; later calls send the
+    /// rectangles of [`upload_plan`](Self::upload_plan), one call each.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::ContextMismatch`] if the texture lives in another context,
+    /// of either backend, [`Error::BufferCreation`] if the backend cannot
+    /// create it (no texel; a texel wgpu has no format for).
+    pub fn bind<C: Binds<TextureStorage> + ?Sized>(&mut self, target: &C) -> Result<C::Bound<'_>, Error> {
+        let gpu = self.core.upload(&target.backend_context(), self.extra(), self.width)?;
+        log::debug!(target: crate::TRACE_TARGET, "GPU: Activating texture (id={})", gpu.id);
+        C::bound(&gpu.storage, 0)
+    }
+
     /// Brings the GPU copy up to date without returning it.
     ///
     /// # Errors
@@ -491,24 +512,6 @@ impl<P: Texel> Texture2d<P> {
 /// The GL side.
 #[cfg(feature = "glium")]
 impl<P: Texel> Texture2d<P> {
-    /// Brings the GPU copy up to date and returns it, for `uniform!` (as
-    /// it is, or `.sampled()` with a filter).
-    ///
-    /// The first call creates the texture (no mipmaps unless
-    /// [`set_mipmaps`](Self::set_mipmaps) asked) and sends every texel;
-    /// later calls send the rectangles of [`upload_plan`](Self::upload_plan),
-    /// one call each.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::ContextMismatch`] if the texture lives in another context,
-    /// [`Error::BufferCreation`] if GL cannot create it (or it has no texel).
-    pub fn bind<F: Facade + ?Sized>(&mut self, facade: &F) -> Result<&glium::Texture2d, Error> {
-        let gpu = self.core.upload(&from_glium(facade.get_context()), self.extra(), self.width)?;
-        log::debug!(target: crate::TRACE_TARGET, "GPU: Activating texture (id={})", gpu.id);
-        glium_side(&gpu.storage).ok_or(Error::ContextMismatch)
-    }
-
     /// The GPU copy through a shared borrow, for code that needs the
     /// texture while drawing. Call [`upload`](Self::upload) first.
     ///

@@ -12,7 +12,7 @@ use std::thread::{self, Thread};
 use std::time::Instant;
 
 use ::wgpu::{
-    AdapterInfo, Backends, BufferDescriptor, BufferUsages, Device, DeviceDescriptor, ErrorFilter, Instance,
+    AdapterInfo, Backends, BufferDescriptor, BufferUsages, Device, DeviceDescriptor, ErrorFilter, Features, Instance,
     InstanceDescriptor, PollType, PowerPreference, Queue, RequestAdapterOptions,
 };
 
@@ -67,7 +67,8 @@ impl WgpuContext {
     /// A context on the first adapter wgpu finds without a window, among all
     /// its backends: a GPU where there is one, else a software renderer,
     /// Vulkan's (Mesa's lavapipe) before OpenGL's (llvmpipe). The device
-    /// gets the adapter's own limits.
+    /// gets the adapter's own limits, and 16-bit normalized texture formats
+    /// where it has them.
     ///
     /// # Errors
     ///
@@ -100,8 +101,11 @@ impl WgpuContext {
             .or_else(|_| request(Backends::GL))
             .map_err(|e| Error::NoAdapter(e.to_string()))?;
         let info = adapter.get_info();
+        // 16-bit normalized textures (`Texture2d<u16>`) where the adapter
+        // has them.
         let descriptor = DeviceDescriptor {
             label: Some("gloo headless"),
+            required_features: adapter.features() & Features::TEXTURE_FORMAT_16BIT_NORM,
             required_limits: adapter.limits(),
             ..DeviceDescriptor::default()
         };

@@ -10,9 +10,11 @@ use crate::tracking::layout::{AttributeType, FieldLayout, Layout, ScalarType, Ve
 
 mod buffer;
 mod context;
+mod texture;
 
 pub use buffer::WgpuBuffer;
 pub use context::WgpuContext;
+pub use texture::WgpuTexture;
 
 /// The most attributes a layout maps to (wgpu's own limit, for a device
 /// that allows the most, is 32).
