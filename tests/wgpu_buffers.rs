@@ -83,7 +83,7 @@ fn vertex_buffers_upload_their_plan_through_wgpu_and_read_it_back() {
 }
 
 #[test]
-fn index_buffers_of_two_byte_indices_send_odd_ranges_whole() {
+fn index_buffers_of_two_byte_indices_send_whole_words() {
     let gpu = gpu();
     let mut indices = IndexBuffer::<u16>::from_vec(PrimitiveType::TrianglesList, [99], (0..99).collect()).unwrap();
     indices.set_policy(MergePolicy::Coalesce { max_gap: 0 });
@@ -93,7 +93,13 @@ fn index_buffers_of_two_byte_indices_send_odd_ranges_whole() {
     for i in [1, 4, 7, 50, 98] {
         *indices.at_mut([i]) = 1000 + i as u16;
     }
+    // What is really sent: each 2-byte index widened to its 4-byte word,
+    // the last past the 198 bytes of indices to the buffer's rounded size.
+    assert_eq!(indices.upload_plan(), vec![0..4, 8..12, 12..16, 100..104, 196..200]);
+    let before = indices.stats();
     indices.upload(&gpu).unwrap();
+    assert_eq!(indices.stats().bytes_uploaded - before.bytes_uploaded, 20, "the widened bytes count");
+    assert_eq!(indices.stats().upload_calls - before.upload_calls, 5);
     assert_eq!(indices.read_gpu(&gpu).unwrap(), indices.as_slice());
     let slice = indices.bind(&gpu).unwrap();
     assert_eq!(slice.size(), 198);

@@ -79,6 +79,13 @@ where
         }
     }
 
+    fn align(&self) -> usize {
+        match self {
+            Either::First(storage) => storage.align(),
+            Either::Second(storage) => storage.align(),
+        }
+    }
+
     fn write(&mut self, context: &Self::Context, regions: &[Self::Region], data: &[E]) {
         match (self, context) {
             (Either::First(storage), Either::First(context)) => storage.write(context, regions, data),

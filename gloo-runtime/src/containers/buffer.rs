@@ -10,7 +10,7 @@ use core::ops::{Bound, Range, RangeBounds};
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 use crate::backends::target::GpuTarget;
 use crate::backends::Context as BackendContext;
-use crate::tracking::backend::{Gpu, GpuBuffer, GpuStorage};
+use crate::tracking::backend::{Gpu, GpuBuffer, GpuStorage, Region};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::plan::{MergePolicy, UploadCosts};
 use crate::tracking::stats::UploadStats;
@@ -135,11 +135,13 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     /// [`take_dirty`](Self::take_dirty) cleared). Afterwards it is the
     /// pending writes rounded out to whole records and merged by the
     /// [`MergePolicy`](crate::MergePolicy); a GL buffer that must grow first
-    /// copies its old content on the GPU and then sends the same plan.
+    /// copies its old content on the GPU and then sends the same plan. On
+    /// wgpu, whose writes move whole 4-byte words, each range is widened
+    /// outward to 4 bytes: what is really sent.
     pub fn upload_plan(&self) -> Vec<Range<usize>> {
-        let stride = self.core.stride;
+        let (stride, align) = (self.core.stride, self.core.align());
         let mut plan = self.core.plan(());
-        plan.iter_mut().for_each(|records| *records = records.start * stride..records.end * stride);
+        plan.iter_mut().for_each(|records| *records = <Range<usize> as Region>::sent(records.clone(), stride, align));
         plan
     }
 

@@ -124,6 +124,13 @@ pub trait GpuBuffer<E: Copy>: Sized {
     /// How many records it has room for.
     fn capacity(&self) -> usize;
 
+    /// The byte alignment its writes need: each run of records is sent
+    /// widened outward to it (wgpu's 4), within the storage's bytes
+    /// rounded up to it. 1 by default.
+    fn align(&self) -> usize {
+        1
+    }
+
     /// Writes each region of `data` into the same place: the whole plan of
     /// one upload, so that a mapped storage maps once.
     fn write(&mut self, context: &Self::Context, regions: &[Self::Region], data: &[E]);
@@ -162,8 +169,15 @@ pub trait Region: Clone + Sized {
     /// The runs of records it covers, in order.
     fn runs(&self, shape: Self::Shape) -> impl Iterator<Item = Range<usize>>;
 
-    /// How the trace shows it.
-    fn describe(&self, stride: usize) -> String;
+    /// The bytes of `records` sent for it, widened to `align`: what the
+    /// trace shows and the counters count.
+    fn sent(records: Range<usize>, stride: usize, align: usize) -> Range<usize> {
+        let bytes = records.start * stride..records.end * stride;
+        bytes.start / align * align..bytes.end.next_multiple_of(align)
+    }
+
+    /// How the trace shows it, its runs' bytes widened to `align`.
+    fn describe(&self, stride: usize, align: usize) -> String;
 }
 
 /// A buffer's region: a run of records.
@@ -182,8 +196,8 @@ impl Region for Range<usize> {
         core::iter::once(self.clone())
     }
 
-    fn describe(&self, stride: usize) -> String {
-        format!("{:?}", self.start * stride..self.end * stride)
+    fn describe(&self, stride: usize, align: usize) -> String {
+        format!("{:?}", Self::sent(self.clone(), stride, align))
     }
 }
 
@@ -204,7 +218,7 @@ impl Region for Rect {
         (rect.y..rect.bottom()).map(move |y| y * width + rect.x..y * width + rect.right())
     }
 
-    fn describe(&self, _: usize) -> String {
+    fn describe(&self, _: usize, _: usize) -> String {
         format!("{},{} {}x{}", self.x, self.y, self.width, self.height)
     }
 }
@@ -261,6 +275,12 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         }
         log::debug!(target: TRACE_TARGET, "GPU: Activating {} (id={})", S::KIND, gpu.id);
         Ok(gpu)
+    }
+
+    /// The byte alignment the GPU copy's writes are widened to (1 before
+    /// there is one: creation sends the records as they are).
+    pub(crate) fn align(&self) -> usize {
+        self.gpu.get().map_or(1, |gpu| gpu.storage.align())
     }
 
     /// The context the GPU copy lives in, if there is one.
@@ -358,7 +378,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         // Everything was sent: the whole range counts as one upload.
         let (nbytes, written) = (self.nbytes(), self.bytes_pending());
         if nbytes > 0 {
-            self.log_update(id, &S::Region::whole(self.data.len(), shape), nbytes, written);
+            self.log_update(id, &S::Region::whole(self.data.len(), shape), 1, nbytes, written);
             self.count_upload(1, nbytes, written);
         }
         self.forget_pending();
@@ -411,20 +431,20 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
             return;
         }
         let stride = self.stride;
-        let id = {
+        let (id, align) = {
             // SAFETY: the caller's promise; `gpu` is dropped at the end of
             // the block, and the write takes no reference into the slot.
             let gpu = unsafe { self.gpu.get_mut_shared() }.as_mut().expect("created");
             gpu.storage.write(&gpu.context, &regions, &self.data);
-            gpu.id
+            (gpu.id, gpu.storage.align())
         };
         let mut sent = 0;
         for region in &regions {
-            let bytes = region.runs(shape).map(|records| records.len() * stride).sum::<usize>();
+            let bytes = region.runs(shape).map(|records| S::Region::sent(records, stride, align).len()).sum::<usize>();
             sent += bytes;
             if log::log_enabled!(target: TRACE_TARGET, log::Level::Debug) {
                 let written = region.runs(shape).map(|records| self.bytes_pending_in(records)).sum();
-                self.log_update(id, region, bytes, written);
+                self.log_update(id, region, align, bytes, written);
             }
         }
         self.count_upload(regions.len(), sent, self.bytes_pending());
@@ -445,12 +465,12 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         });
     }
 
-    fn log_update(&self, id: u64, region: &S::Region, bytes: usize, written: usize) {
+    fn log_update(&self, id: u64, region: &S::Region, align: usize, bytes: usize, written: usize) {
         log::debug!(
             target: TRACE_TARGET,
             "GPU: Updating {} (id={id}): {}, {bytes} bytes ({written} written)",
             S::KIND,
-            region.describe(self.stride),
+            region.describe(self.stride, align),
         );
     }
 }

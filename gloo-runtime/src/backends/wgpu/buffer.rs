@@ -131,6 +131,11 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
         self.capacity
     }
 
+    /// wgpu's copy alignment: runs go out widened to 4 bytes.
+    fn align(&self) -> usize {
+        ALIGN
+    }
+
     /// One `write_buffer` per run, its bytes widened to wgpu's 4-byte
     /// alignment: the neighbours' bytes come from `data` too (it holds
     /// every record), and past the last record the padding is zeros.
