@@ -11,6 +11,8 @@
 
 use crate::containers::texture::TextureExtra;
 
+#[cfg(any(feature = "glium", feature = "wgpu"))]
+pub(crate) mod copy;
 #[cfg(feature = "wgpu")]
 pub(crate) mod either;
 #[cfg(feature = "glium")]

@@ -14,6 +14,7 @@ use glium::index::{IndexBuffer, IndicesSource, PrimitiveType};
 use glium::vertex::VerticesSource;
 use glium::{Api, Version};
 
+use crate::backends::copy::copy_to_mapping;
 use crate::tracking::backend::{GpuBuffer, GpuContext, GpuStorage};
 use crate::Error;
 
@@ -264,53 +265,6 @@ fn write_records<E: bytemuck::Pod>(buffer: &mut Buffer<[E]>, runs: &[Range<usize
     }
 }
 
-/// The size from which [`copy_to_mapping`] streams past the caches.
-const STREAM_MIN_BYTES: usize = 256 << 10;
-
-/// Copies `src` into `dst`, part of a mapping the GPU reads.
-///
-/// A large copy uses non-temporal stores: the CPU never reads the
-/// destination, so streaming skips the read for ownership of each line
-/// (the copy runs about a quarter faster than `memcpy` on Mesa) and
-/// leaves the caches to the records and their pending bits, which the
-/// next frame's writes touch. A mapping a discrete GPU's driver makes
-/// write-combined is written this way too.
-fn copy_to_mapping(dst: &mut [u8], src: &[u8]) {
-    #[cfg(target_arch = "x86_64")]
-    if src.len() >= STREAM_MIN_BYTES {
-        stream_copy(dst, src);
-        return;
-    }
-    dst.copy_from_slice(src);
-}
-
-/// `dst.copy_from_slice(src)` with SSE2 non-temporal stores (every x86-64
-/// has SSE2), fenced before it returns.
-#[cfg(target_arch = "x86_64")]
-fn stream_copy(dst: &mut [u8], src: &[u8]) {
-    use core::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_sfence, _mm_stream_si128};
-    assert_eq!(dst.len(), src.len(), "copy between slices of one length");
-    // Plain copies up to a 16-byte aligned destination, and after the
-    // last whole 16-byte block.
-    let head = dst.as_ptr().align_offset(16).min(dst.len());
-    let body = (dst.len() - head) / 16 * 16;
-    let (dst_head, rest) = dst.split_at_mut(head);
-    let (dst_body, dst_tail) = rest.split_at_mut(body);
-    let (src_head, rest) = src.split_at(head);
-    let (src_body, src_tail) = rest.split_at(body);
-    dst_head.copy_from_slice(src_head);
-    for (to, from) in dst_body.chunks_exact_mut(16).zip(src_body.chunks_exact(16)) {
-        // SAFETY: SSE2 is part of x86-64. `from` is 16 readable bytes (an
-        // unaligned load); `to` is 16 writable bytes at a 16-byte aligned
-        // address (`head` aligned the body), as the streaming store needs.
-        unsafe { _mm_stream_si128(to.as_mut_ptr().cast::<__m128i>(), _mm_loadu_si128(from.as_ptr().cast())) };
-    }
-    // SAFETY: SSE2 is part of x86-64. The fence orders the streaming stores
-    // before whatever follows (the unmap, the draw's fence).
-    unsafe { _mm_sfence() };
-    dst_tail.copy_from_slice(src_tail);
-}
-
 /// A vertex buffer ready to draw from, as returned by
 /// [`VertexBuffer::bind`](crate::VertexBuffer::bind) and
 /// [`VertexBuffer::drawable`](crate::VertexBuffer::drawable): pass it to
@@ -550,32 +504,5 @@ impl<'a, T: crate::Vertex, const N: usize> From<&'a crate::VertexBuffer<T, N>> f
     #[track_caller]
     fn from(buffer: &'a crate::VertexBuffer<T, N>) -> VerticesSource<'a> {
         buffer.clean_source().into()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    #[cfg(target_arch = "x86_64")]
-    fn stream_copy_copies_every_byte_at_every_alignment() {
-        let src: Vec<u8> = (0..4096u32).map(|i| (i * 7 + 3) as u8).collect();
-        for offset in 0..17 {
-            for len in [0, 1, 15, 16, 17, 31, 100, 1000, 4000 - offset] {
-                let mut dst = vec![0xAAu8; 4096];
-                super::stream_copy(&mut dst[offset..offset + len], &src[..len]);
-                assert_eq!(&dst[offset..offset + len], &src[..len], "offset {offset}, len {len}");
-                assert!(dst[..offset].iter().chain(&dst[offset + len..]).all(|&b| b == 0xAA), "wrote outside");
-            }
-        }
-    }
-
-    #[test]
-    fn copy_to_mapping_copies_large_and_small_runs() {
-        let src: Vec<u8> = (0..super::STREAM_MIN_BYTES + 77).map(|i| (i % 251) as u8).collect();
-        for len in [3, super::STREAM_MIN_BYTES + 77] {
-            let mut dst = vec![0u8; len + 5];
-            super::copy_to_mapping(&mut dst[5..], &src[..len]);
-            assert_eq!(&dst[5..], &src[..len]);
-        }
     }
 }

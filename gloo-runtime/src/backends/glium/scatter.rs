@@ -16,7 +16,7 @@ use glium::program::ComputeShader;
 use glium::uniforms::{UniformValue, Uniforms};
 use glium::{Api, CapabilitiesSource, Version};
 
-use super::copy_to_mapping;
+use crate::backends::copy::copy_to_mapping;
 use crate::tracking::stats::TRACE_TARGET;
 
 /// Invocations per work group.

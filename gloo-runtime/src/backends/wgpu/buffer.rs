@@ -13,6 +13,7 @@ use ::wgpu::{
 };
 
 use super::WgpuContext;
+use crate::backends::copy::{copy_to_write_only, STREAM_MIN_BYTES};
 use crate::tracking::backend::{GpuBuffer, GpuStorage};
 use crate::{Error, UploadCosts};
 
@@ -72,16 +73,20 @@ fn new_buffer(context: &WgpuContext, size: BufferAddress, usage: BufferUsages, m
 
 /// Sends `bytes[at]` to the same bytes of `buffer`; the part of `at` past
 /// the end of `bytes` (at most the padding to the next word) is zeros.
+///
+/// A small run goes through `write_buffer`; a large one is copied into the
+/// queue's staging memory with streaming stores (see `copy_to_write_only`),
+/// which leaves the caches to the records and their pending bits.
 fn write_bytes(context: &WgpuContext, buffer: &Buffer, bytes: &[u8], at: Range<usize>) {
-    if at.end <= bytes.len() {
+    if at.end <= bytes.len() && at.len() < STREAM_MIN_BYTES {
         context.queue().write_buffer(buffer, at.start as BufferAddress, &bytes[at]);
         return;
     }
     let Some(size) = BufferSize::new(at.len() as u64) else { return };
     // Validation failures report to the device's error handler or scope.
     if let Some(mut view) = context.queue().write_buffer_with(buffer, at.start as BufferAddress, size) {
-        let have = bytes.len() - at.start;
-        view.slice(..have).copy_from_slice(&bytes[at.start..]);
+        let have = bytes.len().min(at.end) - at.start;
+        copy_to_write_only(view.slice(..have), &bytes[at.start..at.start + have]);
         view.slice(have..).fill(0);
     }
 }
