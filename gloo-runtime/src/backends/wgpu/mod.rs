@@ -55,6 +55,22 @@ const MAX_ATTRIBUTES: usize = 32;
 /// assert_eq!(layout.array_stride, 20);
 /// assert_eq!(layout.attributes, &wgpu::vertex_attr_array![0 => Float32x2, 1 => Float32x3]);
 /// ```
+///
+/// A `u64` field has no wgpu format: using the layout fails to compile,
+/// with an error in the evaluation of its constant that names the field.
+///
+/// ```compile_fail,E0080
+/// use gloo_runtime::{wgpu_layout, Vertex};
+///
+/// #[derive(Clone, Copy, Vertex)]
+/// #[repr(C)]
+/// struct Tagged {
+///     position: [f32; 2],
+///     id: u64,
+/// }
+///
+/// let layout = wgpu_layout::<Tagged>();
+/// ```
 pub fn wgpu_layout<T: Vertex>() -> VertexBufferLayout<'static> {
     VertexBufferLayout {
         array_stride: T::LAYOUT.stride as u64,
