@@ -35,9 +35,11 @@
 //!   texel; their ndarray views (feature `ndarray`) and glam field types
 //!   (feature `glam`).
 //! - `backends/`: glium (feature `glium`, on by default) with its headless
-//!   EGL context, implementing the core's two traits for its context,
-//!   buffers and textures; wgpu (feature `wgpu`), so far the vertex buffer
-//!   layouts.
+//!   EGL context, and wgpu (feature `wgpu`) with its headless adapter and
+//!   vertex buffer layouts, each implementing the core's two traits for its
+//!   context, buffers and textures; with both compiled in, a container
+//!   holds either's storage. [`GpuTarget`] is what the containers' GPU
+//!   methods take: a glium facade or a `WgpuContext`.
 //!
 //! Dependencies run one way: containers use the core and a backend's
 //! storage type; backends use the core; the core uses neither.
