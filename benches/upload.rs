@@ -14,41 +14,13 @@ use std::hint::black_box;
 use criterion::{Criterion, SamplingMode};
 use gloo_runtime::glium::backend::Facade;
 use gloo_runtime::headless::HeadlessContext;
-use gloo_runtime::{glium, GpuStorage, MergePolicy, Vertex, VertexBuffer};
+use gloo_runtime::{glium, GpuStorage, MergePolicy, VertexBuffer};
 
 mod common;
+#[path = "common/edits.rs"]
+mod edits;
 use common::mean_ns;
-
-#[derive(Clone, Copy, Vertex)]
-#[repr(C)]
-struct Point {
-    position: [f32; 2],
-    color: [f32; 3],
-}
-
-const RECORDS: usize = 1_000_000;
-
-/// Edit patterns: name and the records edited each frame.
-fn patterns() -> Vec<(&'static str, Vec<usize>)> {
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut random = |count: usize| -> Vec<usize> {
-        (0..count)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                (state % RECORDS as u64) as usize
-            })
-            .collect()
-    };
-    vec![
-        ("0.01%", random(RECORDS / 10_000)),
-        ("0.1%", random(RECORDS / 1_000)),
-        ("1%", random(RECORDS / 100)),
-        ("10%", random(RECORDS / 10)),
-        ("1% clustered", (400_000..410_000).collect()),
-    ]
-}
+use edits::{patterns, point, Point, RECORDS};
 
 const CONTENDERS: [(&str, Option<(MergePolicy, GpuStorage)>); 6] = [
     ("Extent", Some((MergePolicy::Extent, GpuStorage::Auto))),
@@ -58,10 +30,6 @@ const CONTENDERS: [(&str, Option<(MergePolicy, GpuStorage)>); 6] = [
     ("Auto dynamic", Some((MergePolicy::Auto, GpuStorage::Dynamic))),
     ("glium full write", None),
 ];
-
-fn point(n: usize) -> Point {
-    Point { position: [n as f32, 1.0], color: [0.5; 3] }
-}
 
 fn uploads(c: &mut Criterion, ctx: &HeadlessContext) {
     for (pattern, edits) in patterns() {

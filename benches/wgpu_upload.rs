@@ -11,51 +11,18 @@
 //! and the calibrated costs.
 
 use criterion::{Criterion, SamplingMode};
-use gloo_runtime::{wgpu, MergePolicy, Vertex, VertexBuffer, WgpuContext};
+use gloo_runtime::{wgpu, MergePolicy, VertexBuffer, WgpuContext};
 
 mod common;
+#[path = "common/edits.rs"]
+mod edits;
 use common::mean_ns;
-
-#[derive(Clone, Copy, Vertex)]
-#[repr(C)]
-struct Point {
-    position: [f32; 2],
-    color: [f32; 3],
-}
-
-const RECORDS: usize = 1_000_000;
-
-/// Edit patterns: name and the records edited each frame (those of
-/// benches/upload.rs).
-fn patterns() -> Vec<(&'static str, Vec<usize>)> {
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut random = |count: usize| -> Vec<usize> {
-        (0..count)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                (state % RECORDS as u64) as usize
-            })
-            .collect()
-    };
-    vec![
-        ("0.01%", random(RECORDS / 10_000)),
-        ("0.1%", random(RECORDS / 1_000)),
-        ("1%", random(RECORDS / 100)),
-        ("10%", random(RECORDS / 10)),
-        ("1% clustered", (400_000..410_000).collect()),
-    ]
-}
+use edits::{patterns, point, Point, RECORDS};
 
 const POLICIES: [(&str, MergePolicy); 3] =
     [("Extent", MergePolicy::Extent), ("Coalesce0", MergePolicy::Coalesce { max_gap: 0 }), ("Auto", MergePolicy::Auto)];
 
 const BASELINE: &str = "whole write_buffer";
-
-fn point(n: usize) -> Point {
-    Point { position: [n as f32, 1.0], color: [0.5; 3] }
-}
 
 /// Submits what the queue holds and waits for the device.
 fn finish(gpu: &WgpuContext) {
