@@ -30,6 +30,91 @@ use crate::{Error, UploadCosts};
 ///
 /// # Examples
 ///
+/// DESIGN.md §10's lines, in a render pass that draws a buffer of points
+/// (the pass's setup hidden):
+///
+/// ```
+/// # use gloo_runtime::{Vertex, VertexBuffer};
+/// # #[derive(Clone, Copy, Vertex)]
+/// # #[repr(C)]
+/// # struct Point { position: [f32; 2], color: [f32; 3] }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let mut v = VertexBuffer::<Point>::zeros([3]);
+/// use gloo_runtime::{wgpu, wgpu_layout, WgpuContext};
+///
+/// let gpu = WgpuContext::headless()?;               // or WgpuContext::new(device, queue)
+/// let layout: wgpu::VertexBufferLayout<'static> = wgpu_layout::<Point>();
+/// // ... a pipeline with `buffers: &[layout]` ...
+/// # let device = gpu.device();
+/// # let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
+/// #     label: None,
+/// #     source: wgpu::ShaderSource::Wgsl(
+/// #         "@vertex fn vs(@location(0) p: vec2<f32>, @location(1) c: vec3<f32>) -> @builtin(position) vec4<f32> {
+/// #              return vec4<f32>(p, c.x, 1.0);
+/// #          }
+/// #          @fragment fn fs() -> @location(0) vec4<f32> { return vec4<f32>(1.0); }".into(),
+/// #     ),
+/// # });
+/// # let format = wgpu::TextureFormat::Rgba8Unorm;
+/// # let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+/// #     label: None,
+/// #     layout: None,
+/// #     vertex: wgpu::VertexState {
+/// #         module: &shader,
+/// #         entry_point: Some("vs"),
+/// #         compilation_options: Default::default(),
+/// #         buffers: &[Some(layout)],
+/// #     },
+/// #     primitive: Default::default(),
+/// #     depth_stencil: None,
+/// #     multisample: Default::default(),
+/// #     fragment: Some(wgpu::FragmentState {
+/// #         module: &shader,
+/// #         entry_point: Some("fs"),
+/// #         compilation_options: Default::default(),
+/// #         targets: &[Some(format.into())],
+/// #     }),
+/// #     multiview_mask: None,
+/// #     cache: None,
+/// # });
+/// # let target = device.create_texture(&wgpu::TextureDescriptor {
+/// #     label: None,
+/// #     size: wgpu::Extent3d { width: 4, height: 4, depth_or_array_layers: 1 },
+/// #     mip_level_count: 1,
+/// #     sample_count: 1,
+/// #     dimension: wgpu::TextureDimension::D2,
+/// #     format,
+/// #     usage: wgpu::TextureUsages::RENDER_ATTACHMENT,
+/// #     view_formats: &[],
+/// # });
+/// # let view = target.create_view(&Default::default());
+/// # let mut encoder = device.create_command_encoder(&Default::default());
+/// # let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+/// #     label: None,
+/// #     color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+/// #         view: &view,
+/// #         depth_slice: None,
+/// #         resolve_target: None,
+/// #         ops: wgpu::Operations { load: wgpu::LoadOp::Clear(wgpu::Color::BLACK), store: wgpu::StoreOp::Store },
+/// #     })],
+/// #     depth_stencil_attachment: None,
+/// #     timestamp_writes: None,
+/// #     occlusion_query_set: None,
+/// #     multiview_mask: None,
+/// # });
+/// # pass.set_pipeline(&pipeline);
+/// pass.set_vertex_buffer(0, v.bind(&gpu)?);        // first use: create and send everything
+/// # pass.draw(0..3, 0..1);
+/// # drop(pass);
+/// # gpu.queue().submit([encoder.finish()]);
+/// # assert_eq!(v.stats().buffers_created, 1);
+/// # assert_eq!(v.stats().bytes_uploaded, 60);
+/// # Ok(())
+/// # }
+/// ```
+///
+/// Clones are one context:
+///
 /// ```no_run
 /// use gloo_runtime::WgpuContext;
 ///
