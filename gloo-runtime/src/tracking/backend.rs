@@ -144,6 +144,11 @@ pub trait GpuBuffer<E: Copy>: Sized {
     fn read(&self, context: &Self::Context, len: usize) -> Result<Vec<E>, Error>;
 }
 
+/// `bytes` widened outward to multiples of `align`.
+pub(crate) fn align_out(bytes: Range<usize>, align: usize) -> Range<usize> {
+    bytes.start / align * align..bytes.end.next_multiple_of(align)
+}
+
 /// What one write call sends, as the core plans it from the pending set:
 /// a run of records of a buffer, a rectangle of a texture.
 ///
@@ -172,8 +177,7 @@ pub trait Region: Clone + Sized {
     /// The bytes of `records` sent for it, widened to `align`: what the
     /// trace shows and the counters count.
     fn sent(records: Range<usize>, stride: usize, align: usize) -> Range<usize> {
-        let bytes = records.start * stride..records.end * stride;
-        bytes.start / align * align..bytes.end.next_multiple_of(align)
+        align_out(records.start * stride..records.end * stride, align)
     }
 
     /// How the trace shows it, its runs' bytes widened to `align`.

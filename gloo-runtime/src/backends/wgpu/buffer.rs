@@ -5,16 +5,15 @@
 use core::marker::PhantomData;
 use core::mem::size_of;
 use core::ops::Range;
-use std::sync::mpsc;
 
 use ::wgpu::{
-    Buffer, BufferAddress, BufferDescriptor, BufferSize, BufferUsages, CommandEncoderDescriptor, MapMode,
+    Buffer, BufferAddress, BufferDescriptor, BufferSize, BufferUsages, CommandEncoder, CommandEncoderDescriptor,
     COPY_BUFFER_ALIGNMENT,
 };
 
 use super::WgpuContext;
 use crate::backends::copy::{copy_to_write_only, STREAM_MIN_BYTES};
-use crate::tracking::backend::{GpuBuffer, GpuStorage};
+use crate::tracking::backend::{align_out, GpuBuffer, GpuStorage};
 use crate::{Error, UploadCosts};
 
 /// wgpu's copy alignment, in bytes: every offset and size a write or a
@@ -63,7 +62,8 @@ fn aligned_size<E>(records: usize) -> Result<BufferAddress, Error> {
 /// The bytes `bytes` (of `size` in all) widened outward to wgpu's
 /// alignment: down at the start, up at the end, but not past `size`.
 fn widen(bytes: Range<usize>, size: usize) -> Range<usize> {
-    bytes.start / ALIGN * ALIGN..bytes.end.next_multiple_of(ALIGN).min(size)
+    let bytes = align_out(bytes, ALIGN);
+    bytes.start..bytes.end.min(size)
 }
 
 /// A buffer of `size` bytes for `usage`.
@@ -174,18 +174,11 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
             return Ok(Vec::new());
         }
         let size = aligned_size::<E>(len)?;
-        context.scoped(Error::BufferCreation, || {
-            let staging = new_buffer(context, size, BufferUsages::COPY_DST | BufferUsages::MAP_READ, false);
-            let mut encoder = context.device().create_command_encoder(&CommandEncoderDescriptor::default());
-            encoder.copy_buffer_to_buffer(&self.buffer, 0, &staging, 0, size);
-            context.queue().submit([encoder.finish()]);
-            let (sender, mapped) = mpsc::channel();
-            staging.map_async(MapMode::Read, .., move |result| drop(sender.send(result)));
-            context.finish()?;
-            let failed = |e: &dyn std::fmt::Display| Error::BufferCreation(format!("reading a wgpu buffer back: {e}"));
-            mapped.recv().map_err(|e| failed(&e))?.map_err(|e| failed(&e))?;
-            let view = staging.get_mapped_range(..).map_err(|e| failed(&e))?;
-            Ok(bytemuck::pod_collect_to_vec(&view[..len * size_of::<E>()]))
+        let copy = |encoder: &mut CommandEncoder, staging: &Buffer| {
+            encoder.copy_buffer_to_buffer(&self.buffer, 0, staging, 0, size);
+        };
+        context.read_back("a wgpu buffer", size, copy, |bytes| {
+            bytemuck::pod_collect_to_vec(&bytes[..len * size_of::<E>()])
         })
     }
 }

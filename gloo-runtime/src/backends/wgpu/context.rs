@@ -6,14 +6,15 @@ use core::future::Future;
 use core::pin::pin;
 use core::task::{Context, Poll, Waker};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{mpsc, Arc, OnceLock};
 use std::task::Wake;
 use std::thread::{self, Thread};
 use std::time::Instant;
 
 use ::wgpu::{
-    AdapterInfo, Backends, BufferDescriptor, BufferUsages, Device, DeviceDescriptor, ErrorFilter, Features, Instance,
-    InstanceDescriptor, PollType, PowerPreference, Queue, RequestAdapterOptions,
+    AdapterInfo, Backends, Buffer, BufferDescriptor, BufferUsages, CommandEncoder, CommandEncoderDescriptor, Device,
+    DeviceDescriptor, ErrorFilter, Features, Instance, InstanceDescriptor, MapMode, PollType, PowerPreference, Queue,
+    RequestAdapterOptions,
 };
 
 use crate::tracking::backend::GpuContext;
@@ -270,6 +271,37 @@ impl WgpuContext {
             .poll(PollType::wait_indefinitely())
             .map(drop)
             .map_err(|e| Error::BufferCreation(format!("waiting for the wgpu device failed: {e}")))
+    }
+
+    /// Reads `size` bytes back from the GPU: `copy` records, into a fresh
+    /// mappable buffer of that size, the copy of what to read; the buffer
+    /// is submitted, mapped and waited for, and `f` gets its bytes. Errors
+    /// say they were reading `what`.
+    pub(crate) fn read_back<T>(
+        &self,
+        what: &str,
+        size: u64,
+        copy: impl FnOnce(&mut CommandEncoder, &Buffer),
+        f: impl FnOnce(&[u8]) -> T,
+    ) -> Result<T, Error> {
+        self.scoped(Error::BufferCreation, || {
+            let staging = self.device.create_buffer(&BufferDescriptor {
+                label: Some("gloo read-back"),
+                size,
+                usage: BufferUsages::COPY_DST | BufferUsages::MAP_READ,
+                mapped_at_creation: false,
+            });
+            let mut encoder = self.device.create_command_encoder(&CommandEncoderDescriptor::default());
+            copy(&mut encoder, &staging);
+            self.queue.submit([encoder.finish()]);
+            let (sender, mapped) = mpsc::channel();
+            staging.map_async(MapMode::Read, .., move |result| drop(sender.send(result)));
+            self.finish()?;
+            let failed = |e: &dyn std::fmt::Display| Error::BufferCreation(format!("reading {what} back: {e}"));
+            mapped.recv().map_err(|e| failed(&e))?.map_err(|e| failed(&e))?;
+            let view = staging.get_mapped_range(..).map_err(|e| failed(&e))?;
+            Ok(f(&view))
+        })
     }
 
     /// How long `f` and the GPU work it queues take, in nanoseconds.

@@ -2,12 +2,10 @@
 //! the core's storage, written a rectangle a `queue.write_texture`, read
 //! back through a buffer.
 
-use std::sync::mpsc;
-
 use ::wgpu::{
-    BufferDescriptor, BufferUsages, CommandEncoderDescriptor, Extent3d, MapMode, Origin3d, TexelCopyBufferInfo,
-    TexelCopyBufferLayout, TexelCopyTextureInfo, Texture, TextureAspect, TextureDescriptor, TextureDimension,
-    TextureFormat, TextureUsages, COPY_BYTES_PER_ROW_ALIGNMENT,
+    Buffer, CommandEncoder, Extent3d, Origin3d, TexelCopyBufferInfo, TexelCopyBufferLayout, TexelCopyTextureInfo,
+    Texture, TextureAspect, TextureDescriptor, TextureDimension, TextureFormat, TextureUsages,
+    COPY_BYTES_PER_ROW_ALIGNMENT,
 };
 
 use super::WgpuContext;
@@ -142,35 +140,14 @@ impl<P: Texel> GpuBuffer<P> for WgpuTexture {
         let (width, height) = (self.texture.width(), self.texture.height());
         let row = width as usize * size_of::<P>();
         let pitch = row.next_multiple_of(COPY_BYTES_PER_ROW_ALIGNMENT as usize);
-        context.scoped(Error::BufferCreation, || {
-            let staging = context.device().create_buffer(&BufferDescriptor {
-                label: Some("gloo read-back"),
-                size: (pitch * height as usize) as u64,
-                usage: BufferUsages::COPY_DST | BufferUsages::MAP_READ,
-                mapped_at_creation: false,
-            });
-            let mut encoder = context.device().create_command_encoder(&CommandEncoderDescriptor::default());
-            encoder.copy_texture_to_buffer(
-                self.texture.as_image_copy(),
-                TexelCopyBufferInfo {
-                    buffer: &staging,
-                    layout: TexelCopyBufferLayout {
-                        offset: 0,
-                        bytes_per_row: Some(pitch as u32),
-                        rows_per_image: None,
-                    },
-                },
-                self.texture.size(),
-            );
-            context.queue().submit([encoder.finish()]);
-            let (sender, mapped) = mpsc::channel();
-            staging.map_async(MapMode::Read, .., move |result| drop(sender.send(result)));
-            context.finish()?;
-            let failed = |e: &dyn std::fmt::Display| Error::BufferCreation(format!("reading a wgpu texture back: {e}"));
-            mapped.recv().map_err(|e| failed(&e))?.map_err(|e| failed(&e))?;
-            let view = staging.get_mapped_range(..).map_err(|e| failed(&e))?;
-            let texels: Vec<u8> = view.chunks_exact(pitch).flat_map(|bytes| &bytes[..row]).copied().collect();
-            Ok(bytemuck::pod_collect_to_vec(&texels))
+        let copy = |encoder: &mut CommandEncoder, staging: &Buffer| {
+            let layout = TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(pitch as u32), rows_per_image: None };
+            let destination = TexelCopyBufferInfo { buffer: staging, layout };
+            encoder.copy_texture_to_buffer(self.texture.as_image_copy(), destination, self.texture.size());
+        };
+        context.read_back("a wgpu texture", (pitch * height as usize) as u64, copy, |bytes| {
+            let texels: Vec<u8> = bytes.chunks_exact(pitch).flat_map(|bytes| &bytes[..row]).copied().collect();
+            bytemuck::pod_collect_to_vec(&texels)
         })
     }
 }
