@@ -12,9 +12,12 @@
 //! to 3) with the very loops the benchmark times, for two values of `n`; the difference of the two counts, divided by the
 //! difference of `n`, is the cost of one write with setup and teardown
 //! cancelled out. It fails when a tracked write executes more than
-//! [`BUDGET`] instructions or any store over a raw one (cachegrind counts
-//! the bit set's `or` into memory as a modify, not a store).
-
+//! [`BUDGET`] instructions or [`STORE_BUDGET`] data writes over a raw one.
+//!
+//! The probe's buffer is new, so every bit is already set: each write is a
+//! rewrite, the path that tests its bit and stores nothing. A first write
+//! adds the bit's `or` and store, three instructions on the other side of
+//! one branch.
 use std::hint::black_box;
 use std::process::{Command, ExitCode};
 
@@ -23,15 +26,24 @@ use gloo_runtime::VertexBuffer;
 use super::{indices, write_raw, write_tracked_1, write_tracked_2, write_tracked_3, Point};
 
 /// Extra instructions a tracked write may execute over a raw one, by rank:
-/// the bit index (a multiply-add), the word's address, the bit (a shift and
-/// an or into memory). Measured with rustc 1.95 on x86-64: 4 at each rank.
+/// the bit index (a multiply-add), the word's address and load, the bit
+/// and its test and branch, less the raw loop's second bounds check.
+/// Measured with rustc 1.95 on x86-64: 6 at each rank.
 /// What this catches, each seen in this loop: the index array stored to
 /// the stack on every write for the out-of-bounds panic's message (two
 /// stores: ranks 2 and 3 ran 2× a raw write), or the shape and the data
 /// and bit pointers reloaded after every write's stores (+2 to +4
 /// instructions: 1.5–1.7×). If a new compiler moves the count, read the
 /// loop's assembly before raising this.
-const BUDGET: [f64; 3] = [4.0, 4.0, 4.0];
+const BUDGET: [f64; 3] = [6.0, 6.0, 6.0];
+
+/// Extra data writes a tracked write may make over a raw one, as counted.
+/// The loop stores nothing of its own on a rewrite, but it tests its bit
+/// with `bt` on a register, which valgrind emulates through memory and so
+/// counts as a read and a write (a loop of `bt` alone counts one of each
+/// per iteration). One store spilled per write, as the index array was,
+/// takes this past its budget.
+const STORE_BUDGET: f64 = 1.0;
 
 /// Writes per probe run: the two values whose counts are subtracted.
 const RUNS: [usize; 2] = [1 << 19, 1 << 20];
@@ -113,14 +125,14 @@ fn guard() -> ExitCode {
         };
         let (extra, budget) = (tracked - raw, BUDGET[rank.parse::<usize>().expect("a rank") - 1]);
         let extra_stores = tracked_stores - raw_stores;
-        over |= extra > budget || extra_stores > 0.0;
+        over |= extra > budget || extra_stores > STORE_BUDGET;
         println!(
-            "| {rank} | {raw:.1} instructions, {raw_stores:.1} stores | {tracked:.1}, {tracked_stores:.1} | {extra:+.1}, {extra_stores:+.1} | {budget}, +0 |"
+            "| {rank} | {raw:.1} instructions, {raw_stores:.1} stores | {tracked:.1}, {tracked_stores:.1} | {extra:+.1}, {extra_stores:+.1} | {budget}, +{STORE_BUDGET} |"
         );
     }
     if over {
         eprintln!(
-            "write_guard: a tracked write costs more over a raw one than {BUDGET:?} instructions and no store: the hot path regressed"
+            "write_guard: a tracked write costs more over a raw one than {BUDGET:?} instructions and {STORE_BUDGET} data write: the hot path regressed"
         );
         return ExitCode::FAILURE;
     }

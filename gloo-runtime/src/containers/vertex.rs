@@ -203,7 +203,8 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
 
     /// Field `field` of the record at `index`, mutably; marks the field's bytes
     /// for upload. This is what the named `*_mut` accessors call, and the hot
-    /// path: one bounds check per axis and one bit set.
+    /// path: one bounds check per axis and one bit set (stored only if it
+    /// was clear).
     ///
     /// # Panics
     ///

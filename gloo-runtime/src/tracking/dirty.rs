@@ -11,6 +11,24 @@ use std::collections::TryReserveError;
 
 const WORD: usize = u64::BITS as usize;
 
+/// Sets bit `bit % WORD` of `word`, storing only if it was clear.
+///
+/// The write path's one cost beyond the user's own store is this store,
+/// and out of cache it is most of the cost: a write that misses the cache
+/// holds its store-buffer entry until its line arrives, so streaming
+/// random writes run at the rate the store buffer drains, and an
+/// unconditional bit store is a third entry beside the user's two (1.4 to
+/// 1.5x a raw write, measured). Loads do not wait there. A record written
+/// again before the upload, the common case in a frame of edits, finds its
+/// bit set and stores nothing; a first write costs a predicted branch.
+#[inline(always)]
+fn set_bit(word: &mut u64, bit: usize) {
+    let mask = 1 << (bit % WORD);
+    if *word & mask == 0 {
+        *word |= mask;
+    }
+}
+
 /// Words tested at once when skipping empty stretches.
 const BLOCK: usize = 8;
 
@@ -93,7 +111,7 @@ impl DirtyBits {
     #[inline(always)]
     pub fn mark(&mut self, bit: usize) {
         debug_assert!(bit < self.bits);
-        self.words[bit / WORD] |= 1 << (bit % WORD);
+        set_bit(&mut self.words[bit / WORD], bit);
     }
 
     /// Marks one slot without a bounds check: for the tracked write path.
@@ -106,7 +124,7 @@ impl DirtyBits {
         debug_assert!(bit < self.bits);
         // SAFETY: `bit < self.bits <= self.words.len() * WORD` by the caller's
         // promise and `new`/`resize`, which size `words` to hold every bit.
-        unsafe { *self.words.get_unchecked_mut(bit / WORD) |= 1 << (bit % WORD) };
+        set_bit(unsafe { self.words.get_unchecked_mut(bit / WORD) }, bit);
     }
 
     /// Marks every slot of the records in `records`.
