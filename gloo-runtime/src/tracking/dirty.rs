@@ -315,6 +315,23 @@ impl DirtyBits {
 
     /// The number of pending slots.
     pub fn count(&self) -> usize {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the CPU has `popcnt`, just detected.
+            return unsafe { self.count_popcnt() };
+        }
+        self.count_body()
+    }
+
+    /// [`count`](Self::count) built with `popcnt`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    fn count_popcnt(&self) -> usize {
+        self.count_body()
+    }
+
+    #[inline(always)]
+    fn count_body(&self) -> usize {
         self.words.iter().map(|w| w.count_ones() as usize).sum()
     }
 
@@ -546,33 +563,78 @@ impl DirtyBits {
     }
 
     /// How many pending bits each slot has, into `counts` (one per slot).
+    ///
+    /// Built twice, with the `popcnt` instruction where the CPU has it (as
+    /// [`count`](Self::count) is). x86-64's baseline lacks it, and
+    /// `count_ones` built for the baseline is a dozen instructions: counting
+    /// the 2M bits of a 1M-record buffer of two fields, which every upload
+    /// does for its statistics, took 0.15 ms, a quarter of a 1 % scattered
+    /// upload.
     pub fn count_per_slot(&self, counts: &mut [usize]) {
         debug_assert_eq!(counts.len(), self.slots);
         counts.fill(0);
-        match self.shift {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the CPU has `popcnt`, just detected.
+            return unsafe { self.count_per_slot_popcnt(counts) };
+        }
+        self.count_per_slot_body(counts);
+    }
+
+    /// [`count_per_slot`](Self::count_per_slot) built with `popcnt`.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    fn count_per_slot_popcnt(&self, counts: &mut [usize]) {
+        self.count_per_slot_body(counts);
+    }
+
+    #[inline(always)]
+    fn count_per_slot_body(&self, counts: &mut [usize]) {
+        match (self.shift, self.slots) {
+            // One, two or four slots: the counts in registers.
+            (Some(_), 1) => counts.copy_from_slice(&self.count_fixed::<1>()),
+            (Some(_), 2) => counts.copy_from_slice(&self.count_fixed::<2>()),
+            (Some(_), 4) => counts.copy_from_slice(&self.count_fixed::<4>()),
             // Slot `s` sits at the same positions in every word: one mask and
             // a popcount per slot and word. Empty blocks of words are skipped
             // (sparse sets cost nothing); inside a block no word is tested,
             // as a mispredicted test costs more than a popcount.
-            Some(_) if self.slots <= WORD => {
+            (Some(_), slots) if slots <= WORD => {
                 let every = (0..WORD).step_by(self.slots).fold(0u64, |mask, at| mask | 1 << at);
-                for block in self.words.chunks(BLOCK) {
-                    if block.iter().fold(0, |any, &w| any | w) == 0 {
-                        continue;
-                    }
+                self.for_each_nonempty_block(|block| {
                     for &word in block {
-                        if word == !0 {
-                            // A full word, as after `fill` or a bulk write.
-                            counts.iter_mut().for_each(|count| *count += WORD / self.slots);
-                            continue;
-                        }
                         for (slot, count) in counts.iter_mut().enumerate() {
                             *count += (word & every << slot).count_ones() as usize;
                         }
                     }
-                }
+                });
             }
             _ => self.ones().for_each(|bit| counts[bit % self.slots] += 1),
+        }
+    }
+
+    /// The per-slot counts for `S` slots, `S` a power of two.
+    #[inline(always)]
+    fn count_fixed<const S: usize>(&self) -> [usize; S] {
+        let every = (0..WORD).step_by(S).fold(0u64, |mask, at| mask | 1 << at);
+        let mut counts = [0; S];
+        self.for_each_nonempty_block(|block| {
+            for &word in block {
+                for (slot, count) in counts.iter_mut().enumerate() {
+                    *count += (word & every << slot).count_ones() as usize;
+                }
+            }
+        });
+        counts
+    }
+
+    /// Calls `f` with each block of [`BLOCK`] words that has a bit set.
+    #[inline(always)]
+    fn for_each_nonempty_block(&self, mut f: impl FnMut(&[u64])) {
+        for block in self.words.chunks(BLOCK) {
+            if block.iter().fold(0, |any, &w| any | w) != 0 {
+                f(block);
+            }
         }
     }
 }
@@ -766,15 +828,21 @@ mod tests {
 
     #[test]
     fn counts_per_slot() {
-        for slots in [1, 2, 3, 4] {
-            let mut bits = DirtyBits::new(100, slots);
+        // Each specialised count (1, 2, 4), the general masks (8, 16) and
+        // the bit walk (3, 5); records across many words and blocks.
+        for slots in [1, 2, 3, 4, 5, 8, 16] {
+            let mut bits = DirtyBits::new(3000, slots);
             bits.mark_records(10..20);
+            bits.mark_records(1000..1700);
             bits.mark(slots * 50);
+            bits.mark(slots * 2999 + slots - 1);
             let mut counts = vec![0; slots];
             bits.count_per_slot(&mut counts);
-            let mut expected = vec![10; slots];
+            let mut expected = vec![710; slots];
             expected[0] += 1;
+            expected[slots - 1] += 1;
             assert_eq!(counts, expected, "slots {slots}");
+            assert_eq!(bits.count(), expected.iter().sum::<usize>(), "slots {slots}");
         }
     }
 
