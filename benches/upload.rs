@@ -7,7 +7,16 @@
 //!
 //! `cargo bench --bench upload` (headless Mesa; about four minutes; set
 //! `GLOO_EGL_DEVICE=hardware` for a GPU's driver). After criterion's own
-//! lines it prints a table of ratios from this run's means.
+//! lines it prints two tables. The first is criterion's means: each
+//! contender's frames run back to back, so the records it edits stay in
+//! the caches from one frame to the next. The second is from 15 further
+//! rounds in which the contenders take turns, each frame after the other
+//! five's (about 100 MB of traffic), so that it starts with cold caches,
+//! as a frame after an application's other work may: the median of each
+//! contender's frames, and the medians of each round's ratios, which a
+//! shared machine's drifting load cannot skew. "Auto / best" is Auto
+//! against the fastest other contender, "full write / Auto" the glium
+//! full write against Auto.
 
 use std::hint::black_box;
 
@@ -19,7 +28,7 @@ use gloo_runtime::{glium, GpuStorage, MergePolicy, VertexBuffer};
 mod common;
 #[path = "common/edits.rs"]
 mod edits;
-use common::mean_ns;
+use common::{mean_ns, median, turns};
 use edits::{patterns, point, Point, RECORDS};
 
 const CONTENDERS: [(&str, Option<(MergePolicy, GpuStorage)>); 6] = [
@@ -31,34 +40,71 @@ const CONTENDERS: [(&str, Option<(MergePolicy, GpuStorage)>); 6] = [
     ("glium full write", None),
 ];
 
-fn uploads(c: &mut Criterion, ctx: &HeadlessContext) {
+/// Rounds of contenders taking turns, after criterion's runs, for the
+/// ratio columns.
+const ROUNDS: usize = 15;
+
+/// One contender's frame: edit `edits`, upload, wait for the GPU.
+fn frame<'a>(
+    ctx: &'a HeadlessContext,
+    edits: &'a [usize],
+    contender: Option<(MergePolicy, GpuStorage)>,
+) -> Box<dyn FnMut() + 'a> {
+    let Some((policy, storage)) = contender else {
+        return Box::new(glium_full_frame(ctx, RECORDS, edits));
+    };
+    let mut v = VertexBuffer::<Point>::from_fn([RECORDS], |[i]| point(i));
+    v.set_policy(policy);
+    v.set_gpu_storage(storage);
+    v.upload(ctx).unwrap();
+    let mut frame = 0.0f32;
+    Box::new(move || {
+        frame += 1.0;
+        for &i in edits {
+            *v.position_mut(i) = [frame, 1.0];
+        }
+        v.upload(ctx).unwrap();
+        ctx.get_context().finish();
+    })
+}
+
+/// What the contenders' turns gave for one pattern: each contender's
+/// median frame, and the medians over rounds of Auto / the best other
+/// contender of the round and of the glium full write / Auto.
+struct Turns {
+    medians: Vec<f64>,
+    auto_best: f64,
+    full_auto: f64,
+}
+
+/// Each pattern's contenders under criterion (each one's frames back to
+/// back), then in turns.
+fn uploads(c: &mut Criterion, ctx: &HeadlessContext) -> Vec<Turns> {
+    let mut paired = Vec::new();
     for (pattern, edits) in patterns() {
+        let mut frames: Vec<_> =
+            CONTENDERS.iter().map(|&(name, contender)| (name, frame(ctx, &edits, contender))).collect();
         let mut group = c.benchmark_group(format!("upload {pattern}"));
         group.sampling_mode(SamplingMode::Flat).sample_size(10);
-        for (name, policy) in CONTENDERS {
-            match policy {
-                Some((policy, storage)) => {
-                    let mut v = VertexBuffer::<Point>::from_fn([RECORDS], |[i]| point(i));
-                    v.set_policy(policy);
-                    v.set_gpu_storage(storage);
-                    v.upload(ctx).unwrap();
-                    let mut frame = 0.0f32;
-                    group.bench_function(name, |b| {
-                        b.iter(|| {
-                            frame += 1.0;
-                            for &i in &edits {
-                                *v.position_mut(i) = [frame, 1.0];
-                            }
-                            v.upload(ctx).unwrap();
-                            ctx.get_context().finish();
-                        })
-                    });
-                }
-                None => glium_full_write(&mut group, name, ctx, RECORDS, &edits),
-            }
+        for (name, frame) in &mut frames {
+            group.bench_function(*name, |b| b.iter(&mut *frame));
         }
         group.finish();
+        let mut frames: Vec<&mut dyn FnMut()> = frames.iter_mut().map(|(_, frame)| &mut **frame as _).collect();
+        let rounds = turns(&mut frames, ROUNDS);
+        let auto = CONTENDERS.iter().position(|&(name, _)| name == "Auto").expect("Auto contends");
+        let full = CONTENDERS.len() - 1;
+        let best_other = |times: &Vec<f64>| {
+            let others = times.iter().enumerate().filter(|&(k, _)| k != auto);
+            others.map(|(_, &t)| t).fold(f64::INFINITY, f64::min)
+        };
+        paired.push(Turns {
+            medians: (0..CONTENDERS.len()).map(|k| median(rounds.iter().map(|times| times[k]).collect())).collect(),
+            auto_best: median(rounds.iter().map(|times| times[auto] / best_other(times)).collect()),
+            full_auto: median(rounds.iter().map(|times| times[full] / times[auto]).collect()),
+        });
     }
+    paired
 }
 
 /// A whole-buffer upload through gloo against glium's own `write`.
@@ -124,33 +170,26 @@ fn large(c: &mut Criterion, ctx: &HeadlessContext) -> (usize, usize) {
     group.bench_function("Auto plan", |b| b.iter(|| black_box(v.upload_plan())));
     let sizes = (v.tracking_bytes(), v.nbytes());
     drop(v);
-    glium_full_write(&mut group, "glium full write", ctx, LARGE, &edits);
+    let mut glium_frame = glium_full_frame(ctx, LARGE, &edits);
+    group.bench_function("glium full write", |b| b.iter(&mut glium_frame));
     group.finish();
     sizes
 }
 
-/// The baseline: the same edits to a plain `Vec`, then glium's `write` of
-/// all of it to a dynamic buffer of `records`.
-fn glium_full_write(
-    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
-    name: &str,
-    ctx: &HeadlessContext,
-    records: usize,
-    edits: &[usize],
-) {
+/// The baseline's frame: the same edits to a plain `Vec`, then glium's
+/// `write` of all of it to a dynamic buffer of `records`.
+fn glium_full_frame<'a>(ctx: &'a HeadlessContext, records: usize, edits: &'a [usize]) -> impl FnMut() + 'a {
     let mut data: Vec<Point> = (0..records).map(point).collect();
     let buffer = glium::VertexBuffer::dynamic(ctx, &data).unwrap();
     let mut frame = 0.0f32;
-    group.bench_function(name, |b| {
-        b.iter(|| {
-            frame += 1.0;
-            for &i in edits {
-                data[i].position = [frame, 1.0];
-            }
-            buffer.write(&data);
-            ctx.get_context().finish();
-        })
-    });
+    move || {
+        frame += 1.0;
+        for &i in edits {
+            data[i].position = [frame, 1.0];
+        }
+        buffer.write(&data);
+        ctx.get_context().finish();
+    }
 }
 
 /// Building the plan for 100k pending writes on a 1M-record buffer (one
@@ -174,31 +213,28 @@ fn planning(c: &mut Criterion, ctx: &HeadlessContext) {
     group.finish();
 }
 
-fn report(mapped: bool, (tracking, nbytes): (usize, usize)) {
+fn report(mapped: bool, paired: &[Turns], (tracking, nbytes): (usize, usize)) {
     println!("\nthe 20 MB buffer's GPU copy is {}", if mapped { "persistently mapped" } else { "dynamic" });
-    println!(
-        "\n| edited | Extent | Coalesce0 | Auto | Auto scatter | Auto dynamic | glium full write | Auto / best | full write / Auto |"
-    );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    let ms = |ns: f64| format!("{:.3} ms", ns / 1e6);
+    let header = "| edited | Extent | Coalesce0 | Auto | Auto scatter | Auto dynamic | glium full write | Auto / best | full write / Auto |";
+    println!("\nback to back (criterion's means; each contender's frames in a row, so its edits stay in cache):\n");
+    println!("{header}\n|---|---|---|---|---|---|---|---|---|");
     for (pattern, _) in patterns() {
         let group = format!("upload {pattern}");
         let times: Vec<Option<f64>> = CONTENDERS.iter().map(|(name, _)| mean_ns(&group, name)).collect();
-        let [Some(extent), Some(coalesce), Some(auto), Some(scatter), Some(dynamic), Some(glium)] = times[..] else {
+        let Some(times) = times.into_iter().collect::<Option<Vec<f64>>>() else {
             continue;
         };
-        let best = extent.min(coalesce).min(scatter).min(dynamic).min(glium);
-        let ms = |ns: f64| format!("{:.3} ms", ns / 1e6);
-        println!(
-            "| {pattern} | {} | {} | {} | {} | {} | {} | {:.2}× | {:.1}× |",
-            ms(extent),
-            ms(coalesce),
-            ms(auto),
-            ms(scatter),
-            ms(dynamic),
-            ms(glium),
-            auto / best,
-            glium / auto
-        );
+        let (auto, glium) = (times[2], times[5]);
+        let best = times.iter().enumerate().filter(|&(k, _)| k != 2).map(|(_, &t)| t).fold(f64::INFINITY, f64::min);
+        let cells: Vec<String> = times.iter().map(|&t| ms(t)).collect();
+        println!("| {pattern} | {} | {:.2}× | {:.1}× |", cells.join(" | "), auto / best, glium / auto);
+    }
+    println!("\nin turns ({ROUNDS} rounds, each contender's frame after the others': medians; ratios are medians of each round's):\n");
+    println!("{header}\n|---|---|---|---|---|---|---|---|---|");
+    for ((pattern, _), turns) in patterns().into_iter().zip(paired) {
+        let cells: Vec<String> = turns.medians.iter().map(|&t| ms(t)).collect();
+        println!("| {pattern} | {} | {:.2}× | {:.1}× |", cells.join(" | "), turns.auto_best, turns.full_auto);
     }
     if let (Some(gloo), Some(glium)) = (mean_ns("full buffer", "gloo"), mean_ns("full buffer", "glium write")) {
         println!(
@@ -239,10 +275,10 @@ fn main() {
     let mut probe = VertexBuffer::<Point>::zeros([RECORDS]);
     probe.upload(&ctx).expect("upload");
     let mut c = Criterion::default().configure_from_args();
-    uploads(&mut c, &ctx);
+    let paired = uploads(&mut c, &ctx);
     full(&mut c, &ctx);
     planning(&mut c, &ctx);
     let sizes = large(&mut c, &ctx);
     c.final_summary();
-    report(probe.is_mapped(), sizes);
+    report(probe.is_mapped(), &paired, sizes);
 }

@@ -10,3 +10,34 @@ pub fn mean_ns(group: &str, bench: &str) -> Option<f64> {
     let value = &mean[mean.find("\"point_estimate\":")? + 17..];
     value[..value.find(',')?].trim().parse().ok()
 }
+
+use std::time::Instant;
+
+/// Contenders taking turns: `rounds` rounds in each of which every frame
+/// runs once, the first one a place later each round; the time of each,
+/// in nanoseconds, by round and contender. Ratios taken within a round
+/// compare runs milliseconds apart, which a shared machine's drifting
+/// load cannot separate as it separates criterion's benchmarks, run one
+/// after another.
+#[allow(dead_code)]
+pub fn turns(frames: &mut [&mut dyn FnMut()], rounds: usize) -> Vec<Vec<f64>> {
+    let count = frames.len();
+    (0..rounds)
+        .map(|round| {
+            let mut times = vec![0.0; count];
+            for k in (0..count).map(|k| (k + round) % count) {
+                let start = Instant::now();
+                frames[k]();
+                times[k] = start.elapsed().as_secs_f64() * 1e9;
+            }
+            times
+        })
+        .collect()
+}
+
+/// The median of `values` (NaN when there are none).
+#[allow(dead_code)]
+pub fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
