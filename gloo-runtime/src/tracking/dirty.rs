@@ -410,20 +410,31 @@ impl DirtyBits {
     /// only each non-empty block's first and last bits are looked at;
     /// otherwise every set bit is.
     pub fn merged_runs(&self, gap: usize) -> Vec<Range<usize>> {
+        self.merged_runs_until(gap, |_, _| false).expect("never given up")
+    }
+
+    /// [`merged_runs`](Self::merged_runs), or `None` once
+    /// `give_up(runs, records)` is true of the runs found so far (their
+    /// count and the records they cover), asked after each word and of the
+    /// finished runs. `give_up` must only turn true as both grow: a
+    /// planner that would send the whole buffer once the runs cost more
+    /// stops scanning there.
+    pub fn merged_runs_until(&self, gap: usize, give_up: impl Fn(usize, usize) -> bool) -> Option<Vec<Range<usize>>> {
         let Some(first) = self.next_one(0) else {
-            return Vec::new();
+            return Some(Vec::new());
         };
-        let mut runs = Runs::new(self.record_of(first), gap);
+        let mut runs = Runs::new(self.record_of(first), gap, give_up);
         // Two bits of one granule of `g` words are at most `64 g - 1` apart:
         // fewer than `64 g / slots` clean records lie between them. Take the
         // widest granule whose inner gaps are all mergeable, and look only at
         // its first and last set bits.
         let granule = [64, 8, 1].into_iter().find(|&g| g * WORD <= gap.saturating_mul(self.slots));
-        match (granule, self.shift) {
+        let flow = match (granule, self.shift) {
             // Word by word: only the words that hold a bit, empty blocks skipped.
             (Some(1), Some(shift)) => self.word_ends(&mut runs, |bit| bit >> shift),
             (Some(1), None) => self.word_ends(&mut runs, |bit| bit / self.slots),
             (Some(g), _) => {
+                let mut flow = ControlFlow::Continue(());
                 for (index, block) in self.words.chunks(g).enumerate() {
                     // One wide test per block: most are all empty or all not.
                     if block.iter().fold(0, |any, &w| any | w) == 0 {
@@ -435,7 +446,12 @@ impl DirtyBits {
                     let first = base + head * WORD + block[head].trailing_zeros() as usize;
                     let last = base + tail * WORD + (WORD - 1 - block[tail].leading_zeros() as usize);
                     runs.add(self.record_of(first), self.record_of(last));
+                    flow = runs.check();
+                    if flow.is_break() {
+                        break;
+                    }
                 }
+                flow
             }
             // Whole records per word (a power-of-two slot count): fold each
             // record's slots onto its first bit, so that a word of dirty
@@ -443,7 +459,7 @@ impl DirtyBits {
             (None, Some(shift)) if self.slots <= WORD => {
                 let starts = (0..WORD).step_by(self.slots).fold(0u64, |mask, at| mask | 1 << at);
                 let per_word = WORD / self.slots;
-                let _ = self.try_for_each_nonzero_word(|index, word| {
+                self.try_for_each_nonzero_word(|index, word| {
                     let mut folded = word;
                     let mut width = 1;
                     while width < self.slots {
@@ -454,38 +470,51 @@ impl DirtyBits {
                     let base = index * per_word;
                     if folded == starts {
                         runs.add(base, base + per_word - 1);
-                        return ControlFlow::Continue(());
+                        return runs.check();
                     }
                     while folded != 0 {
                         let record = base + (folded.trailing_zeros() as usize >> shift);
                         runs.add(record, record);
                         folded &= folded - 1;
                     }
-                    ControlFlow::Continue(())
-                });
+                    runs.check()
+                })
             }
             (None, _) => {
+                let mut flow = ControlFlow::Continue(());
                 for bit in self.ones() {
                     let record = self.record_of(bit);
                     runs.add(record, record);
+                    flow = runs.check();
+                    if flow.is_break() {
+                        break;
+                    }
                 }
+                flow
             }
+        };
+        match flow {
+            ControlFlow::Continue(()) => runs.finish(),
+            ControlFlow::Break(()) => None,
         }
-        runs.finish()
     }
 
     /// Adds each non-empty word's first and last records to `runs`, empty
     /// blocks skipped. Generic over the bit-to-record map, so that the loop
     /// keeps a power-of-two shift (and the open run) in registers.
     #[inline(always)]
-    fn word_ends(&self, runs: &mut Runs, record_of: impl Fn(usize) -> usize) {
-        let _ = self.try_for_each_nonzero_word(|index, word| {
+    fn word_ends<G: Fn(usize, usize) -> bool>(
+        &self,
+        runs: &mut Runs<G>,
+        record_of: impl Fn(usize) -> usize,
+    ) -> ControlFlow<()> {
+        self.try_for_each_nonzero_word(|index, word| {
             let base = index * WORD;
             let first = record_of(base + word.trailing_zeros() as usize);
             let last = record_of(base + (WORD - 1 - word.leading_zeros() as usize));
             runs.add(first, last);
-            ControlFlow::Continue(())
-        });
+            runs.check()
+        })
     }
 
     /// Calls `f` with each maximal run of set bits, in order: a word of
@@ -642,17 +671,22 @@ impl DirtyBits {
 /// The runs [`DirtyBits::merged_runs`] builds, in order: the open one as
 /// two plain fields, opened empty at the first pending record, so that
 /// extending it is a comparison and a store; a wider gap closes it.
-struct Runs {
+struct Runs<G> {
     done: Vec<Range<usize>>,
+    /// Records in `done`.
+    covered: usize,
     start: usize,
     end: usize,
     gap: usize,
+    /// Whether the builder gives up, given the closed runs.
+    give_up: G,
 }
 
-impl Runs {
-    /// Runs starting at record `first`, merged across `gap` clean records.
-    fn new(first: usize, gap: usize) -> Self {
-        Runs { done: Vec::new(), start: first, end: first, gap }
+impl<G: Fn(usize, usize) -> bool> Runs<G> {
+    /// Runs starting at record `first`, merged across `gap` clean records,
+    /// until `give_up`.
+    fn new(first: usize, gap: usize, give_up: G) -> Self {
+        Runs { done: Vec::new(), covered: 0, start: first, end: first, gap, give_up }
     }
 
     /// Records `first..=last`, which start at or after every earlier one.
@@ -660,14 +694,28 @@ impl Runs {
     fn add(&mut self, first: usize, last: usize) {
         if first > self.end.saturating_add(self.gap) {
             self.done.push(self.start..self.end);
+            self.covered += self.end - self.start;
             self.start = first;
         }
         self.end = self.end.max(last + 1);
     }
 
-    fn finish(mut self) -> Vec<Range<usize>> {
+    /// Breaks once the closed runs make the builder give up: asked once
+    /// per word, not per run.
+    #[inline(always)]
+    fn check(&self) -> ControlFlow<()> {
+        if (self.give_up)(self.done.len(), self.covered) {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+
+    /// The runs, the open one closed, unless they make the builder give up.
+    fn finish(mut self) -> Option<Vec<Range<usize>>> {
         self.done.push(self.start..self.end);
-        self.done
+        self.covered += self.end - self.start;
+        (!(self.give_up)(self.done.len(), self.covered)).then_some(self.done)
     }
 }
 
@@ -793,11 +841,25 @@ mod tests {
                 }
                 bits.mark_records(1000..1300);
                 for gap in [0, 1, 3, 31, 32, 100, 5000] {
-                    assert_eq!(
-                        bits.merged_runs(gap),
-                        naive_runs(&bits, gap),
-                        "slots {slots}, density {density}, gap {gap}"
-                    );
+                    let expected = naive_runs(&bits, gap);
+                    assert_eq!(bits.merged_runs(gap), expected, "slots {slots}, density {density}, gap {gap}");
+                    // The bounded scan: all of them up to its limit, none past it.
+                    let n = expected.len();
+                    for limit in [0, n / 2, n.saturating_sub(1), n, n + 1, usize::MAX] {
+                        assert_eq!(
+                            bits.merged_runs_until(gap, |runs, _| runs > limit),
+                            (n <= limit).then(|| expected.clone()),
+                            "slots {slots}, density {density}, gap {gap}, {n} runs, limit {limit}"
+                        );
+                    }
+                    let covered: usize = expected.iter().map(Range::len).sum();
+                    for limit in [0, covered / 2, covered, usize::MAX] {
+                        assert_eq!(
+                            bits.merged_runs_until(gap, |_, records| records > limit),
+                            (covered <= limit).then(|| expected.clone()),
+                            "slots {slots}, density {density}, gap {gap}, {covered} records, limit {limit}"
+                        );
+                    }
                 }
             }
         }

@@ -148,15 +148,17 @@ pub(crate) fn plan_records(
         },
         MergePolicy::Coalesce { max_gap } => merged(pending, stride, max_gap),
         MergePolicy::Auto => {
-            let merged = merged(pending, stride, costs.max_gap());
             let records = pending.records();
-            let sent: usize = merged.iter().map(|run| run.len()).sum();
-            let plan_ns = merged.len() as f64 * costs.call_ns + (sent * stride) as f64 * costs.byte_ns;
-            let whole = !merged.is_empty() && costs.whole_ns(records * stride) <= plan_ns;
-            if whole {
-                vec![0..records]
-            } else {
-                merged
+            let whole_ns = costs.whole_ns(records * stride);
+            let plan_ns =
+                |runs: usize, covered: usize| runs as f64 * costs.call_ns + (covered * stride) as f64 * costs.byte_ns;
+            // The whole buffer once the runs cost as much: the scan stops
+            // as soon as the runs found so far do (at 10 % scattered,
+            // partway through the words).
+            let gap = costs.max_gap().checked_div(stride).unwrap_or(usize::MAX);
+            match pending.merged_runs_until(gap, |runs, covered| whole_ns <= plan_ns(runs, covered)) {
+                Some(merged) => merged,
+                None => vec![0..records],
             }
         }
     }
@@ -551,6 +553,46 @@ mod tests {
         assert_eq!(plan_of(&[0..999], MergePolicy::Auto), vec![0..20000]);
         // A few scattered records stay partial.
         assert_eq!(plan_of(&[10..11], MergePolicy::Auto), vec![200..220]);
+    }
+
+    #[test]
+    fn auto_stopping_early_plans_what_the_full_scan_would() {
+        // The plan `Auto` made before its scan could stop early: every run
+        // merged, then the whole buffer if the model says so.
+        let reference = |pending: &DirtyBits, costs: &UploadCosts| {
+            let merged = pending.merged_runs(costs.max_gap() / 20);
+            let sent: usize = merged.iter().map(Range::len).sum();
+            let plan_ns = merged.len() as f64 * costs.call_ns + (sent * 20) as f64 * costs.byte_ns;
+            let whole = !merged.is_empty() && costs.whole_ns(pending.records() * 20) <= plan_ns;
+            if whole {
+                vec![0..pending.records()]
+            } else {
+                merged
+            }
+        };
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let costs = [COSTS, UploadCosts::MAPPED, UploadCosts::SCATTER, UploadCosts { call_ns: 0.0, ..COSTS }];
+        for per_mille in [0, 1, 10, 50, 100, 300, 1000] {
+            let mut pending = DirtyBits::new(20_000, 2);
+            for record in 0..20_000 {
+                if next() % 1000 < per_mille {
+                    pending.mark(record * 2);
+                }
+            }
+            for costs in &costs {
+                assert_eq!(
+                    plan_records(&pending, 20, MergePolicy::Auto, costs),
+                    reference(&pending, costs),
+                    "{per_mille} per mille, {costs:?}"
+                );
+            }
+        }
     }
 
     #[test]
