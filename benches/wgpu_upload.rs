@@ -7,8 +7,10 @@
 //!
 //! `cargo bench --bench wgpu_upload` (about three minutes, on the adapter
 //! `WgpuContext::headless()` finds: Mesa's lavapipe here). After
-//! criterion's own lines it prints a table of ratios from this run's means
-//! and the calibrated costs.
+//! criterion's own lines it prints two tables, as benches/upload.rs does:
+//! criterion's means (each contender's frames back to back), and 15
+//! rounds in which the contenders take turns (medians, and the medians of
+//! each round's ratios); then the calibrated costs.
 
 use criterion::{Criterion, SamplingMode};
 use gloo_runtime::{wgpu, MergePolicy, VertexBuffer, WgpuContext};
@@ -16,7 +18,7 @@ use gloo_runtime::{wgpu, MergePolicy, VertexBuffer, WgpuContext};
 mod common;
 #[path = "common/edits.rs"]
 mod edits;
-use common::mean_ns;
+use common::{mean_ns, median, turns};
 use edits::{patterns, point, Point, RECORDS};
 
 const POLICIES: [(&str, MergePolicy); 3] =
@@ -30,68 +32,110 @@ fn finish(gpu: &WgpuContext) {
     gpu.device().poll(wgpu::PollType::wait_indefinitely()).expect("the device answers");
 }
 
-fn uploads(c: &mut Criterion, gpu: &WgpuContext) {
-    for (pattern, edits) in patterns() {
-        let mut group = c.benchmark_group(format!("wgpu upload {pattern}"));
-        group.sampling_mode(SamplingMode::Flat).sample_size(10);
-        for (name, policy) in POLICIES {
-            let mut v = VertexBuffer::<Point>::from_fn([RECORDS], |[i]| point(i));
-            v.set_policy(policy);
-            v.upload(gpu).unwrap();
-            finish(gpu);
-            let mut frame = 0.0f32;
-            group.bench_function(name, |b| {
-                b.iter(|| {
-                    frame += 1.0;
-                    for &i in &edits {
-                        *v.position_mut(i) = [frame, 1.0];
-                    }
-                    v.upload(gpu).unwrap();
-                    finish(gpu);
-                })
-            });
+/// Rounds of contenders taking turns, after criterion's runs.
+const ROUNDS: usize = 15;
+
+/// A contender's frame: edits, upload, wait.
+type Frame<'a> = Box<dyn FnMut() + 'a>;
+
+/// One policy's frame: edit `edits`, upload, wait for the device.
+fn frame<'a>(gpu: &'a WgpuContext, edits: &'a [usize], policy: MergePolicy) -> Frame<'a> {
+    let mut v = VertexBuffer::<Point>::from_fn([RECORDS], |[i]| point(i));
+    v.set_policy(policy);
+    v.upload(gpu).unwrap();
+    finish(gpu);
+    let mut frame = 0.0f32;
+    Box::new(move || {
+        frame += 1.0;
+        for &i in edits {
+            *v.position_mut(i) = [frame, 1.0];
         }
-        let mut data: Vec<Point> = (0..RECORDS).map(point).collect();
-        let buffer = gpu.device().create_buffer(&wgpu::BufferDescriptor {
-            label: Some("baseline"),
-            size: (RECORDS * 20) as u64,
-            usage: wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
-        let mut frame = 0.0f32;
-        group.bench_function(BASELINE, |b| {
-            b.iter(|| {
-                frame += 1.0;
-                for &i in &edits {
-                    data[i].position = [frame, 1.0];
-                }
-                gpu.queue().write_buffer(&buffer, 0, gloo_runtime::bytemuck::cast_slice(&data));
-                finish(gpu);
-            })
-        });
-        group.finish();
-    }
+        v.upload(gpu).unwrap();
+        finish(gpu);
+    })
 }
 
-fn report(gpu: &WgpuContext) {
-    println!("\n| edited | Extent | Coalesce0 | Auto | {BASELINE} | Auto / best | whole write / Auto |");
-    println!("|---|---|---|---|---|---|---|");
+/// The baseline's frame: the same edits to a plain `Vec`, then one
+/// `write_buffer` of all of it.
+fn whole_frame<'a>(gpu: &'a WgpuContext, edits: &'a [usize]) -> Frame<'a> {
+    let mut data: Vec<Point> = (0..RECORDS).map(point).collect();
+    let buffer = gpu.device().create_buffer(&wgpu::BufferDescriptor {
+        label: Some("baseline"),
+        size: (RECORDS * 20) as u64,
+        usage: wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    let mut frame = 0.0f32;
+    Box::new(move || {
+        frame += 1.0;
+        for &i in edits {
+            data[i].position = [frame, 1.0];
+        }
+        gpu.queue().write_buffer(&buffer, 0, gloo_runtime::bytemuck::cast_slice(&data));
+        finish(gpu);
+    })
+}
+
+/// What the contenders' turns gave for one pattern: each one's median
+/// frame (the policies, then the baseline), and the medians over rounds of
+/// Auto / the best other contender and of the whole write / Auto.
+struct Turns {
+    medians: Vec<f64>,
+    auto_best: f64,
+    whole_auto: f64,
+}
+
+/// Each pattern's contenders under criterion (each one's frames back to
+/// back), then in turns, as benches/upload.rs does.
+fn uploads(c: &mut Criterion, gpu: &WgpuContext) -> Vec<Turns> {
+    let mut paired = Vec::new();
+    for (pattern, edits) in patterns() {
+        let mut frames: Vec<(&str, Frame)> =
+            POLICIES.iter().map(|&(name, policy)| (name, frame(gpu, &edits, policy))).collect();
+        frames.push((BASELINE, whole_frame(gpu, &edits)));
+        let mut group = c.benchmark_group(format!("wgpu upload {pattern}"));
+        group.sampling_mode(SamplingMode::Flat).sample_size(10);
+        for (name, frame) in &mut frames {
+            group.bench_function(*name, |b| b.iter(&mut *frame));
+        }
+        group.finish();
+        let count = frames.len();
+        let mut frames: Vec<&mut dyn FnMut()> = frames.iter_mut().map(|(_, frame)| &mut **frame as _).collect();
+        let rounds = turns(&mut frames, ROUNDS);
+        let (auto, whole) = (2, count - 1);
+        let best_other = |times: &Vec<f64>| {
+            let others = times.iter().enumerate().filter(|&(k, _)| k != auto);
+            others.map(|(_, &t)| t).fold(f64::INFINITY, f64::min)
+        };
+        paired.push(Turns {
+            medians: (0..count).map(|k| median(rounds.iter().map(|times| times[k]).collect())).collect(),
+            auto_best: median(rounds.iter().map(|times| times[auto] / best_other(times)).collect()),
+            whole_auto: median(rounds.iter().map(|times| times[whole] / times[auto]).collect()),
+        });
+    }
+    paired
+}
+
+fn report(gpu: &WgpuContext, paired: &[Turns]) {
+    let ms = |ns: f64| format!("{:.3} ms", ns / 1e6);
+    let header = format!("| edited | Extent | Coalesce0 | Auto | {BASELINE} | Auto / best | whole write / Auto |");
+    println!("\nback to back (criterion's means; each contender's frames in a row):\n");
+    println!("{header}\n|---|---|---|---|---|---|---|");
     for (pattern, _) in patterns() {
         let group = format!("wgpu upload {pattern}");
         let names = POLICIES.iter().map(|(name, _)| *name).chain([BASELINE]);
         let times: Vec<Option<f64>> = names.map(|name| mean_ns(&group, name)).collect();
-        let [Some(extent), Some(coalesce), Some(auto), Some(whole)] = times[..] else { continue };
-        let best = extent.min(coalesce).min(whole);
-        let ms = |ns: f64| format!("{:.3} ms", ns / 1e6);
-        println!(
-            "| {pattern} | {} | {} | {} | {} | {:.2}× | {:.1}× |",
-            ms(extent),
-            ms(coalesce),
-            ms(auto),
-            ms(whole),
-            auto / best,
-            whole / auto
-        );
+        let Some(times) = times.into_iter().collect::<Option<Vec<f64>>>() else { continue };
+        let (auto, whole) = (times[2], times[3]);
+        let best = times[0].min(times[1]).min(whole);
+        let cells: Vec<String> = times.iter().map(|&t| ms(t)).collect();
+        println!("| {pattern} | {} | {:.2}× | {:.1}× |", cells.join(" | "), auto / best, whole / auto);
+    }
+    println!("\nin turns ({ROUNDS} rounds, each contender's frame after the others': medians; ratios are medians of each round's):\n");
+    println!("{header}\n|---|---|---|---|---|---|---|");
+    for ((pattern, _), turns) in patterns().into_iter().zip(paired) {
+        let cells: Vec<String> = turns.medians.iter().map(|&t| ms(t)).collect();
+        println!("| {pattern} | {} | {:.2}× | {:.1}× |", cells.join(" | "), turns.auto_best, turns.whole_auto);
     }
     let costs = gpu.upload_costs();
     println!(
@@ -108,7 +152,7 @@ fn main() {
     let info = gpu.adapter_info().expect("headless() records its adapter");
     println!("[i] Using wgpu ({:?}, {})", info.backend, info.name);
     let mut c = Criterion::default().configure_from_args();
-    uploads(&mut c, &gpu);
+    let paired = uploads(&mut c, &gpu);
     c.final_summary();
-    report(&gpu);
+    report(&gpu, &paired);
 }
