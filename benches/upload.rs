@@ -107,7 +107,8 @@ fn uploads(c: &mut Criterion, ctx: &HeadlessContext) -> Vec<Turns> {
     paired
 }
 
-/// A whole-buffer upload through gloo against glium's own `write`.
+/// A whole-buffer upload through gloo against glium's own `write`, and a
+/// bind with nothing to send.
 fn full(c: &mut Criterion, ctx: &HeadlessContext) {
     let mut group = c.benchmark_group("full buffer");
     group.sampling_mode(SamplingMode::Flat).sample_size(10);
@@ -120,6 +121,8 @@ fn full(c: &mut Criterion, ctx: &HeadlessContext) {
             ctx.get_context().finish();
         })
     });
+    // What every draw of an unchanged buffer pays: finding nothing pending.
+    group.bench_function("gloo bind, nothing pending", |b| b.iter(|| v.bind(ctx).map(|_| ())));
     let mut data: Vec<Point> = (0..RECORDS).map(point).collect();
     let buffer = glium::VertexBuffer::dynamic(ctx, &data).unwrap();
     group.bench_function("glium write", |b| {

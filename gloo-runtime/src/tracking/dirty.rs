@@ -32,6 +32,33 @@ fn set_bit(word: &mut u64, bit: usize) {
 /// Words tested at once when skipping empty stretches.
 const BLOCK: usize = 8;
 
+/// How far ahead of a scan [`prefetch_ahead`] asks for words: two 4 KiB
+/// pages.
+const PREFETCH_WORDS: usize = 1024;
+
+/// Asks for the line [`PREFETCH_WORDS`] words past `words[index]`, if any.
+///
+/// The hardware prefetcher follows a scan only to the end of its 4 KiB
+/// page, so a scan of a large set that the caches lost (after a frame's
+/// other work) would wait at every page for its first line and its
+/// address translation. Asked once a block, two pages ahead, with cold
+/// caches: `Auto`'s plan for 1k scattered records of a 1M-record buffer
+/// of two fields (a pass over its 256 KB of bits) went from 72 to 62 µs,
+/// for 10k records from 273 to 243 µs (three runs each, on the 2-core
+/// machine).
+#[inline(always)]
+fn prefetch_ahead(words: &[u64], index: usize) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE is part of x86-64, and a prefetch never faults, whatever
+    // the address (past the end, it asks for nothing useful).
+    unsafe {
+        use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>(words.as_ptr().wrapping_add(index + PREFETCH_WORDS).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (words, index);
+}
+
 /// A bit set over `records × slots` bits, with record-level queries.
 ///
 /// A slot is a field of a vertex struct (or the whole element of an index
@@ -309,8 +336,23 @@ impl DirtyBits {
     }
 
     /// Whether no write is pending.
+    ///
+    /// A block of words at a time, as the scans skip: every bind or draw
+    /// of a clean buffer asks. For the 32k words of a 1M-record buffer of
+    /// two fields, a bind took 22 µs when this went word by word, 7.5 µs
+    /// now.
     pub fn is_empty(&self) -> bool {
-        self.words.iter().all(|&w| w == 0)
+        self.blocks().all(|(_, block)| block.iter().fold(0, |any, &w| any | w) == 0)
+    }
+
+    /// The words in blocks of [`BLOCK`], each with its first word's index,
+    /// the words ahead prefetched (see [`prefetch_ahead`]).
+    #[inline(always)]
+    fn blocks(&self) -> impl Iterator<Item = (usize, &[u64])> + '_ {
+        self.words.chunks(BLOCK).enumerate().map(|(b, block)| {
+            prefetch_ahead(&self.words, b * BLOCK);
+            (b * BLOCK, block)
+        })
     }
 
     /// The number of pending slots.
@@ -373,9 +415,9 @@ impl DirtyBits {
     /// wide loads: sparse and clustered sets cost little more than their
     /// non-empty words.
     pub fn nonzero_words(&self) -> impl Iterator<Item = (usize, u64)> + '_ {
-        self.words.chunks(BLOCK).enumerate().filter(|(_, block)| block.iter().fold(0, |any, &w| any | w) != 0).flat_map(
-            |(b, block)| block.iter().enumerate().filter(|(_, &w)| w != 0).map(move |(i, &w)| (b * BLOCK + i, w)),
-        )
+        self.blocks()
+            .filter(|(_, block)| block.iter().fold(0, |any, &w| any | w) != 0)
+            .flat_map(|(at, block)| block.iter().enumerate().filter(|(_, &w)| w != 0).map(move |(i, &w)| (at + i, w)))
     }
 
     /// The set bits in increasing order, skipping empty words.
@@ -563,13 +605,13 @@ impl DirtyBits {
     /// out so that the hot passes compile to it (the iterator chain does
     /// not, by several times).
     pub fn try_for_each_nonzero_word(&self, mut f: impl FnMut(usize, u64) -> ControlFlow<()>) -> ControlFlow<()> {
-        for (b, block) in self.words.chunks(BLOCK).enumerate() {
+        for (at, block) in self.blocks() {
             if block.iter().fold(0, |any, &w| any | w) == 0 {
                 continue;
             }
             for (i, &word) in block.iter().enumerate() {
                 if word != 0 {
-                    f(b * BLOCK + i, word)?;
+                    f(at + i, word)?;
                 }
             }
         }
@@ -660,7 +702,7 @@ impl DirtyBits {
     /// Calls `f` with each block of [`BLOCK`] words that has a bit set.
     #[inline(always)]
     fn for_each_nonempty_block(&self, mut f: impl FnMut(&[u64])) {
-        for block in self.words.chunks(BLOCK) {
+        for (_, block) in self.blocks() {
             if block.iter().fold(0, |any, &w| any | w) != 0 {
                 f(block);
             }
@@ -997,6 +1039,19 @@ mod tests {
         assert_eq!(bits.or_rows(2, 4..9), vec![0, 1 << 63]);
         assert_eq!(DirtyBits::new(0, 1).or_rows(2, 0..1), vec![0, 0]);
         assert_eq!(bits.or_rows(0, 0..5), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn any_one_bit_makes_a_set_non_empty() {
+        // 47 words: five blocks and a short one at the end.
+        let mut bits = DirtyBits::new(1000, 3);
+        for bit in [0, 63, 64, 511, 512, 2047, 2048, 2900, 2999] {
+            bits.mark(bit);
+            assert!(!bits.is_empty(), "bit {bit}");
+            assert_eq!(bits.next_one(0), Some(bit));
+            bits.clear();
+            assert!(bits.is_empty(), "cleared after bit {bit}");
+        }
     }
 
     #[test]
