@@ -28,7 +28,7 @@ use gloo_runtime::{glium, GpuStorage, MergePolicy, VertexBuffer};
 mod common;
 #[path = "common/edits.rs"]
 mod edits;
-use common::{mean_ns, median, turns};
+use common::{best_other, mean_ns, summarize, turns, Turns};
 use edits::{patterns, point, Point, RECORDS};
 
 const CONTENDERS: [(&str, Option<(MergePolicy, GpuStorage)>); 6] = [
@@ -39,6 +39,10 @@ const CONTENDERS: [(&str, Option<(MergePolicy, GpuStorage)>); 6] = [
     ("Auto dynamic", Some((MergePolicy::Auto, GpuStorage::Dynamic))),
     ("glium full write", None),
 ];
+
+/// Where Auto and the baseline stand among the contenders.
+const AUTO: usize = 2;
+const GLIUM: usize = 5;
 
 /// Rounds of contenders taking turns, after criterion's runs, for the
 /// ratio columns.
@@ -68,15 +72,6 @@ fn frame<'a>(
     })
 }
 
-/// What the contenders' turns gave for one pattern: each contender's
-/// median frame, and the medians over rounds of Auto / the best other
-/// contender of the round and of the glium full write / Auto.
-struct Turns {
-    medians: Vec<f64>,
-    auto_best: f64,
-    full_auto: f64,
-}
-
 /// Each pattern's contenders under criterion (each one's frames back to
 /// back), then in turns.
 fn uploads(c: &mut Criterion, ctx: &HeadlessContext) -> Vec<Turns> {
@@ -92,17 +87,7 @@ fn uploads(c: &mut Criterion, ctx: &HeadlessContext) -> Vec<Turns> {
         group.finish();
         let mut frames: Vec<&mut dyn FnMut()> = frames.iter_mut().map(|(_, frame)| &mut **frame as _).collect();
         let rounds = turns(&mut frames, ROUNDS);
-        let auto = CONTENDERS.iter().position(|&(name, _)| name == "Auto").expect("Auto contends");
-        let full = CONTENDERS.len() - 1;
-        let best_other = |times: &Vec<f64>| {
-            let others = times.iter().enumerate().filter(|&(k, _)| k != auto);
-            others.map(|(_, &t)| t).fold(f64::INFINITY, f64::min)
-        };
-        paired.push(Turns {
-            medians: (0..CONTENDERS.len()).map(|k| median(rounds.iter().map(|times| times[k]).collect())).collect(),
-            auto_best: median(rounds.iter().map(|times| times[auto] / best_other(times)).collect()),
-            full_auto: median(rounds.iter().map(|times| times[full] / times[auto]).collect()),
-        });
+        paired.push(summarize(&rounds, AUTO, GLIUM));
     }
     paired
 }
@@ -228,16 +213,20 @@ fn report(mapped: bool, paired: &[Turns], (tracking, nbytes): (usize, usize)) {
         let Some(times) = times.into_iter().collect::<Option<Vec<f64>>>() else {
             continue;
         };
-        let (auto, glium) = (times[2], times[5]);
-        let best = times.iter().enumerate().filter(|&(k, _)| k != 2).map(|(_, &t)| t).fold(f64::INFINITY, f64::min);
+        let (auto, glium) = (times[AUTO], times[GLIUM]);
         let cells: Vec<String> = times.iter().map(|&t| ms(t)).collect();
-        println!("| {pattern} | {} | {:.2}× | {:.1}× |", cells.join(" | "), auto / best, glium / auto);
+        println!(
+            "| {pattern} | {} | {:.2}× | {:.1}× |",
+            cells.join(" | "),
+            auto / best_other(&times, AUTO),
+            glium / auto
+        );
     }
     println!("\nin turns ({ROUNDS} rounds, each contender's frame after the others': medians; ratios are medians of each round's):\n");
     println!("{header}\n|---|---|---|---|---|---|---|---|---|");
     for ((pattern, _), turns) in patterns().into_iter().zip(paired) {
         let cells: Vec<String> = turns.medians.iter().map(|&t| ms(t)).collect();
-        println!("| {pattern} | {} | {:.2}× | {:.1}× |", cells.join(" | "), turns.auto_best, turns.full_auto);
+        println!("| {pattern} | {} | {:.2}× | {:.1}× |", cells.join(" | "), turns.subject_best, turns.baseline_subject);
     }
     if let (Some(gloo), Some(glium)) = (mean_ns("full buffer", "gloo"), mean_ns("full buffer", "glium write")) {
         println!(

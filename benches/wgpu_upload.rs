@@ -18,11 +18,14 @@ use gloo_runtime::{wgpu, MergePolicy, VertexBuffer, WgpuContext};
 mod common;
 #[path = "common/edits.rs"]
 mod edits;
-use common::{mean_ns, median, turns};
+use common::{best_other, mean_ns, summarize, turns, Turns};
 use edits::{patterns, point, Point, RECORDS};
 
 const POLICIES: [(&str, MergePolicy); 3] =
     [("Extent", MergePolicy::Extent), ("Coalesce0", MergePolicy::Coalesce { max_gap: 0 }), ("Auto", MergePolicy::Auto)];
+
+/// Auto's place among the policies; the baseline comes after them.
+const AUTO: usize = 2;
 
 const BASELINE: &str = "whole write_buffer";
 
@@ -76,15 +79,6 @@ fn whole_frame<'a>(gpu: &'a WgpuContext, edits: &'a [usize]) -> Frame<'a> {
     })
 }
 
-/// What the contenders' turns gave for one pattern: each one's median
-/// frame (the policies, then the baseline), and the medians over rounds of
-/// Auto / the best other contender and of the whole write / Auto.
-struct Turns {
-    medians: Vec<f64>,
-    auto_best: f64,
-    whole_auto: f64,
-}
-
 /// Each pattern's contenders under criterion (each one's frames back to
 /// back), then in turns, as benches/upload.rs does.
 fn uploads(c: &mut Criterion, gpu: &WgpuContext) -> Vec<Turns> {
@@ -99,19 +93,10 @@ fn uploads(c: &mut Criterion, gpu: &WgpuContext) -> Vec<Turns> {
             group.bench_function(*name, |b| b.iter(&mut *frame));
         }
         group.finish();
-        let count = frames.len();
+        let baseline = frames.len() - 1;
         let mut frames: Vec<&mut dyn FnMut()> = frames.iter_mut().map(|(_, frame)| &mut **frame as _).collect();
         let rounds = turns(&mut frames, ROUNDS);
-        let (auto, whole) = (2, count - 1);
-        let best_other = |times: &Vec<f64>| {
-            let others = times.iter().enumerate().filter(|&(k, _)| k != auto);
-            others.map(|(_, &t)| t).fold(f64::INFINITY, f64::min)
-        };
-        paired.push(Turns {
-            medians: (0..count).map(|k| median(rounds.iter().map(|times| times[k]).collect())).collect(),
-            auto_best: median(rounds.iter().map(|times| times[auto] / best_other(times)).collect()),
-            whole_auto: median(rounds.iter().map(|times| times[whole] / times[auto]).collect()),
-        });
+        paired.push(summarize(&rounds, AUTO, baseline));
     }
     paired
 }
@@ -126,16 +111,20 @@ fn report(gpu: &WgpuContext, paired: &[Turns]) {
         let names = POLICIES.iter().map(|(name, _)| *name).chain([BASELINE]);
         let times: Vec<Option<f64>> = names.map(|name| mean_ns(&group, name)).collect();
         let Some(times) = times.into_iter().collect::<Option<Vec<f64>>>() else { continue };
-        let (auto, whole) = (times[2], times[3]);
-        let best = times[0].min(times[1]).min(whole);
+        let (auto, whole) = (times[AUTO], times[times.len() - 1]);
         let cells: Vec<String> = times.iter().map(|&t| ms(t)).collect();
-        println!("| {pattern} | {} | {:.2}× | {:.1}× |", cells.join(" | "), auto / best, whole / auto);
+        println!(
+            "| {pattern} | {} | {:.2}× | {:.1}× |",
+            cells.join(" | "),
+            auto / best_other(&times, AUTO),
+            whole / auto
+        );
     }
     println!("\nin turns ({ROUNDS} rounds, each contender's frame after the others': medians; ratios are medians of each round's):\n");
     println!("{header}\n|---|---|---|---|---|---|---|");
     for ((pattern, _), turns) in patterns().into_iter().zip(paired) {
         let cells: Vec<String> = turns.medians.iter().map(|&t| ms(t)).collect();
-        println!("| {pattern} | {} | {:.2}× | {:.1}× |", cells.join(" | "), turns.auto_best, turns.whole_auto);
+        println!("| {pattern} | {} | {:.2}× | {:.1}× |", cells.join(" | "), turns.subject_best, turns.baseline_subject);
     }
     let costs = gpu.upload_costs();
     println!(

@@ -1,5 +1,5 @@
-//! What the benchmarks share: reading back this run's means for the ratio
-//! tables they print.
+//! What the benchmarks share: criterion's means read back, and contenders
+//! taking turns, for the ratio tables they print.
 
 /// Criterion's mean for one benchmark of this run, in nanoseconds.
 pub fn mean_ns(group: &str, bench: &str) -> Option<f64> {
@@ -40,4 +40,34 @@ pub fn turns(frames: &mut [&mut dyn FnMut()], rounds: usize) -> Vec<Vec<f64>> {
 pub fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// What rounds of contenders taking turns gave, for one contender (the
+/// subject) against the others and a baseline among them.
+#[allow(dead_code)]
+pub struct Turns {
+    /// Each contender's median time.
+    pub medians: Vec<f64>,
+    /// The median over rounds of the subject / the round's fastest other.
+    pub subject_best: f64,
+    /// The median over rounds of the baseline / the subject.
+    pub baseline_subject: f64,
+}
+
+/// Sums up `rounds` (as [`turns`] gives them) for contender `subject`
+/// against the others and against contender `baseline`.
+#[allow(dead_code)]
+pub fn summarize(rounds: &[Vec<f64>], subject: usize, baseline: usize) -> Turns {
+    let count = rounds.first().map_or(0, Vec::len);
+    Turns {
+        medians: (0..count).map(|k| median(rounds.iter().map(|times| times[k]).collect())).collect(),
+        subject_best: median(rounds.iter().map(|times| times[subject] / best_other(times, subject)).collect()),
+        baseline_subject: median(rounds.iter().map(|times| times[baseline] / times[subject]).collect()),
+    }
+}
+
+/// The fastest of `times` but contender `except`'s.
+#[allow(dead_code)]
+pub fn best_other(times: &[f64], except: usize) -> f64 {
+    times.iter().enumerate().filter(|&(k, _)| k != except).map(|(_, &t)| t).fold(f64::INFINITY, f64::min)
 }

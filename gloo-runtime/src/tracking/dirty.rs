@@ -357,24 +357,10 @@ impl DirtyBits {
 
     /// The number of pending slots.
     pub fn count(&self) -> usize {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("popcnt") {
-            // SAFETY: the CPU has `popcnt`, just detected.
-            return unsafe { self.count_popcnt() };
-        }
-        self.count_body()
-    }
-
-    /// [`count`](Self::count) built with `popcnt`.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "popcnt")]
-    fn count_popcnt(&self) -> usize {
-        self.count_body()
-    }
-
-    #[inline(always)]
-    fn count_body(&self) -> usize {
-        self.words.iter().map(|w| w.count_ones() as usize).sum()
+        with_popcnt(
+            #[inline(always)]
+            || self.words.iter().map(|w| w.count_ones() as usize).sum(),
+        )
     }
 
     /// The first set bit at or after `from`.
@@ -499,16 +485,10 @@ impl DirtyBits {
             // record's slots onto its first bit, so that a word of dirty
             // records costs one comparison, and a sparse one a step per record.
             (None, Some(shift)) if self.slots <= WORD => {
-                let starts = (0..WORD).step_by(self.slots).fold(0u64, |mask, at| mask | 1 << at);
+                let starts = record_starts(self.slots);
                 let per_word = WORD / self.slots;
                 self.try_for_each_nonzero_word(|index, word| {
-                    let mut folded = word;
-                    let mut width = 1;
-                    while width < self.slots {
-                        folded |= folded >> width;
-                        width <<= 1;
-                    }
-                    folded &= starts;
+                    let mut folded = fold_records(word, self.slots, starts);
                     let base = index * per_word;
                     if folded == starts {
                         runs.add(base, base + per_word - 1);
@@ -635,60 +615,40 @@ impl DirtyBits {
 
     /// How many pending bits each slot has, into `counts` (one per slot).
     ///
-    /// Built twice, with the `popcnt` instruction where the CPU has it (as
-    /// [`count`](Self::count) is). x86-64's baseline lacks it, and
-    /// `count_ones` built for the baseline is a dozen instructions: counting
-    /// the 2M bits of a 1M-record buffer of two fields, which every upload
-    /// does for its statistics, took 0.15 ms, a quarter of a 1 % scattered
-    /// upload.
+    /// Built with the `popcnt` instruction where the CPU has it, as
+    /// [`count`](Self::count) is.
     pub fn count_per_slot(&self, counts: &mut [usize]) {
         debug_assert_eq!(counts.len(), self.slots);
         counts.fill(0);
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("popcnt") {
-            // SAFETY: the CPU has `popcnt`, just detected.
-            return unsafe { self.count_per_slot_popcnt(counts) };
-        }
-        self.count_per_slot_body(counts);
-    }
-
-    /// [`count_per_slot`](Self::count_per_slot) built with `popcnt`.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "popcnt")]
-    fn count_per_slot_popcnt(&self, counts: &mut [usize]) {
-        self.count_per_slot_body(counts);
-    }
-
-    #[inline(always)]
-    fn count_per_slot_body(&self, counts: &mut [usize]) {
-        match (self.shift, self.slots) {
-            // One, two or four slots: the counts in registers.
-            (Some(_), 1) => counts.copy_from_slice(&self.count_fixed::<1>()),
-            (Some(_), 2) => counts.copy_from_slice(&self.count_fixed::<2>()),
-            (Some(_), 4) => counts.copy_from_slice(&self.count_fixed::<4>()),
-            // Slot `s` sits at the same positions in every word: one mask and
-            // a popcount per slot and word. Empty blocks of words are skipped
-            // (sparse sets cost nothing); inside a block no word is tested,
-            // as a mispredicted test costs more than a popcount.
-            (Some(_), slots) if slots <= WORD => {
-                let every = (0..WORD).step_by(self.slots).fold(0u64, |mask, at| mask | 1 << at);
-                self.for_each_nonempty_block(|block| {
-                    for &word in block {
-                        for (slot, count) in counts.iter_mut().enumerate() {
-                            *count += (word & every << slot).count_ones() as usize;
-                        }
-                    }
-                });
-            }
-            _ => self.ones().for_each(|bit| counts[bit % self.slots] += 1),
-        }
+        with_popcnt(
+            #[inline(always)]
+            || match (self.shift, self.slots) {
+                // One, two or four slots: the counts in registers.
+                (Some(_), 1) => counts.copy_from_slice(&self.count_fixed::<1>()),
+                (Some(_), 2) => counts.copy_from_slice(&self.count_fixed::<2>()),
+                (Some(_), 4) => counts.copy_from_slice(&self.count_fixed::<4>()),
+                (Some(_), slots) if slots <= WORD => self.count_masked(counts),
+                _ => self.ones().for_each(|bit| counts[bit % self.slots] += 1),
+            },
+        )
     }
 
     /// The per-slot counts for `S` slots, `S` a power of two.
     #[inline(always)]
     fn count_fixed<const S: usize>(&self) -> [usize; S] {
-        let every = (0..WORD).step_by(S).fold(0u64, |mask, at| mask | 1 << at);
         let mut counts = [0; S];
+        self.count_masked(&mut counts);
+        counts
+    }
+
+    /// Adds each slot's pending bits to `counts`, for a power-of-two slot
+    /// count. Slot `s` sits at the same positions in every word: one mask
+    /// and a popcount per slot and word. Empty blocks of words are skipped
+    /// (sparse sets cost nothing); inside a block no word is tested, as a
+    /// mispredicted test costs more than a popcount.
+    #[inline(always)]
+    fn count_masked(&self, counts: &mut [usize]) {
+        let every = record_starts(counts.len());
         self.for_each_nonempty_block(|block| {
             for &word in block {
                 for (slot, count) in counts.iter_mut().enumerate() {
@@ -696,7 +656,6 @@ impl DirtyBits {
                 }
             }
         });
-        counts
     }
 
     /// Calls `f` with each block of [`BLOCK`] words that has a bit set.
@@ -708,6 +667,47 @@ impl DirtyBits {
             }
         }
     }
+}
+
+/// `f()`, built with the `popcnt` instruction where the CPU has it.
+///
+/// x86-64's baseline lacks it, and `count_ones` built for the baseline is
+/// a dozen instructions: counting the 2M bits of a 1M-record buffer of two
+/// fields, which every upload does for its statistics, took 0.15 ms, a
+/// quarter of a 1 % scattered upload. `f` is built into a copy with the
+/// feature when inlined there: mark the closure `#[inline(always)]` (a
+/// closure left to the inliner was built without it).
+#[inline(always)]
+fn with_popcnt<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("popcnt") {
+        #[target_feature(enable = "popcnt")]
+        fn built_with_popcnt<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        // SAFETY: the CPU has `popcnt`, just detected.
+        return unsafe { built_with_popcnt(f) };
+    }
+    f()
+}
+
+/// A word's bits with a bit at each record's first slot (`slots` a power
+/// of two at most [`WORD`]).
+fn record_starts(slots: usize) -> u64 {
+    (0..WORD).step_by(slots).fold(0u64, |mask, at| mask | 1 << at)
+}
+
+/// `word` with each record's slots folded onto its first bit: a bit at
+/// each record's first slot (`starts`) where any of its slots is set.
+#[inline(always)]
+fn fold_records(word: u64, slots: usize, starts: u64) -> u64 {
+    let mut folded = word;
+    let mut width = 1;
+    while width < slots {
+        folded |= folded >> width;
+        width <<= 1;
+    }
+    folded & starts
 }
 
 /// The runs [`DirtyBits::merged_runs`] builds, in order: the open one as
