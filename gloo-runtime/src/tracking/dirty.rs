@@ -461,26 +461,19 @@ impl DirtyBits {
             // Word by word: only the words that hold a bit, empty blocks skipped.
             (Some(1), Some(shift)) => self.word_ends(&mut runs, |bit| bit >> shift),
             (Some(1), None) => self.word_ends(&mut runs, |bit| bit / self.slots),
-            (Some(g), _) => {
-                let mut flow = ControlFlow::Continue(());
-                for (index, block) in self.words.chunks(g).enumerate() {
-                    // One wide test per block: most are all empty or all not.
-                    if block.iter().fold(0, |any, &w| any | w) == 0 {
-                        continue;
-                    }
-                    let head = block.iter().position(|&w| w != 0).expect("a non-empty block has a first word");
-                    let tail = block.iter().rposition(|&w| w != 0).expect("a non-empty block has a last word");
-                    let base = index * g * WORD;
-                    let first = base + head * WORD + block[head].trailing_zeros() as usize;
-                    let last = base + tail * WORD + (WORD - 1 - block[tail].leading_zeros() as usize);
-                    runs.add(self.record_of(first), self.record_of(last));
-                    flow = runs.check();
-                    if flow.is_break() {
-                        break;
-                    }
+            (Some(g), _) => self.words.chunks(g).enumerate().try_for_each(|(index, block)| {
+                // One wide test per block: most are all empty or all not.
+                if block.iter().fold(0, |any, &w| any | w) == 0 {
+                    return ControlFlow::Continue(());
                 }
-                flow
-            }
+                let head = block.iter().position(|&w| w != 0).expect("a non-empty block has a first word");
+                let tail = block.iter().rposition(|&w| w != 0).expect("a non-empty block has a last word");
+                let base = index * g * WORD;
+                let first = base + head * WORD + block[head].trailing_zeros() as usize;
+                let last = base + tail * WORD + (WORD - 1 - block[tail].leading_zeros() as usize);
+                runs.add(self.record_of(first), self.record_of(last));
+                runs.check()
+            }),
             // Whole records per word (a power-of-two slot count): fold each
             // record's slots onto its first bit, so that a word of dirty
             // records costs one comparison, and a sparse one a step per record.
@@ -502,18 +495,11 @@ impl DirtyBits {
                     runs.check()
                 })
             }
-            (None, _) => {
-                let mut flow = ControlFlow::Continue(());
-                for bit in self.ones() {
-                    let record = self.record_of(bit);
-                    runs.add(record, record);
-                    flow = runs.check();
-                    if flow.is_break() {
-                        break;
-                    }
-                }
-                flow
-            }
+            (None, _) => self.ones().try_for_each(|bit| {
+                let record = self.record_of(bit);
+                runs.add(record, record);
+                runs.check()
+            }),
         };
         match flow {
             ControlFlow::Continue(()) => runs.finish(),

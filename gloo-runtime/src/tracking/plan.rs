@@ -160,7 +160,7 @@ pub(crate) fn plan_records(
             // The whole buffer once the runs cost as much: the scan stops
             // as soon as the runs found so far do (at 10 % scattered,
             // partway through the words).
-            let gap = costs.max_gap().checked_div(stride).unwrap_or(usize::MAX);
+            let gap = gap_records(costs.max_gap(), stride);
             match pending.merged_runs_until(gap, |runs, covered| whole_ns <= plan_ns(runs, covered)) {
                 Some(merged) => merged,
                 None => vec![0..records],
@@ -172,7 +172,13 @@ pub(crate) fn plan_records(
 /// Runs of dirty records, merged where the clean bytes between them are at
 /// most `max_gap`.
 fn merged(pending: &DirtyBits, stride: usize, max_gap: usize) -> Vec<Range<usize>> {
-    pending.merged_runs(max_gap.checked_div(stride).unwrap_or(usize::MAX))
+    pending.merged_runs(gap_records(max_gap, stride))
+}
+
+/// The whole records (or texels) of `stride` bytes in a gap of `max_gap`
+/// bytes: any number when they have no size.
+fn gap_records(max_gap: usize, stride: usize) -> usize {
+    max_gap.checked_div(stride).unwrap_or(usize::MAX)
 }
 
 /// A rectangle of texels: `x` and `y` of its first texel, `width` texels
@@ -277,7 +283,7 @@ pub fn plan_rects(
     match policy {
         MergePolicy::Extent => bounding_rect(pending, width).into_iter().collect(),
         MergePolicy::Coalesce { max_gap } => {
-            row_bands(pending, width, max_gap / texel.max(1), None).expect("no budget to run out of")
+            row_bands(pending, width, gap_records(max_gap, texel), None).expect("no budget to run out of")
         }
         MergePolicy::Auto => {
             let cost = |rects: &[Rect]| -> f64 {
@@ -299,7 +305,7 @@ pub fn plan_rects(
             let whole = Rect::new(0, 0, width, pending.records() / width);
             let whole_ns = costs.whole_ns(whole.area() * texel);
             let budget = Budget { limit: whole_ns, texel, costs: *costs, spent: 0.0 };
-            let bands = row_bands(pending, width, costs.max_gap() / texel.max(1), Some(budget));
+            let bands = row_bands(pending, width, gap_records(costs.max_gap(), texel), Some(budget));
             let extent = match &bands {
                 Some(bands) => bands.iter().fold(bands[0], |extent, band| {
                     let (x, y) = (extent.x.min(band.x), extent.y.min(band.y));
