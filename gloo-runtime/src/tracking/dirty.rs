@@ -507,6 +507,81 @@ impl DirtyBits {
         }
     }
 
+    /// Lower bounds of what [`merged_runs`](Self::merged_runs)`(gap)` gives:
+    /// at least `runs` runs, covering at least `records` records, in a pass
+    /// of a few operations a word, where building the runs takes a step
+    /// per record. A word's dirty records count as one run unless the run
+    /// before reaches them, and as their number of records. A planner can
+    /// find out that the runs cost more than the whole buffer this way,
+    /// without building them.
+    ///
+    /// `stop(looked_at, runs, records)` is asked after each block of words,
+    /// with the records looked at so far; when it stops the pass, the
+    /// bounds are of those records. `None` unless the slot count is a power
+    /// of two.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gloo_runtime::dirty::DirtyBits;
+    ///
+    /// let mut bits = DirtyBits::new(200, 2);
+    /// bits.mark_records(10..12);
+    /// bits.mark(2 * 20); // eight clean records after record 11
+    /// bits.mark(2 * 150 + 1);
+    /// assert_eq!(bits.merged_runs(3), vec![10..12, 20..21, 150..151]);
+    /// // Records 10, 11 and 20 share a word: one run as far as the bound knows.
+    /// assert_eq!(bits.runs_at_least_until(3, |_, _, _| false), Some((2, 4)));
+    /// ```
+    pub fn runs_at_least_until(
+        &self,
+        gap: usize,
+        mut stop: impl FnMut(usize, usize, usize) -> bool,
+    ) -> Option<(usize, usize)> {
+        let shift = self.shift.filter(|_| self.slots <= WORD)?;
+        Some(with_popcnt(
+            #[inline(always)]
+            || self.runs_at_least_body(shift, gap, &mut stop),
+        ))
+    }
+
+    #[inline(always)]
+    fn runs_at_least_body(
+        &self,
+        shift: u32,
+        gap: usize,
+        stop: &mut impl FnMut(usize, usize, usize) -> bool,
+    ) -> (usize, usize) {
+        let (slots, per_word) = (self.slots, WORD / self.slots);
+        let starts = record_starts(slots);
+        let (mut runs, mut records) = (0, 0);
+        // The first record that would start a run after the last dirty one
+        // (0 before any: none continues one).
+        let mut next_start = 0usize;
+        for (at, block) in self.blocks() {
+            if block.iter().fold(0, |any, &w| any | w) != 0 {
+                for (i, &word) in block.iter().enumerate() {
+                    // No branch on the bits: an empty word adds nothing,
+                    // and its masked-out next start (`| 1` keeps its last
+                    // record in range) is below any dirty word's.
+                    let folded = fold_records(word, slots, starts);
+                    let base = (at + i) * per_word;
+                    let first = base + (folded.trailing_zeros() as usize >> shift);
+                    let last = base + ((WORD - 1 - (folded | 1).leading_zeros() as usize) >> shift);
+                    let dirty = folded != 0;
+                    runs += (dirty & (first >= next_start)) as usize;
+                    records += folded.count_ones() as usize;
+                    let after = last.saturating_add(2).saturating_add(gap);
+                    next_start = next_start.max(after & (dirty as usize).wrapping_neg());
+                }
+            }
+            if stop(((at + block.len()) * per_word).min(self.records()), runs, records) {
+                break;
+            }
+        }
+        (runs, records)
+    }
+
     /// Adds each non-empty word's first and last records to `runs`, empty
     /// blocks skipped. Generic over the bit-to-record map, so that the loop
     /// keeps a power-of-two shift (and the open run) in registers.
@@ -868,9 +943,42 @@ mod tests {
                     }
                 }
                 bits.mark_records(1000..1300);
+                let dirty: Vec<usize> = naive_runs(&bits, 0).into_iter().flatten().collect();
                 for gap in [0, 1, 3, 31, 32, 100, 5000] {
                     let expected = naive_runs(&bits, gap);
                     assert_eq!(bits.merged_runs(gap), expected, "slots {slots}, density {density}, gap {gap}");
+                    // The bounds: a run for each word whose first dirty
+                    // record the run before does not reach, and every dirty
+                    // record; or those of the records looked at when stopped.
+                    let at = format!("slots {slots}, density {density}, gap {gap}");
+                    let per_word = WORD / slots.min(WORD);
+                    let bounds_below = |end: usize| {
+                        let mut runs = 0;
+                        let mut last: Option<usize> = None;
+                        for &record in dirty.iter().filter(|&&record| record < end) {
+                            let first_in_word = last.is_none_or(|last| last / per_word != record / per_word);
+                            if first_in_word && last.is_none_or(|last| record - last > gap + 1) {
+                                runs += 1;
+                            }
+                            last = Some(record);
+                        }
+                        (runs, dirty.iter().filter(|&&record| record < end).count())
+                    };
+                    let bounds = bits.runs_at_least_until(gap, |_, _, _| false);
+                    assert_eq!(bounds, slots.is_power_of_two().then(|| bounds_below(usize::MAX)), "{at}");
+                    if let Some((runs, records)) = bounds {
+                        let covered: usize = expected.iter().map(Range::len).sum();
+                        assert!(runs <= expected.len() && records <= covered, "{at}: bounds above the runs");
+                    }
+                    let mut looked_at = 0;
+                    let partial = bits.runs_at_least_until(gap, |records, _, _| {
+                        looked_at = records;
+                        records >= 1500
+                    });
+                    if let Some(partial) = partial {
+                        assert!((1500..3000).contains(&looked_at), "{at}: stopped at record {looked_at}");
+                        assert_eq!(partial, bounds_below(looked_at), "{at}, stopped at record {looked_at}");
+                    }
                     // The bounded scan: all of them up to its limit, none past it.
                     let n = expected.len();
                     for limit in [0, n / 2, n.saturating_sub(1), n, n + 1, usize::MAX] {

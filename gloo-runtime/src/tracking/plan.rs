@@ -157,11 +157,27 @@ pub(crate) fn plan_records(
             let whole_ns = costs.whole_ns(records * stride);
             let plan_ns =
                 |runs: usize, covered: usize| runs as f64 * costs.call_ns + (covered * stride) as f64 * costs.byte_ns;
-            // The whole buffer once the runs cost as much: the scan stops
-            // as soon as the runs found so far do (at 10 % scattered,
-            // partway through the words).
+            let over = |runs: usize, covered: usize| whole_ns <= plan_ns(runs, covered);
             let gap = gap_records(costs.max_gap(), stride);
-            match pending.merged_runs_until(gap, |runs, covered| whole_ns <= plan_ns(runs, covered)) {
+            // The whole buffer once the runs cost as much. A first pass
+            // bounds them from below, a few operations a word: once the
+            // bounds cost as much, so do the runs, and the plan is the one
+            // building them would give. At 10 % scattered (1M records of
+            // 20 bytes, mapped) it knows 60 % of the way in, and the plan
+            // took 0.16 ms with cold caches instead of 0.33. Where the
+            // bounds of the first 32nd of the records, projected over all,
+            // cost less than the whole buffer, the pass stops there (8 µs
+            // at 1 %) and the runs get built.
+            let bounds = pending.runs_at_least_until(gap, |looked_at, runs, covered| {
+                let cheap = looked_at.saturating_mul(32) >= records
+                    && plan_ns(runs, covered) * (records as f64) < whole_ns * looked_at as f64;
+                over(runs, covered) || cheap
+            });
+            if bounds.is_some_and(|(runs, covered)| over(runs, covered)) {
+                return vec![0..records];
+            }
+            // Else the runs, built until those found so far cost as much.
+            match pending.merged_runs_until(gap, over) {
                 Some(merged) => merged,
                 None => vec![0..records],
             }
@@ -589,10 +605,15 @@ mod tests {
             state
         };
         let costs = [COSTS, UploadCosts::MAPPED, UploadCosts::SCATTER, UploadCosts { call_ns: 0.0, ..COSTS }];
-        for per_mille in [0, 1, 10, 50, 100, 300, 1000] {
+        // Uniform densities, then dense stretches (every other record) of
+        // a 32nd to a half of the buffer at its start, at 1 per mille past
+        // them: what the first records look like misleads a projection.
+        let uniform = [0, 1, 10, 50, 100, 300, 1000].map(|per_mille| (0, per_mille));
+        let dense_starts = [625, 2_500, 10_000].map(|dense| (dense, 1));
+        for (dense, per_mille) in uniform.into_iter().chain(dense_starts) {
             let mut pending = DirtyBits::new(20_000, 2);
             for record in 0..20_000 {
-                if next() % 1000 < per_mille {
+                if (record < dense && record % 2 == 0) || next() % 1000 < per_mille {
                     pending.mark(record * 2);
                 }
             }
@@ -600,7 +621,7 @@ mod tests {
                 assert_eq!(
                     plan_records(&pending, 20, MergePolicy::Auto, costs),
                     reference(&pending, costs),
-                    "{per_mille} per mille, {costs:?}"
+                    "{per_mille} per mille past {dense} records, {costs:?}"
                 );
             }
         }
