@@ -15,8 +15,9 @@
 //! as a frame after an application's other work may: the median of each
 //! contender's frames, and the medians of each round's ratios, which a
 //! shared machine's drifting load cannot skew. "Auto / best" is Auto
-//! against the fastest other contender, "full write / Auto" the glium
-//! full write against Auto.
+//! against the other contender with the lowest mean (back to back) or
+//! median (in turns), "full write / Auto" the glium full write against
+//! Auto.
 
 use std::hint::black_box;
 
@@ -218,7 +219,7 @@ fn report(mapped: bool, paired: &[Turns], (tracking, nbytes): (usize, usize)) {
         println!(
             "| {pattern} | {} | {:.2}× | {:.1}× |",
             cells.join(" | "),
-            auto / best_other(&times, AUTO),
+            auto / times[best_other(&times, AUTO)],
             glium / auto
         );
     }

@@ -116,7 +116,7 @@ fn report(gpu: &WgpuContext, paired: &[Turns]) {
         println!(
             "| {pattern} | {} | {:.2}× | {:.1}× |",
             cells.join(" | "),
-            auto / best_other(&times, AUTO),
+            auto / times[best_other(&times, AUTO)],
             whole / auto
         );
     }

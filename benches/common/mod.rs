@@ -48,26 +48,34 @@ pub fn median(mut values: Vec<f64>) -> f64 {
 pub struct Turns {
     /// Each contender's median time.
     pub medians: Vec<f64>,
-    /// The median over rounds of the subject / the round's fastest other.
+    /// The median over rounds of the subject / the other contender with
+    /// the lowest median.
     pub subject_best: f64,
     /// The median over rounds of the baseline / the subject.
     pub baseline_subject: f64,
 }
 
 /// Sums up `rounds` (as [`turns`] gives them) for contender `subject`
-/// against the others and against contender `baseline`.
+/// against the best other one and against contender `baseline`.
+///
+/// The best is one contender, the one with the lowest median: the
+/// fastest of each round instead would be the luckiest of several, and
+/// against contenders that cost the same (all sending one range) the
+/// subject would seem slower by their spread.
 #[allow(dead_code)]
 pub fn summarize(rounds: &[Vec<f64>], subject: usize, baseline: usize) -> Turns {
     let count = rounds.first().map_or(0, Vec::len);
+    let medians: Vec<f64> = (0..count).map(|k| median(rounds.iter().map(|times| times[k]).collect())).collect();
+    let best = best_other(&medians, subject);
     Turns {
-        medians: (0..count).map(|k| median(rounds.iter().map(|times| times[k]).collect())).collect(),
-        subject_best: median(rounds.iter().map(|times| times[subject] / best_other(times, subject)).collect()),
+        subject_best: median(rounds.iter().map(|times| times[subject] / times[best]).collect()),
         baseline_subject: median(rounds.iter().map(|times| times[baseline] / times[subject]).collect()),
+        medians,
     }
 }
 
-/// The fastest of `times` but contender `except`'s.
+/// Which of `times` but contender `except`'s is the lowest.
 #[allow(dead_code)]
-pub fn best_other(times: &[f64], except: usize) -> f64 {
-    times.iter().enumerate().filter(|&(k, _)| k != except).map(|(_, &t)| t).fold(f64::INFINITY, f64::min)
+pub fn best_other(times: &[f64], except: usize) -> usize {
+    (0..times.len()).filter(|&k| k != except).min_by(|&a, &b| times[a].total_cmp(&times[b])).unwrap_or(except)
 }
