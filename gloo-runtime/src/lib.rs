@@ -44,6 +44,11 @@
 //! Dependencies run one way: containers use the core and a backend's
 //! storage type; backends use the core; the core uses neither.
 #![deny(missing_docs)]
+// The core's and the containers' docs link to both backends' items (`bind`,
+// `HeadlessContext`, `WgpuContext`). Those links resolve in a build with
+// every feature, as docs.rs makes (see Cargo.toml) and `.ci/run` checks,
+// and nowhere else.
+#![cfg_attr(not(all(feature = "glium", feature = "wgpu")), allow(rustdoc::broken_intra_doc_links))]
 
 extern crate self as gloo_runtime;
 
