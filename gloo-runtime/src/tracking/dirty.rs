@@ -507,18 +507,17 @@ impl DirtyBits {
         }
     }
 
-    /// Lower bounds of what [`merged_runs`](Self::merged_runs)`(gap)` gives:
-    /// at least `runs` runs, covering at least `records` records, in a pass
-    /// of a few operations a word, where building the runs takes a step
-    /// per record. A word's dirty records count as one run unless the run
-    /// before reaches them, and as their number of records. A planner can
-    /// find out that the runs cost more than the whole buffer this way,
-    /// without building them.
+    /// What [`merged_runs`](Self::merged_runs)`(gap)` gives, counted
+    /// without building it: exactly how many runs, and at least how many
+    /// records they cover (their dirty records; not the clean ones merged
+    /// between). One pass of a few operations a word and no branch on the
+    /// bits, where building the runs takes a step per record: a planner
+    /// finds out this way that the runs cost more than the whole buffer.
     ///
     /// `stop(looked_at, runs, records)` is asked after each block of words,
     /// with the records looked at so far; when it stops the pass, the
-    /// bounds are of those records. `None` unless the slot count is a power
-    /// of two.
+    /// counts are of those records (a run counts where it starts). `None`
+    /// unless the slot count is a power of two.
     ///
     /// # Examples
     ///
@@ -527,29 +526,46 @@ impl DirtyBits {
     ///
     /// let mut bits = DirtyBits::new(200, 2);
     /// bits.mark_records(10..12);
-    /// bits.mark(2 * 20); // eight clean records after record 11
-    /// bits.mark(2 * 150 + 1);
-    /// assert_eq!(bits.merged_runs(3), vec![10..12, 20..21, 150..151]);
-    /// // Records 10, 11 and 20 share a word: one run as far as the bound knows.
-    /// assert_eq!(bits.runs_at_least_until(3, |_, _, _| false), Some((2, 4)));
+    /// bits.mark(2 * 14); // two clean records after record 11
+    /// bits.mark(2 * 20 + 1);
+    /// bits.mark(2 * 150);
+    /// assert_eq!(bits.merged_runs(3), vec![10..15, 20..21, 150..151]);
+    /// assert_eq!(bits.count_runs_until(3, |_, _, _| false), Some((3, 5)));
     /// ```
-    pub fn runs_at_least_until(
+    pub fn count_runs_until(
         &self,
         gap: usize,
         mut stop: impl FnMut(usize, usize, usize) -> bool,
     ) -> Option<(usize, usize)> {
         let shift = self.shift.filter(|_| self.slots <= WORD)?;
+        // A dirty record reaches the next `gap + 1` records (those of its
+        // word): two windows of `2^d` records, `2^d <= reach < 2^(d+1)`,
+        // one `d` doublings of the dirty bits, from 1 and from
+        // `reach + 1 - 2^d` records on, cover them.
+        let reach = gap.saturating_add(1).min(WORD / self.slots);
+        let doublings = reach.ilog2();
+        let second = ((reach + 1 - (1 << doublings)) * self.slots) as u32;
+        let pass = (shift, gap, second);
         Some(with_popcnt(
             #[inline(always)]
-            || self.runs_at_least_body(shift, gap, &mut stop),
+            || match doublings {
+                0 => self.count_runs_pass::<0>(pass, &mut stop),
+                1 => self.count_runs_pass::<1>(pass, &mut stop),
+                2 => self.count_runs_pass::<2>(pass, &mut stop),
+                3 => self.count_runs_pass::<3>(pass, &mut stop),
+                4 => self.count_runs_pass::<4>(pass, &mut stop),
+                5 => self.count_runs_pass::<5>(pass, &mut stop),
+                _ => self.count_runs_pass::<6>(pass, &mut stop),
+            },
         ))
     }
 
+    /// [`count_runs_until`](Self::count_runs_until)'s pass, for a
+    /// reach of `DOUBLINGS` doublings (a constant, so that they unroll).
     #[inline(always)]
-    fn runs_at_least_body(
+    fn count_runs_pass<const DOUBLINGS: u32>(
         &self,
-        shift: u32,
-        gap: usize,
+        (shift, gap, second): (u32, usize, u32),
         stop: &mut impl FnMut(usize, usize, usize) -> bool,
     ) -> (usize, usize) {
         let (slots, per_word) = (self.slots, WORD / self.slots);
@@ -561,15 +577,25 @@ impl DirtyBits {
         for (at, block) in self.blocks() {
             if block.iter().fold(0, |any, &w| any | w) != 0 {
                 for (i, &word) in block.iter().enumerate() {
-                    // No branch on the bits: an empty word adds nothing,
-                    // and its masked-out next start (`| 1` keeps its last
-                    // record in range) is below any dirty word's.
                     let folded = fold_records(word, slots, starts);
+                    // The records the word's dirty ones reach in it. A
+                    // doubling's shift stays under the word: `2^k` records
+                    // for `k < DOUBLINGS` are fewer than a word holds.
+                    let window = (0..DOUBLINGS).fold(folded, |window, k| window | window << ((1 << k) * slots));
+                    let reached =
+                        window.checked_shl(slots as u32).unwrap_or(0) | window.checked_shl(second).unwrap_or(0);
+                    // Dirty records not reached start a run, but the
+                    // word's first one continues the run before if that
+                    // reaches it. No branch on the bits: an empty word
+                    // adds nothing, and its masked-out next start (`| 1`
+                    // keeps its last record in range) is below any dirty
+                    // word's.
                     let base = (at + i) * per_word;
                     let first = base + (folded.trailing_zeros() as usize >> shift);
                     let last = base + ((WORD - 1 - (folded | 1).leading_zeros() as usize) >> shift);
                     let dirty = folded != 0;
-                    runs += (dirty & (first >= next_start)) as usize;
+                    let continued = dirty & (first < next_start);
+                    runs += (folded & !reached).count_ones() as usize - continued as usize;
                     records += folded.count_ones() as usize;
                     let after = last.saturating_add(2).saturating_add(gap);
                     next_start = next_start.max(after & (dirty as usize).wrapping_neg());
@@ -944,40 +970,26 @@ mod tests {
                 }
                 bits.mark_records(1000..1300);
                 let dirty: Vec<usize> = naive_runs(&bits, 0).into_iter().flatten().collect();
-                for gap in [0, 1, 3, 31, 32, 100, 5000] {
+                for gap in [0, 1, 3, 6, 31, 32, 100, 5000] {
                     let expected = naive_runs(&bits, gap);
                     assert_eq!(bits.merged_runs(gap), expected, "slots {slots}, density {density}, gap {gap}");
-                    // The bounds: a run for each word whose first dirty
-                    // record the run before does not reach, and every dirty
-                    // record; or those of the records looked at when stopped.
+                    // The counts: every run and dirty record, or those of
+                    // the records looked at when stopped.
                     let at = format!("slots {slots}, density {density}, gap {gap}");
-                    let per_word = WORD / slots.min(WORD);
-                    let bounds_below = |end: usize| {
-                        let mut runs = 0;
-                        let mut last: Option<usize> = None;
-                        for &record in dirty.iter().filter(|&&record| record < end) {
-                            let first_in_word = last.is_none_or(|last| last / per_word != record / per_word);
-                            if first_in_word && last.is_none_or(|last| record - last > gap + 1) {
-                                runs += 1;
-                            }
-                            last = Some(record);
-                        }
+                    let counted = |end: usize| {
+                        let runs = expected.iter().filter(|run| run.start < end).count();
                         (runs, dirty.iter().filter(|&&record| record < end).count())
                     };
-                    let bounds = bits.runs_at_least_until(gap, |_, _, _| false);
-                    assert_eq!(bounds, slots.is_power_of_two().then(|| bounds_below(usize::MAX)), "{at}");
-                    if let Some((runs, records)) = bounds {
-                        let covered: usize = expected.iter().map(Range::len).sum();
-                        assert!(runs <= expected.len() && records <= covered, "{at}: bounds above the runs");
-                    }
+                    let counts = bits.count_runs_until(gap, |_, _, _| false);
+                    assert_eq!(counts, slots.is_power_of_two().then(|| counted(usize::MAX)), "{at}");
                     let mut looked_at = 0;
-                    let partial = bits.runs_at_least_until(gap, |records, _, _| {
+                    let partial = bits.count_runs_until(gap, |records, _, _| {
                         looked_at = records;
                         records >= 1500
                     });
                     if let Some(partial) = partial {
                         assert!((1500..3000).contains(&looked_at), "{at}: stopped at record {looked_at}");
-                        assert_eq!(partial, bounds_below(looked_at), "{at}, stopped at record {looked_at}");
+                        assert_eq!(partial, counted(looked_at), "{at}, stopped at record {looked_at}");
                     }
                     // The bounded scan: all of them up to its limit, none past it.
                     let n = expected.len();
