@@ -451,8 +451,8 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
                 self.log_update(id, region, align, bytes, written);
             }
         }
-        self.count_upload(regions.len(), sent, self.bytes_pending());
-        self.forget_pending();
+        let written = self.take_pending_in(regions.iter().flat_map(|region| region.runs(shape)));
+        self.count_upload(regions.len(), sent, written);
     }
 
     fn count(&self, change: impl FnOnce(&mut UploadStats)) {

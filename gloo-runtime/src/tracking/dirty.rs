@@ -720,6 +720,106 @@ impl DirtyBits {
         )
     }
 
+    /// Clears the bits of the records in `runs` and adds each slot's
+    /// cleared bits to `counts` (one per slot). Where the runs hold every
+    /// pending bit, as an upload's plan does, this is
+    /// [`count_per_slot`](Self::count_per_slot) then
+    /// [`clear`](Self::clear), in one pass over the runs' words only: a
+    /// sparse plan's words are a few of the set's.
+    ///
+    /// # Panics
+    ///
+    /// If a run ends past the records, or `counts` is not one per slot.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gloo_runtime::dirty::DirtyBits;
+    ///
+    /// let mut bits = DirtyBits::new(100, 2);
+    /// bits.mark(2 * 3);
+    /// bits.mark(2 * 3 + 1);
+    /// bits.mark(2 * 40 + 1);
+    /// let mut counts = [0; 2];
+    /// bits.take_runs([3..4, 40..41], &mut counts);
+    /// assert_eq!(counts, [1, 2]);
+    /// assert!(bits.is_empty());
+    /// ```
+    pub fn take_runs(&mut self, runs: impl IntoIterator<Item = Range<usize>>, counts: &mut [usize]) {
+        assert_eq!(counts.len(), self.slots, "one count per slot");
+        with_popcnt(
+            #[inline(always)]
+            || match (self.shift, self.slots) {
+                // One, two or four slots: the counts in registers.
+                (Some(_), 1) => counts.copy_from_slice(&self.take_runs_fixed::<1>(runs)),
+                (Some(_), 2) => counts.copy_from_slice(&self.take_runs_fixed::<2>(runs)),
+                (Some(_), 4) => counts.copy_from_slice(&self.take_runs_fixed::<4>(runs)),
+                (Some(_), slots) if slots <= WORD => {
+                    let every = record_starts(slots);
+                    self.take_runs_with(runs, |_, word| {
+                        for (slot, count) in counts.iter_mut().enumerate() {
+                            *count += (word & every << slot).count_ones() as usize;
+                        }
+                    })
+                }
+                (_, slots) => self.take_runs_with(runs, |index, word| {
+                    let mut rest = word;
+                    while rest != 0 {
+                        counts[(index * WORD + rest.trailing_zeros() as usize) % slots] += 1;
+                        rest &= rest - 1;
+                    }
+                }),
+            },
+        )
+    }
+
+    /// [`take_runs`](Self::take_runs)' counts for `S` slots, `S` a power of
+    /// two.
+    #[inline(always)]
+    fn take_runs_fixed<const S: usize>(&mut self, runs: impl IntoIterator<Item = Range<usize>>) -> [usize; S] {
+        let every = record_starts(S);
+        let mut counts = [0; S];
+        self.take_runs_with(runs, |_, word| {
+            for (slot, count) in counts.iter_mut().enumerate() {
+                *count += (word & every << slot).count_ones() as usize;
+            }
+        });
+        counts
+    }
+
+    /// Clears the bits of the records in `runs`, handing `f` each word's
+    /// index and cleared bits.
+    #[inline(always)]
+    fn take_runs_with(&mut self, runs: impl IntoIterator<Item = Range<usize>>, mut f: impl FnMut(usize, u64)) {
+        let (slots, records) = (self.slots, self.records());
+        for run in runs {
+            assert!(run.end <= records, "run {run:?} past {records} records");
+            self.take_bits(run.start * slots..run.end * slots, &mut f);
+        }
+    }
+
+    /// Clears `bits`, handing `f` each word's index and cleared bits.
+    #[inline(always)]
+    fn take_bits(&mut self, bits: Range<usize>, mut f: impl FnMut(usize, u64)) {
+        if bits.is_empty() {
+            return;
+        }
+        let (first, last) = (bits.start / WORD, (bits.end - 1) / WORD);
+        let head = !0u64 << (bits.start % WORD);
+        let tail = !0u64 >> (WORD - 1 - (bits.end - 1) % WORD);
+        let mut take = |index: usize, mask: u64| {
+            let word = &mut self.words[index];
+            f(index, *word & mask);
+            *word &= !mask;
+        };
+        if first == last {
+            return take(first, head & tail);
+        }
+        take(first, head);
+        (first + 1..last).for_each(|index| take(index, !0));
+        take(last, tail);
+    }
+
     /// The per-slot counts for `S` slots, `S` a power of two.
     #[inline(always)]
     fn count_fixed<const S: usize>(&self) -> [usize; S] {
@@ -1053,6 +1153,55 @@ mod tests {
             expected[slots - 1] += 1;
             assert_eq!(counts, expected, "slots {slots}");
             assert_eq!(bits.count(), expected.iter().sum::<usize>(), "slots {slots}");
+        }
+    }
+
+    #[test]
+    fn taking_runs_counts_and_clears_their_bits_only() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        // The specialised counts (1, 2, 4), the general masks (8, 64) and
+        // the bit walk (3, 5, 65).
+        for slots in [1, 2, 3, 4, 5, 8, 64, 65] {
+            for density in [1, 30, 500] {
+                let mut bits = DirtyBits::new(2000, slots);
+                for bit in 0..2000 * slots {
+                    if next() % 1000 < density {
+                        bits.mark(bit);
+                    }
+                }
+                bits.mark_records(700..1100);
+                let at = format!("slots {slots}, density {density}");
+                // Every plan holds all the bits: the counts are
+                // `count_per_slot`'s, and nothing is left.
+                for gap in [0, 3, 5000] {
+                    let (mut taken, mut expected) = (bits.clone(), vec![0; slots]);
+                    bits.count_per_slot(&mut expected);
+                    let mut counts = vec![0; slots];
+                    taken.take_runs(bits.merged_runs(gap), &mut counts);
+                    assert_eq!(counts, expected, "{at}, gap {gap}");
+                    assert!(taken.is_empty(), "{at}, gap {gap}");
+                }
+                // Runs that hold some of them: those are counted and
+                // cleared, the others kept, bit for bit.
+                let runs = [0..1, 5..70, 70..71, 650..1000, 1999..2000];
+                let (mut taken, mut counts) = (bits.clone(), vec![0; slots]);
+                taken.take_runs(runs.iter().cloned(), &mut counts);
+                let (mut expected, mut kept) = (vec![0; slots], Vec::new());
+                for bit in bits.ones() {
+                    match runs.iter().any(|run| run.contains(&(bit / slots))) {
+                        true => expected[bit % slots] += 1,
+                        false => kept.push(bit),
+                    }
+                }
+                assert_eq!(counts, expected, "{at}");
+                assert_eq!(taken.ones().collect::<Vec<_>>(), kept, "{at}");
+            }
         }
     }
 
