@@ -676,10 +676,14 @@ impl DirtyBits {
             if block.iter().fold(0, |any, &w| any | w) == 0 {
                 continue;
             }
-            for (i, &word) in block.iter().enumerate() {
-                if word != 0 {
-                    f(at + i, word)?;
-                }
+            // A bit per non-zero word, with no branch per word: a test per
+            // word mispredicts on sparse sets, where a quarter of the
+            // words hold a bit (1 % of records of two fields).
+            let mut nonzero = block.iter().enumerate().fold(0u32, |mask, (i, &w)| mask | u32::from(w != 0) << i);
+            while nonzero != 0 {
+                let i = nonzero.trailing_zeros() as usize;
+                f(at + i, block[i])?;
+                nonzero &= nonzero - 1;
             }
         }
         ControlFlow::Continue(())
