@@ -864,10 +864,11 @@ impl DirtyBits {
 ///
 /// x86-64's baseline lacks it, and `count_ones` built for the baseline is
 /// a dozen instructions: counting the 2M bits of a 1M-record buffer of two
-/// fields, which every upload does for its statistics, took 0.15 ms, a
-/// quarter of a 1 % scattered upload. `f` is built into a copy with the
-/// feature when inlined there: mark the closure `#[inline(always)]` (a
-/// closure left to the inliner was built without it).
+/// fields (an upload's statistics, when it sends the whole buffer) took
+/// 0.15 ms, a quarter of a 1 % scattered upload. `f` is built into a copy
+/// with the feature when inlined there: mark the closure
+/// `#[inline(always)]` (a closure left to the inliner was built without
+/// it).
 #[inline(always)]
 fn with_popcnt<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
