@@ -29,7 +29,7 @@ use gloo_runtime::{glium, GpuStorage, MergePolicy, VertexBuffer};
 mod common;
 #[path = "common/edits.rs"]
 mod edits;
-use common::{best_other, mean_ns, summarize, turns, Turns};
+use common::{best_other, mean_ns, speedup, summarize, turns, Turns};
 use edits::{patterns, point, Point, RECORDS};
 
 const CONTENDERS: [(&str, Option<(MergePolicy, GpuStorage)>); 6] = [
@@ -217,17 +217,17 @@ fn report(mapped: bool, paired: &[Turns], (tracking, nbytes): (usize, usize)) {
         let (auto, glium) = (times[AUTO], times[GLIUM]);
         let cells: Vec<String> = times.iter().map(|&t| ms(t)).collect();
         println!(
-            "| {pattern} | {} | {:.2}× | {:.1}× |",
+            "| {pattern} | {} | {:.2}× | {} |",
             cells.join(" | "),
             auto / times[best_other(&times, AUTO)],
-            glium / auto
+            speedup(glium / auto)
         );
     }
     println!("\nin turns ({ROUNDS} rounds, each contender's frame after the others': medians; ratios are medians of each round's):\n");
     println!("{header}\n|---|---|---|---|---|---|---|---|---|");
     for ((pattern, _), turns) in patterns().into_iter().zip(paired) {
         let cells: Vec<String> = turns.medians.iter().map(|&t| ms(t)).collect();
-        println!("| {pattern} | {} | {:.2}× | {:.1}× |", cells.join(" | "), turns.subject_best, turns.baseline_subject);
+        println!("| {pattern} | {} | {:.2}× | {} |", cells.join(" | "), turns.subject_best, turns.baseline_subject);
     }
     if let (Some(gloo), Some(glium)) = (mean_ns("full buffer", "gloo"), mean_ns("full buffer", "glium write")) {
         println!(
@@ -242,11 +242,11 @@ fn report(mapped: bool, paired: &[Turns], (tracking, nbytes): (usize, usize)) {
         (mean_ns(group, "Auto frame"), mean_ns(group, "Auto plan"), mean_ns(group, "glium full write"))
     {
         println!(
-            "64 MiB buffer, 100k random edits a frame: Auto {:.3} ms a frame (plan {:.0} µs), glium full write {:.3} ms: {:.1}×; tracker {} KiB, 1/{} of the buffer",
+            "64 MiB buffer, 100k random edits a frame: Auto {:.3} ms a frame (plan {:.0} µs), glium full write {:.3} ms: {}; tracker {} KiB, 1/{} of the buffer",
             frame / 1e6,
             plan / 1e3,
             glium / 1e6,
-            glium / frame,
+            speedup(glium / frame),
             tracking >> 10,
             nbytes / tracking.max(1),
         );

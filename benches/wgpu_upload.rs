@@ -18,7 +18,7 @@ use gloo_runtime::{wgpu, MergePolicy, VertexBuffer, WgpuContext};
 mod common;
 #[path = "common/edits.rs"]
 mod edits;
-use common::{best_other, mean_ns, summarize, turns, Turns};
+use common::{best_other, mean_ns, speedup, summarize, turns, Turns};
 use edits::{patterns, point, Point, RECORDS};
 
 const POLICIES: [(&str, MergePolicy); 3] =
@@ -114,17 +114,17 @@ fn report(gpu: &WgpuContext, paired: &[Turns]) {
         let (auto, whole) = (times[AUTO], times[times.len() - 1]);
         let cells: Vec<String> = times.iter().map(|&t| ms(t)).collect();
         println!(
-            "| {pattern} | {} | {:.2}× | {:.1}× |",
+            "| {pattern} | {} | {:.2}× | {} |",
             cells.join(" | "),
             auto / times[best_other(&times, AUTO)],
-            whole / auto
+            speedup(whole / auto)
         );
     }
     println!("\nin turns ({ROUNDS} rounds, each contender's frame after the others': medians; ratios are medians of each round's):\n");
     println!("{header}\n|---|---|---|---|---|---|---|");
     for ((pattern, _), turns) in patterns().into_iter().zip(paired) {
         let cells: Vec<String> = turns.medians.iter().map(|&t| ms(t)).collect();
-        println!("| {pattern} | {} | {:.2}× | {:.1}× |", cells.join(" | "), turns.subject_best, turns.baseline_subject);
+        println!("| {pattern} | {} | {:.2}× | {} |", cells.join(" | "), turns.subject_best, turns.baseline_subject);
     }
     let costs = gpu.upload_costs();
     println!(

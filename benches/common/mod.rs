@@ -79,3 +79,14 @@ pub fn summarize(rounds: &[Vec<f64>], subject: usize, baseline: usize) -> Turns 
 pub fn best_other(times: &[f64], except: usize) -> usize {
     (0..times.len()).filter(|&k| k != except).min_by(|&a, &b| times[a].total_cmp(&times[b])).unwrap_or(except)
 }
+
+/// A speed-up as the tables print it: two decimals under 10×, where the
+/// second one tells a tie from a loss, one above.
+#[allow(dead_code)]
+pub fn speedup(ratio: f64) -> String {
+    if ratio < 10.0 {
+        format!("{ratio:.2}×")
+    } else {
+        format!("{ratio:.1}×")
+    }
+}
