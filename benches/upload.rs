@@ -227,7 +227,12 @@ fn report(mapped: bool, paired: &[Turns], (tracking, nbytes): (usize, usize)) {
     println!("{header}\n|---|---|---|---|---|---|---|---|---|");
     for ((pattern, _), turns) in patterns().into_iter().zip(paired) {
         let cells: Vec<String> = turns.medians.iter().map(|&t| ms(t)).collect();
-        println!("| {pattern} | {} | {:.2}× | {} |", cells.join(" | "), turns.subject_best, turns.baseline_subject);
+        println!(
+            "| {pattern} | {} | {:.2}× | {} |",
+            cells.join(" | "),
+            turns.subject_best,
+            speedup(turns.baseline_subject)
+        );
     }
     if let (Some(gloo), Some(glium)) = (mean_ns("full buffer", "gloo"), mean_ns("full buffer", "glium write")) {
         println!(

@@ -124,7 +124,12 @@ fn report(gpu: &WgpuContext, paired: &[Turns]) {
     println!("{header}\n|---|---|---|---|---|---|---|");
     for ((pattern, _), turns) in patterns().into_iter().zip(paired) {
         let cells: Vec<String> = turns.medians.iter().map(|&t| ms(t)).collect();
-        println!("| {pattern} | {} | {:.2}× | {} |", cells.join(" | "), turns.subject_best, turns.baseline_subject);
+        println!(
+            "| {pattern} | {} | {:.2}× | {} |",
+            cells.join(" | "),
+            turns.subject_best,
+            speedup(turns.baseline_subject)
+        );
     }
     let costs = gpu.upload_costs();
     println!(
