@@ -985,6 +985,19 @@ fn capacity_overflow() -> TryReserveError {
     Vec::<u64>::new().try_reserve_exact(usize::MAX).expect_err("no Vec holds usize::MAX words")
 }
 
+/// A xorshift generator from `seed` (not zero): the tests' scattered
+/// bits, the same every run.
+#[cfg(test)]
+pub(crate) fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1076,13 +1089,7 @@ mod tests {
 
     #[test]
     fn merged_runs_agree_with_a_bit_by_bit_walk() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for slots in [1, 2, 3, 4, 8, 64] {
             for density in [1, 20, 200, 900, 1000] {
                 let mut bits = DirtyBits::new(3000, slots);
@@ -1182,13 +1189,7 @@ mod tests {
 
     #[test]
     fn taking_runs_counts_and_clears_their_bits_only() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         // The specialised counts (1, 2, 4), the general masks (8, 64) and
         // the bit walk (3, 5, 65).
         for slots in [1, 2, 3, 4, 5, 8, 64, 65] {
@@ -1282,15 +1283,12 @@ mod tests {
 
     #[test]
     fn bit_runs_are_the_maximal_runs_of_ones() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         for bits in [0, 1, 63, 64, 65, 130, 1000] {
             for density in [1, 8, 32, 60, 64] {
                 let mut set = DirtyBits::new(bits, 1);
                 for bit in 0..bits {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    if state % 64 < density {
+                    if next() % 64 < density {
                         set.mark(bit);
                     }
                 }

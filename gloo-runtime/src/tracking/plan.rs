@@ -599,13 +599,7 @@ mod tests {
                 merged
             }
         };
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::tracking::dirty::xorshift(0x2545_f491_4f6c_dd1d);
         let costs = [COSTS, UploadCosts::MAPPED, UploadCosts::SCATTER, UploadCosts { call_ns: 0.0, ..COSTS }];
         // Uniform densities, then dense stretches (every other record) of
         // a 32nd to a half of the buffer at its start, at 1 per mille past
