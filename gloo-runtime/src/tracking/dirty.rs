@@ -758,14 +758,7 @@ impl DirtyBits {
                 (Some(_), 1) => counts.copy_from_slice(&self.take_runs_fixed::<1>(runs)),
                 (Some(_), 2) => counts.copy_from_slice(&self.take_runs_fixed::<2>(runs)),
                 (Some(_), 4) => counts.copy_from_slice(&self.take_runs_fixed::<4>(runs)),
-                (Some(_), slots) if slots <= WORD => {
-                    let every = record_starts(slots);
-                    self.take_runs_with(runs, |_, word| {
-                        for (slot, count) in counts.iter_mut().enumerate() {
-                            *count += (word & every << slot).count_ones() as usize;
-                        }
-                    })
-                }
+                (Some(_), slots) if slots <= WORD => self.take_runs_masked(runs, counts),
                 (_, slots) => self.take_runs_with(runs, |index, word| {
                     let mut rest = word;
                     while rest != 0 {
@@ -781,14 +774,22 @@ impl DirtyBits {
     /// two.
     #[inline(always)]
     fn take_runs_fixed<const S: usize>(&mut self, runs: impl IntoIterator<Item = Range<usize>>) -> [usize; S] {
-        let every = record_starts(S);
         let mut counts = [0; S];
+        self.take_runs_masked(runs, &mut counts);
+        counts
+    }
+
+    /// [`take_runs`](Self::take_runs) for a power-of-two slot count: slot
+    /// `s` sits at the same positions in every word, one mask and a
+    /// popcount per slot and word (as in `count_masked`).
+    #[inline(always)]
+    fn take_runs_masked(&mut self, runs: impl IntoIterator<Item = Range<usize>>, counts: &mut [usize]) {
+        let every = record_starts(counts.len());
         self.take_runs_with(runs, |_, word| {
             for (slot, count) in counts.iter_mut().enumerate() {
                 *count += (word & every << slot).count_ones() as usize;
             }
         });
-        counts
     }
 
     /// Clears the bits of the records in `runs`, handing `f` each word's
