@@ -3,21 +3,25 @@
 //! buffer's storage by `GpuStorage::Auto`, which maps a buffer this large on
 //! Mesa), `Auto` on a scattered buffer (a compute dispatch per upload) and on
 //! a dynamic one (one call per range), against a plain glium full-buffer
-//! `write` of the same data; plus the cost of building the plan.
+//! `write` of the same data and against the floor: a hand-written copy of
+//! just the edited records into a persistent mapping, with no tracking and
+//! no plan, the least any upload of these edits can cost. Plus the cost of
+//! building the plan.
 //!
-//! `cargo bench --bench upload` (headless Mesa; about four minutes; set
+//! `cargo bench --bench upload` (headless Mesa; about eight minutes; set
 //! `GLOO_EGL_DEVICE=hardware` for a GPU's driver). After criterion's own
 //! lines it prints two tables. The first is criterion's means: each
 //! contender's frames run back to back, so the records it edits stay in
-//! the caches from one frame to the next. The second is from 15 further
+//! the caches from one frame to the next. The second is from 51 further
 //! rounds in which the contenders take turns, each frame after the other
-//! five's (about 100 MB of traffic), so that it starts with cold caches,
+//! six's (about 100 MB of traffic), so that it starts with cold caches,
 //! as a frame after an application's other work may: the median of each
 //! contender's frames, and the medians of each round's ratios, which a
 //! shared machine's drifting load cannot skew. "Auto / best" is Auto
-//! against the other contender with the lowest mean (back to back) or
-//! median (in turns), "full write / Auto" the glium full write against
-//! Auto.
+//! against the other gloo contender or the full write with the lowest
+//! mean (back to back) or median (in turns), "full write / Auto" the glium
+//! full write against Auto, "Auto / floor" how far Auto is from the floor
+//! and "full write / floor" the most any upload could gain.
 
 use std::hint::black_box;
 
@@ -32,31 +36,47 @@ mod edits;
 use common::{best_other, mean_ns, speedup, summarize, turns, Turns};
 use edits::{patterns, point, Point, RECORDS};
 
-const CONTENDERS: [(&str, Option<(MergePolicy, GpuStorage)>); 6] = [
-    ("Extent", Some((MergePolicy::Extent, GpuStorage::Auto))),
-    ("Coalesce0", Some((MergePolicy::Coalesce { max_gap: 0 }, GpuStorage::Auto))),
-    ("Auto", Some((MergePolicy::Auto, GpuStorage::Auto))),
-    ("Auto scatter", Some((MergePolicy::Auto, GpuStorage::Scatter))),
-    ("Auto dynamic", Some((MergePolicy::Auto, GpuStorage::Dynamic))),
-    ("glium full write", None),
+/// What a frame edits with and uploads through.
+#[derive(Clone, Copy)]
+enum Contender {
+    /// A gloo buffer with this policy and storage.
+    Gloo(MergePolicy, GpuStorage),
+    /// A plain `Vec` and glium's `write` of all of it.
+    GliumWrite,
+    /// The floor: a plain `Vec`, and the records the frame edited copied
+    /// into a persistent mapping by a loop that knows which they are.
+    Floor,
+}
+
+const CONTENDERS: [(&str, Contender); 7] = [
+    ("Extent", Contender::Gloo(MergePolicy::Extent, GpuStorage::Auto)),
+    ("Coalesce0", Contender::Gloo(MergePolicy::Coalesce { max_gap: 0 }, GpuStorage::Auto)),
+    ("Auto", Contender::Gloo(MergePolicy::Auto, GpuStorage::Auto)),
+    ("Auto scatter", Contender::Gloo(MergePolicy::Auto, GpuStorage::Scatter)),
+    ("Auto dynamic", Contender::Gloo(MergePolicy::Auto, GpuStorage::Dynamic)),
+    ("glium full write", Contender::GliumWrite),
+    ("floor", Contender::Floor),
 ];
 
-/// Where Auto and the baseline stand among the contenders.
+/// Where Auto, the baseline and the floor stand among the contenders.
+/// The contenders before the floor are the rivals "Auto / best" picks
+/// from.
 const AUTO: usize = 2;
 const GLIUM: usize = 5;
+const FLOOR: usize = 6;
 
 /// Rounds of contenders taking turns, after criterion's runs, for the
-/// ratio columns.
-const ROUNDS: usize = 15;
+/// ratio columns. A round of the five patterns takes about a fifth of a
+/// second; with 15 rounds, "Auto / best" swung by ±10 % between runs
+/// where the two send the same ranges.
+const ROUNDS: usize = 51;
 
 /// One contender's frame: edit `edits`, upload, wait for the GPU.
-fn frame<'a>(
-    ctx: &'a HeadlessContext,
-    edits: &'a [usize],
-    contender: Option<(MergePolicy, GpuStorage)>,
-) -> Box<dyn FnMut() + 'a> {
-    let Some((policy, storage)) = contender else {
-        return Box::new(glium_full_frame(ctx, RECORDS, edits));
+fn frame<'a>(ctx: &'a HeadlessContext, edits: &'a [usize], contender: Contender) -> Box<dyn FnMut() + 'a> {
+    let (policy, storage) = match contender {
+        Contender::Gloo(policy, storage) => (policy, storage),
+        Contender::GliumWrite => return Box::new(glium_full_frame(ctx, RECORDS, edits)),
+        Contender::Floor => return Box::new(floor_frame(ctx, edits)),
     };
     let mut v = VertexBuffer::<Point>::from_fn([RECORDS], |[i]| point(i));
     v.set_policy(policy);
@@ -71,6 +91,34 @@ fn frame<'a>(
         v.upload(ctx).unwrap();
         ctx.get_context().finish();
     })
+}
+
+/// The floor of a frame: what the bytes that changed cost to send. The
+/// same edits to a plain `Vec`, then each record they touched (distinct,
+/// in address order, sorted before the frames start) copied into a
+/// persistently mapped buffer, as gloo's mapped uploads copy: no tracking,
+/// no plan, no counting. No upload of these edits can cost less than
+/// this; "full write / floor" is the most any can gain over a full write.
+fn floor_frame<'a>(ctx: &'a HeadlessContext, edits: &'a [usize]) -> impl FnMut() + 'a {
+    use glium::buffer::{Buffer, BufferMode, BufferType};
+    let mut data: Vec<Point> = (0..RECORDS).map(point).collect();
+    let mut buffer = Buffer::<[Point]>::new(ctx, &data[..], BufferType::ArrayBuffer, BufferMode::Persistent).unwrap();
+    let mut touched = edits.to_vec();
+    touched.sort_unstable();
+    touched.dedup();
+    let mut frame = 0.0f32;
+    move || {
+        frame += 1.0;
+        for &i in edits {
+            data[i].position = [frame, 1.0];
+        }
+        let mut mapping = buffer.map();
+        for &i in &touched {
+            mapping[i] = data[i];
+        }
+        drop(mapping);
+        ctx.get_context().finish();
+    }
 }
 
 /// Each pattern's contenders under criterion (each one's frames back to
@@ -88,7 +136,7 @@ fn uploads(c: &mut Criterion, ctx: &HeadlessContext) -> Vec<Turns> {
         group.finish();
         let mut frames: Vec<&mut dyn FnMut()> = frames.iter_mut().map(|(_, frame)| &mut **frame as _).collect();
         let rounds = turns(&mut frames, ROUNDS);
-        paired.push(summarize(&rounds, AUTO, GLIUM));
+        paired.push(summarize(rounds, AUTO, GLIUM, FLOOR));
     }
     paired
 }
@@ -193,8 +241,11 @@ fn planning(c: &mut Criterion, ctx: &HeadlessContext) {
         for &i in &writes {
             *v.position_mut(i) = [1.0, 1.0];
         }
-        let policies = CONTENDERS.iter().filter_map(|(label, contender)| Some((label, (*contender)?)));
-        for (label, (policy, _)) in policies.filter(|(_, (_, storage))| *storage == GpuStorage::Auto) {
+        let policies = CONTENDERS.iter().filter_map(|(label, contender)| match contender {
+            Contender::Gloo(policy, GpuStorage::Auto) => Some((label, *policy)),
+            _ => None,
+        });
+        for (label, policy) in policies {
             v.set_policy(policy);
             group.bench_function(format!("{name} {label}"), |b| b.iter(|| black_box(v.upload_plan())));
         }
@@ -205,33 +256,38 @@ fn planning(c: &mut Criterion, ctx: &HeadlessContext) {
 fn report(mapped: bool, paired: &[Turns], (tracking, nbytes): (usize, usize)) {
     println!("\nthe 20 MB buffer's GPU copy is {}", if mapped { "persistently mapped" } else { "dynamic" });
     let ms = |ns: f64| format!("{:.3} ms", ns / 1e6);
-    let header = "| edited | Extent | Coalesce0 | Auto | Auto scatter | Auto dynamic | glium full write | Auto / best | full write / Auto |";
+    let header = "| edited | Extent | Coalesce0 | Auto | Auto scatter | Auto dynamic | glium full write | floor | Auto / best | full write / Auto | Auto / floor | full write / floor |";
+    let rule = "|---|---|---|---|---|---|---|---|---|---|---|---|";
     println!("\nback to back (criterion's means; each contender's frames in a row, so its edits stay in cache):\n");
-    println!("{header}\n|---|---|---|---|---|---|---|---|---|");
+    println!("{header}\n{rule}");
     for (pattern, _) in patterns() {
         let group = format!("upload {pattern}");
         let times: Vec<Option<f64>> = CONTENDERS.iter().map(|(name, _)| mean_ns(&group, name)).collect();
         let Some(times) = times.into_iter().collect::<Option<Vec<f64>>>() else {
             continue;
         };
-        let (auto, glium) = (times[AUTO], times[GLIUM]);
+        let (auto, glium, floor) = (times[AUTO], times[GLIUM], times[FLOOR]);
         let cells: Vec<String> = times.iter().map(|&t| ms(t)).collect();
         println!(
-            "| {pattern} | {} | {:.2}× | {} |",
+            "| {pattern} | {} | {:.2}× | {} | {:.2}× | {} |",
             cells.join(" | "),
-            auto / times[best_other(&times, AUTO)],
-            speedup(glium / auto)
+            auto / times[best_other(&times[..FLOOR], AUTO)],
+            speedup(glium / auto),
+            auto / floor,
+            speedup(glium / floor)
         );
     }
     println!("\nin turns ({ROUNDS} rounds, each contender's frame after the others': medians; ratios are medians of each round's):\n");
-    println!("{header}\n|---|---|---|---|---|---|---|---|---|");
+    println!("{header}\n{rule}");
     for ((pattern, _), turns) in patterns().into_iter().zip(paired) {
         let cells: Vec<String> = turns.medians.iter().map(|&t| ms(t)).collect();
         println!(
-            "| {pattern} | {} | {:.2}× | {} |",
+            "| {pattern} | {} | {:.2}× | {} | {:.2}× | {} |",
             cells.join(" | "),
             turns.subject_best,
-            speedup(turns.baseline_subject)
+            speedup(turns.baseline_subject),
+            turns.ratio(AUTO, FLOOR),
+            speedup(turns.ratio(GLIUM, FLOOR))
         );
     }
     if let (Some(gloo), Some(glium)) = (mean_ns("full buffer", "gloo"), mean_ns("full buffer", "glium write")) {

@@ -96,7 +96,7 @@ fn uploads(c: &mut Criterion, gpu: &WgpuContext) -> Vec<Turns> {
         let baseline = frames.len() - 1;
         let mut frames: Vec<&mut dyn FnMut()> = frames.iter_mut().map(|(_, frame)| &mut **frame as _).collect();
         let rounds = turns(&mut frames, ROUNDS);
-        paired.push(summarize(&rounds, AUTO, baseline));
+        paired.push(summarize(rounds, AUTO, baseline, baseline + 1));
     }
     paired
 }

@@ -53,25 +53,36 @@ pub struct Turns {
     pub subject_best: f64,
     /// The median over rounds of the baseline / the subject.
     pub baseline_subject: f64,
+    /// Each round's times, by contender.
+    rounds: Vec<Vec<f64>>,
+}
+
+#[allow(dead_code)]
+impl Turns {
+    /// The median over rounds of contender `a`'s time / contender `b`'s.
+    pub fn ratio(&self, a: usize, b: usize) -> f64 {
+        median(self.rounds.iter().map(|times| times[a] / times[b]).collect())
+    }
 }
 
 /// Sums up `rounds` (as [`turns`] gives them) for contender `subject`
-/// against the best other one and against contender `baseline`.
+/// against the best other one among the first `others` and against
+/// contender `baseline`. Contenders after the first `others` are bounds
+/// to compare with (as the upload bench's floor), not rivals.
 ///
 /// The best is one contender, the one with the lowest median: the
 /// fastest of each round instead would be the luckiest of several, and
 /// against contenders that cost the same (all sending one range) the
 /// subject would seem slower by their spread.
 #[allow(dead_code)]
-pub fn summarize(rounds: &[Vec<f64>], subject: usize, baseline: usize) -> Turns {
+pub fn summarize(rounds: Vec<Vec<f64>>, subject: usize, baseline: usize, others: usize) -> Turns {
     let count = rounds.first().map_or(0, Vec::len);
     let medians: Vec<f64> = (0..count).map(|k| median(rounds.iter().map(|times| times[k]).collect())).collect();
-    let best = best_other(&medians, subject);
-    Turns {
-        subject_best: median(rounds.iter().map(|times| times[subject] / times[best]).collect()),
-        baseline_subject: median(rounds.iter().map(|times| times[baseline] / times[subject]).collect()),
-        medians,
-    }
+    let best = best_other(&medians[..others.min(count)], subject);
+    let mut turns = Turns { medians, subject_best: f64::NAN, baseline_subject: f64::NAN, rounds };
+    turns.subject_best = turns.ratio(subject, best);
+    turns.baseline_subject = turns.ratio(baseline, subject);
+    turns
 }
 
 /// Which of `times` but contender `except`'s is the lowest.
