@@ -137,6 +137,11 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
         let mut counts = vec![0; self.slots.len()];
         pending.take_runs(runs, &mut counts);
         debug_assert!(pending.is_empty(), "the runs hold every pending write");
+        self.bytes_of(&counts)
+    }
+
+    /// The bytes of `counts` pending writes of each slot.
+    fn bytes_of(&self, counts: &[usize]) -> usize {
         counts.iter().zip(self.slots).map(|(count, slot)| count * slot.size).sum()
     }
 
@@ -170,7 +175,7 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
         }
         let mut counts = vec![0; slots.len()];
         pending.count_per_slot(&mut counts);
-        counts.iter().zip(slots).map(|(count, slot)| count * slot.size).sum()
+        self.bytes_of(&counts)
     }
 
     /// Distinct dirty bytes inside `records`, for the trace.
