@@ -474,27 +474,21 @@ impl DirtyBits {
                 runs.add(self.record_of(first), self.record_of(last));
                 runs.check()
             }),
-            // Whole records per word (a power-of-two slot count): fold each
-            // record's slots onto its first bit, so that a word of dirty
-            // records costs one comparison, and a sparse one a step per record.
-            (None, Some(shift)) if self.slots <= WORD => {
-                let starts = record_starts(self.slots);
-                let per_word = WORD / self.slots;
-                self.try_for_each_nonzero_word(|index, word| {
-                    let mut folded = fold_records(word, self.slots, starts);
-                    let base = index * per_word;
-                    if folded == starts {
-                        runs.add(base, base + per_word - 1);
-                        return runs.check();
-                    }
-                    while folded != 0 {
-                        let record = base + (folded.trailing_zeros() as usize >> shift);
-                        runs.add(record, record);
-                        folded &= folded - 1;
-                    }
-                    runs.check()
-                })
-            }
+            // Whole records per word (a power-of-two slot count): each
+            // record's slots folded onto its first bit. The slot count as a
+            // constant, so that the fold and the shift compile to a few
+            // fixed operations: `merged_runs(3)` over 1 % scattered records
+            // of two fields went from 152 to 128 µs, warm (medians of five
+            // runs each, in turns), over 0.1 % from 38 to 31 µs.
+            (None, Some(_)) if self.slots <= WORD => match self.slots {
+                1 => self.folded_runs::<1, _>(&mut runs),
+                2 => self.folded_runs::<2, _>(&mut runs),
+                4 => self.folded_runs::<4, _>(&mut runs),
+                8 => self.folded_runs::<8, _>(&mut runs),
+                16 => self.folded_runs::<16, _>(&mut runs),
+                32 => self.folded_runs::<32, _>(&mut runs),
+                _ => self.folded_runs::<WORD, _>(&mut runs), // 64, the last a word holds
+            },
             (None, _) => self.ones().try_for_each(|bit| {
                 let record = self.record_of(bit);
                 runs.add(record, record);
@@ -505,6 +499,31 @@ impl DirtyBits {
             ControlFlow::Continue(()) => runs.finish(),
             ControlFlow::Break(()) => None,
         }
+    }
+
+    /// Adds each dirty record to `runs`, for `S` slots, a power of two at
+    /// most [`WORD`]: a word's records folded onto their first bits, so
+    /// that a word of dirty records costs one comparison, and a sparse one
+    /// a step per record.
+    #[inline(always)]
+    fn folded_runs<const S: usize, G: Fn(usize, usize) -> bool>(&self, runs: &mut Runs<G>) -> ControlFlow<()> {
+        debug_assert_eq!(self.slots, S);
+        let starts = record_starts(S);
+        let per_word = WORD / S;
+        self.try_for_each_nonzero_word(|index, word| {
+            let mut folded = fold_records(word, S, starts);
+            let base = index * per_word;
+            if folded == starts {
+                runs.add(base, base + per_word - 1);
+                return runs.check();
+            }
+            while folded != 0 {
+                let record = base + (folded.trailing_zeros() >> S.trailing_zeros()) as usize;
+                runs.add(record, record);
+                folded &= folded - 1;
+            }
+            runs.check()
+        })
     }
 
     /// What [`merged_runs`](Self::merged_runs)`(gap)` gives, counted
@@ -1091,7 +1110,8 @@ mod tests {
     #[test]
     fn merged_runs_agree_with_a_bit_by_bit_walk() {
         let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
-        for slots in [1, 2, 3, 4, 8, 64] {
+        // Every power of two a word holds has its own fold; 3 has none.
+        for slots in [1, 2, 3, 4, 8, 16, 32, 64] {
             for density in [1, 20, 200, 900, 1000] {
                 let mut bits = DirtyBits::new(3000, slots);
                 // Scattered bits at `density` per mille, and a dense stretch.
