@@ -162,19 +162,7 @@ impl DirtyBits {
     /// Marks every bit in `bits` (empty ranges mark nothing).
     pub fn mark_bits(&mut self, bits: Range<usize>) {
         debug_assert!(bits.end <= self.bits);
-        if bits.start >= bits.end {
-            return;
-        }
-        let (first, last) = (bits.start / WORD, (bits.end - 1) / WORD);
-        let head = !0u64 << (bits.start % WORD);
-        let tail = !0u64 >> (WORD - 1 - (bits.end - 1) % WORD);
-        if first == last {
-            self.words[first] |= head & tail;
-        } else {
-            self.words[first] |= head;
-            self.words[first + 1..last].fill(!0);
-            self.words[last] |= tail;
-        }
+        for_each_word_of(bits, |words, mask| self.words[words].iter_mut().for_each(|word| *word |= mask));
     }
 
     /// Marks the `count` bits `start`, `start + step`, `start + 2 step`, …:
@@ -825,23 +813,13 @@ impl DirtyBits {
     /// Clears `bits`, handing `f` each word's index and cleared bits.
     #[inline(always)]
     fn take_bits(&mut self, bits: Range<usize>, mut f: impl FnMut(usize, u64)) {
-        if bits.is_empty() {
-            return;
-        }
-        let (first, last) = (bits.start / WORD, (bits.end - 1) / WORD);
-        let head = !0u64 << (bits.start % WORD);
-        let tail = !0u64 >> (WORD - 1 - (bits.end - 1) % WORD);
-        let mut take = |index: usize, mask: u64| {
-            let word = &mut self.words[index];
-            f(index, *word & mask);
-            *word &= !mask;
-        };
-        if first == last {
-            return take(first, head & tail);
-        }
-        take(first, head);
-        (first + 1..last).for_each(|index| take(index, !0));
-        take(last, tail);
+        for_each_word_of(bits, |words, mask| {
+            for index in words {
+                let word = &mut self.words[index];
+                f(index, *word & mask);
+                *word &= !mask;
+            }
+        });
     }
 
     /// The per-slot counts for `S` slots, `S` a power of two.
@@ -901,6 +879,26 @@ fn with_popcnt<R>(f: impl FnOnce() -> R) -> R {
         return unsafe { built_with_popcnt(f) };
     }
     f()
+}
+
+/// Calls `f` with the words that `bits` reaches, in order, and the mask
+/// of their bits among them: the first word with its head mask, the words
+/// between (a range, so that marking them is one vectorized loop) with
+/// all ones, the last with its tail mask. Nothing for an empty range.
+#[inline(always)]
+fn for_each_word_of(bits: Range<usize>, mut f: impl FnMut(Range<usize>, u64)) {
+    if bits.is_empty() {
+        return;
+    }
+    let (first, last) = (bits.start / WORD, (bits.end - 1) / WORD);
+    let head = !0u64 << (bits.start % WORD);
+    let tail = !0u64 >> (WORD - 1 - (bits.end - 1) % WORD);
+    if first == last {
+        return f(first..first + 1, head & tail);
+    }
+    f(first..first + 1, head);
+    f(first + 1..last, !0);
+    f(last..last + 1, tail);
 }
 
 /// Whether any word of `block` has a bit set: one OR of them all, which
