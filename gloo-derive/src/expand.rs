@@ -80,16 +80,111 @@ fn expand(input: &Input) -> TokenStream {
         #proofs
         #vertex
         #glium
-        // SAFETY: `proofs` fails the build unless every field is `Pod` (by
-        // the very trait implemented here, whatever path names it) or a
-        // tuple of such scalars that tile it like an array, and no byte is
-        // padding; the derive has checked that the struct is `repr(C)`.
+        // SAFETY: `proofs` fails the build unless, in the struct as
+        // compiled (`final_item_proofs`), the fields are exactly those read
+        // here, with the types read here, each aligned, tiling the struct
+        // from offset 0 in declaration order with no byte of padding, and
+        // every field is `Pod` (by the very trait implemented here,
+        // whatever path names it) or a tuple of such scalars that tile it
+        // like an array.
         #[automatically_derived]
         unsafe impl #krate::__private::bytemuck::Zeroable for #ident {}
         #[automatically_derived]
         unsafe impl #krate::__private::bytemuck::Pod for #ident {}
         #handles
         #accessors
+    }
+}
+
+/// The proofs that tie the derive's reading of the struct to the struct as
+/// finally compiled.
+///
+/// The derive sees the item's tokens, not the item: an attribute macro
+/// written below `#[derive(Vertex)]` runs after it and may rewrite the
+/// struct (add `#[repr(packed)]`, retype or add a field), and the derive's
+/// reading of `#[repr(C)]` is only text. So every fact the `unsafe impl`s
+/// rest on is proven again on the compiled item, by the compiler:
+///
+/// - a pattern that names every field, by value and without `..`: a field
+///   added, removed or renamed fails it, and so does an enum or a union;
+/// - each field's compiled type equal to the type the derive read, through
+///   a trait with an impl for equal types only, declared here so that no
+///   `#[vertex(crate = "...")]` path can stand in for it;
+/// - each field aligned for its type (`offset_of!`, `align_of`), in a struct
+///   at least as aligned: a packed struct fails, and no accessor can hand
+///   out an unaligned reference;
+/// - the first field at offset 0; with the padding proofs (each field ends
+///   where the next begins, the last where the struct does), the fields
+///   then tile the struct in declaration order, which is `repr(C)`'s
+///   layout of these fields whatever the compiled `repr` says.
+fn final_item_proofs(input: &Input) -> TokenStream {
+    let ident = input.ident;
+    let name = ident.to_string();
+    let bindings: Vec<Ident> = (0..input.fields.len()).map(|k| format_ident!("__gloo_field_{}", k)).collect();
+    let same: Vec<Ident> = (0..input.fields.len()).map(|k| format_ident!("__gloo_same_{}", k)).collect();
+    let members = input.fields.iter().map(|field| field.ident);
+    let same_types = input.fields.iter().zip(&same).enumerate().map(|(k, (field, same))| {
+        let (ty, trait_ident) = (field.ty, format_ident!("__GlooFieldAsRead{}", k));
+        let message = format!(
+            "field `{}` of `{name}` is `{{Self}}` in the struct as compiled, but `#[derive(Vertex)]` read `{{T}}`",
+            field.unraw(),
+        );
+        quote_spanned! {ty.span()=>
+            #[diagnostic::on_unimplemented(
+                message = #message,
+                label = "changed after `#[derive(Vertex)]` read the struct",
+                note = "an attribute macro below `#[derive(Vertex)]` rewrote the struct after the derive proved its \
+                        layout; write `#[derive(Vertex)]` below every attribute macro that changes the struct"
+            )]
+            trait #trait_ident<T> {}
+            impl<T> #trait_ident<T> for T {}
+            fn #same<Compiled: #trait_ident<Read>, Read>(_: &Compiled) {}
+        }
+    });
+    let checks = input.fields.iter().zip(&bindings).zip(&same).map(|((field, binding), same)| {
+        let ty = field.ty;
+        quote_spanned!(ty.span()=> #same::<_, #ty>(&#binding);)
+    });
+    let alignments = input.fields.iter().map(|field| {
+        let (member, ty) = (field.ident, field.ty);
+        let message = format!(
+            "field `{}` of `{name}` is not aligned for its type in the struct as compiled: `#[repr(packed)]` (perhaps \
+             added by an attribute macro below `#[derive(Vertex)]`) would hand out unaligned references; remove it",
+            field.unraw(),
+        );
+        quote_spanned! {field.ident.span()=>
+            const _: () = if ::core::mem::align_of::<#ident>() < ::core::mem::align_of::<#ty>()
+                || ::core::mem::offset_of!(#ident, #member) % ::core::mem::align_of::<#ty>() != 0
+            {
+                ::core::panic!(#message)
+            };
+        }
+    });
+    let first = input.fields.first().map(|first| {
+        let member = first.ident;
+        let message = format!(
+            "field `{}` of `{name}` does not start the struct as compiled: without `#[repr(C)]` Rust may reorder the \
+             fields; add `#[repr(C)]`",
+            first.unraw(),
+        );
+        quote_spanned! {first.ident.span()=>
+            const _: () = if ::core::mem::offset_of!(#ident, #member) != 0 {
+                ::core::panic!(#message)
+            };
+        }
+    });
+    quote! {
+        // Never called: the compiler checks it, which is the proof.
+        #[allow(dead_code)]
+        const _: () = {
+            #(#same_types)*
+            fn __gloo_fields_as_compiled(value: #ident) {
+                let #ident { #(#members: #bindings),* } = value;
+                #(#checks)*
+            }
+        };
+        #(#alignments)*
+        #first
     }
 }
 
@@ -248,7 +343,8 @@ fn proofs(input: &Input, krate: &Path) -> TokenStream {
             )
         })
     });
-    quote!(#pod #(#types)* #(#tuples)* #(#pairs)* #trailing #(#locations)*)
+    let compiled = final_item_proofs(input);
+    quote!(#pod #compiled #(#types)* #(#tuples)* #(#pairs)* #trailing #(#locations)*)
 }
 
 /// For a tuple field, const assertions that its elements tile it like an
@@ -368,9 +464,9 @@ fn impl_vertex(input: &Input, krate: &Path) -> TokenStream {
     });
     quote! {
         // SAFETY: the layout comes from `offset_of!` and `size_of`, the fields
-        // are listed in declaration order (memory order under `repr(C)`), the
-        // proofs show they tile the struct, and `Accessors` is the
-        // `repr(transparent)` wrapper emitted below.
+        // are listed in declaration order, which the proofs show is their
+        // memory order in the struct as compiled, tiling it with no gap,
+        // and `Accessors` is the `repr(transparent)` wrapper emitted below.
         #[automatically_derived]
         unsafe impl #krate::Vertex for #ident {
             const LAYOUT: #krate::Layout = #krate::Layout {
