@@ -248,3 +248,35 @@ fn parallel_updates_of_a_million_records_reach_the_gpu() {
     assert_eq!(v.stats().bytes_written - v.nbytes() as u64, 8 * 1_000_000 + 12 * 1000);
     assert!(v.read_gpu(&ctx).unwrap() == v.as_slice(), "the GPU copy equals the CPU copy");
 }
+
+/// A shape with a zero axis holds no record, but ndarray refuses to view it
+/// when the product of its other axes exceeds `isize::MAX` bytes. gloo
+/// refuses such shapes where they are made, so that every view of every
+/// buffer it made works, and the `try_` views keep their promise.
+#[test]
+fn shapes_no_view_can_take_are_refused_where_they_are_made() {
+    use gloo_runtime::{Error, Texture2d};
+    let refused = |result: Result<(), Error>| matches!(result, Err(Error::ShapeOverflow { .. }));
+    assert!(refused(VertexBuffer::<Point, 2>::try_zeros([usize::MAX, 0]).map(drop)));
+    assert!(refused(VertexBuffer::<Point, 3>::from_vec([0, 1 << 40, 1 << 40], vec![]).map(drop)));
+    assert!(refused(IndexBuffer::<u16, 2>::try_zeros(PrimitiveType::Points, [0, usize::MAX]).map(drop)));
+    assert!(refused(Texture2d::<u8>::try_zeros(0, usize::MAX).map(drop)));
+    assert!(refused(Texture2d::<[f32; 4]>::from_vec(isize::MAX as usize / 8, 0, vec![]).map(drop)));
+    let panic = catch_unwind(|| VertexBuffer::<Point, 2>::zeros([usize::MAX, 0])).expect_err("zeros panics");
+    assert!(panic.downcast_ref::<String>().is_some_and(|message| message.contains("too large")));
+
+    // The largest that are made: every view works.
+    let rows = isize::MAX as usize / size_of::<Point>();
+    let mut v = VertexBuffer::<Point, 2>::zeros([rows, 0]);
+    assert_eq!(v.view().shape(), [rows, 0]);
+    assert_eq!(v.field_view(Point::FIELDS.color).shape(), [rows, 0, 3]);
+    assert_eq!(v.view_mut().shape(), [rows, 0]);
+    assert_eq!(v.field_view_mut(Point::FIELDS.position).shape(), [rows, 0, 2]);
+    assert_eq!(v.try_slice_mut(s![1.., ..]).map(|view| view.shape().to_vec()), Some(vec![rows - 1, 0]));
+    let field = v.try_slice_field_mut(Point::FIELDS.position, s![.., ..]).map(|view| view.shape().to_vec());
+    assert_eq!(field, Some(vec![rows, 0, 2]));
+    assert_eq!((v.len(), v.dirty()), (0, None));
+    let mut texture = Texture2d::<[f32; 4]>::zeros(0, isize::MAX as usize / 16);
+    assert_eq!(texture.view_mut().shape(), [isize::MAX as usize / 16, 0, 4]);
+    assert_eq!(texture.view().len(), 0);
+}

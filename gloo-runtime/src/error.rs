@@ -44,8 +44,10 @@ pub enum Error {
         actual: usize,
     },
 
-    /// The shape's record count or byte size does not fit in `usize`.
-    #[error("shape {shape:?} is too large: its record count or size in bytes overflows usize")]
+    /// The shape's byte size, counting only its non-zero axes, exceeds
+    /// `isize::MAX`: no allocation, and no ndarray view, can have it. A
+    /// shape with a zero axis holds no record, but its other axes count.
+    #[error("shape {shape:?} is too large: the product of its non-zero axes, in bytes, exceeds isize::MAX")]
     ShapeOverflow {
         /// The requested shape, one entry per axis.
         shape: Vec<usize>,

@@ -72,13 +72,21 @@ pub struct TrackedBuffer<K: BufferKind, const N: usize = 1> {
     pub(crate) kind: K,
 }
 
-/// Checks that `shape` holds a number of records and bytes that fit `usize`
-/// (and an allocation, which is limited to `isize::MAX` bytes).
+/// The number of records `shape` holds, if the shape is one every view can
+/// take: the product of its non-zero axes, times `stride` bytes, at most
+/// `isize::MAX`. That is an allocation's limit, and ndarray's rule for
+/// shapes: `[usize::MAX, 0]` holds no record, but ndarray refuses to view
+/// it, so gloo refuses to make it, and no view of a buffer can fail.
 pub(crate) fn records_of<const N: usize>(shape: [usize; N], stride: usize) -> Result<usize, Error> {
-    let records = shape.iter().try_fold(1usize, |acc, &axis| acc.checked_mul(axis));
-    records
-        .filter(|&records| records.checked_mul(stride).is_some_and(|bytes| bytes <= isize::MAX as usize))
-        .ok_or_else(|| Error::ShapeOverflow { shape: shape.to_vec() })
+    let non_zero = shape.iter().filter(|&&axis| axis != 0).try_fold(1usize, |acc, &axis| acc.checked_mul(axis));
+    let fits = non_zero
+        .and_then(|records| records.checked_mul(stride.max(1)))
+        .is_some_and(|bytes| bytes <= isize::MAX as usize);
+    match non_zero {
+        Some(_) if fits && shape.contains(&0) => Ok(0),
+        Some(records) if fits => Ok(records),
+        _ => Err(Error::ShapeOverflow { shape: shape.to_vec() }),
+    }
 }
 
 /// Reading, the pending writes and their plan, and whole-record access, by

@@ -135,6 +135,7 @@ fn records_mut<T, const N: usize>(data: &mut [T], shape: [usize; N]) -> ArrayVie
 where
     BufferDim<N>: Dimension,
 {
+    // Every shape a buffer has passed `records_of`: ndarray's rule holds.
     ArrayViewMut::from_shape(dim_of(shape), data).expect("the shape's product is the record count")
 }
 
@@ -142,11 +143,16 @@ where
 /// of `shape` and non-negative `strides` (in records): the record axes,
 /// then the component axes, row-major within the field.
 fn field_layout<T, F: FieldArray, D: Dimension>(shape: &[usize], strides: &[isize]) -> (F::Dim<D>, F::Dim<D>) {
+    // At compile time, for each record and field type viewed: a record
+    // whose size is no multiple of the field's scalar (a struct of an `f64`
+    // and a `u32` where `f64` aligns to 4) has no view in whole scalars.
+    const {
+        assert!(
+            size_of::<T>().is_multiple_of(size_of::<F::Scalar>()),
+            "a field view needs records whose size is a whole multiple of the scalar's"
+        )
+    };
     let scalar = size_of::<F::Scalar>();
-    assert!(
-        size_of::<T>().is_multiple_of(scalar),
-        "a field view needs records whose size is a whole multiple of the scalar's"
-    );
     debug_assert_eq!(F::AXES.iter().product::<usize>() * scalar, size_of::<F>(), "the component axes tile the field");
     let ndim = shape.len() + F::AXES.len();
     let (mut out_shape, mut out_strides) = (F::Dim::<D>::zeros(ndim), F::Dim::<D>::zeros(ndim));
