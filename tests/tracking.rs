@@ -439,3 +439,30 @@ fn the_tracker_of_a_64_mib_buffer_holds_at_most_a_64th_of_it() {
     assert_eq!(v.tracking_bytes(), (records * 2).div_ceil(64) * 8);
     assert!(v.tracking_bytes() * 64 <= v.nbytes(), "{} bytes of tracking for {}", v.tracking_bytes(), v.nbytes());
 }
+
+/// `DirtyBits` is public, and a bit past the end would plan an upload past
+/// the buffer (`mark(40)` on 3 records of 20 bytes: `[800..820]`): the
+/// check holds in every build, as slice indexing's does.
+#[test]
+fn marks_past_the_end_are_refused_in_every_build() {
+    use gloo_runtime::dirty::DirtyBits;
+    let refused = |mark: fn(&mut DirtyBits)| {
+        let mut bits = DirtyBits::new(3, 1);
+        let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| mark(&mut bits))).expect_err("refused");
+        let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+        assert!(message.contains("out of bounds: the set holds 3 bits"), "{message}");
+        assert!(bits.is_empty(), "nothing marked");
+    };
+    refused(|bits| bits.mark(40));
+    refused(|bits| bits.mark(3));
+    refused(|bits| bits.mark_bits(2..4));
+    refused(|bits| bits.mark_records(1..usize::MAX));
+    refused(|bits| bits.mark_strided(0, 2, 3));
+    refused(|bits| bits.mark_strided(1, usize::MAX, 2));
+
+    let mut bits = DirtyBits::new(3, 1);
+    assert!(!bits.try_mark(40));
+    assert!(bits.try_mark(2));
+    bits.mark_bits(7..7); // empty: nothing, wherever it lies
+    assert_eq!(bits.merged_runs(0), vec![2..3]);
+}

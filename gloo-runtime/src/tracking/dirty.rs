@@ -29,6 +29,14 @@ fn set_bit(word: &mut u64, bit: usize) {
     }
 }
 
+/// The panic of a mark past the end, in std's words.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn bit_out_of_bounds(bits: Range<usize>, len: usize) -> ! {
+    panic!("bit {} out of bounds: the set holds {len} bits", bits.end - 1)
+}
+
 /// Words tested at once when skipping empty stretches.
 const BLOCK: usize = 8;
 
@@ -134,11 +142,40 @@ impl DirtyBits {
         self.words.capacity() * size_of::<u64>()
     }
 
-    /// Marks one slot. The caller has checked `bit < records * slots`.
+    /// Marks one slot: bit `record * slots + slot`.
+    ///
+    /// # Panics
+    ///
+    /// If `bit` is out of bounds (`bit >= records * slots`), as slice
+    /// indexing does; [`try_mark`](Self::try_mark) returns `false` instead.
+    /// A bit past the end would otherwise plan an upload past the buffer.
     #[inline(always)]
+    #[track_caller]
     pub fn mark(&mut self, bit: usize) {
-        debug_assert!(bit < self.bits);
-        set_bit(&mut self.words[bit / WORD], bit);
+        if !self.try_mark(bit) {
+            bit_out_of_bounds(bit..bit + 1, self.bits);
+        }
+    }
+
+    /// Marks one slot, as [`mark`](Self::mark), or returns `false` (marking
+    /// nothing) if `bit` is out of bounds.
+    ///
+    /// ```
+    /// use gloo_runtime::dirty::DirtyBits;
+    ///
+    /// let mut bits = DirtyBits::new(3, 1);
+    /// assert!(bits.try_mark(2));
+    /// assert!(!bits.try_mark(40));
+    /// assert_eq!(bits.merged_runs(0), vec![2..3]);
+    /// ```
+    #[inline(always)]
+    pub fn try_mark(&mut self, bit: usize) -> bool {
+        if bit >= self.bits {
+            return false;
+        }
+        // SAFETY: checked just above.
+        unsafe { self.mark_unchecked(bit) };
+        true
     }
 
     /// Marks one slot without a bounds check: for the tracked write path.
@@ -154,14 +191,31 @@ impl DirtyBits {
         set_bit(unsafe { self.words.get_unchecked_mut(bit / WORD) }, bit);
     }
 
-    /// Marks every slot of the records in `records`.
+    /// Marks every slot of the records in `records` (an empty range marks
+    /// nothing).
+    ///
+    /// # Panics
+    ///
+    /// If a record of a non-empty range is out of bounds.
+    #[track_caller]
     pub fn mark_records(&mut self, records: Range<usize>) {
-        self.mark_bits(records.start * self.slots..records.end * self.slots);
+        let slots = self.slots;
+        self.mark_bits(records.start.saturating_mul(slots)..records.end.saturating_mul(slots));
     }
 
-    /// Marks every bit in `bits` (empty ranges mark nothing).
+    /// Marks every bit in `bits` (an empty range marks nothing).
+    ///
+    /// # Panics
+    ///
+    /// If a bit of a non-empty range is out of bounds.
+    #[track_caller]
     pub fn mark_bits(&mut self, bits: Range<usize>) {
-        debug_assert!(bits.end <= self.bits);
+        if bits.is_empty() {
+            return;
+        }
+        if bits.end > self.bits {
+            bit_out_of_bounds(bits, self.bits);
+        }
         for_each_word_of(bits, |words, mask| self.words[words].iter_mut().for_each(|word| *word |= mask));
     }
 
@@ -172,13 +226,17 @@ impl DirtyBits {
     ///
     /// # Panics
     ///
-    /// If `step` is 0 while `count > 1`, or the last bit is past the end.
+    /// If the last bit is past the end.
+    #[track_caller]
     pub fn mark_strided(&mut self, start: usize, step: usize, count: usize) {
         if count == 0 {
             return;
         }
-        let end = start + (count - 1) * step + 1;
-        assert!(end <= self.bits, "bit {} past the end of {} bits", end - 1, self.bits);
+        let last = (count - 1).checked_mul(step).and_then(|span| span.checked_add(start));
+        let end = match last {
+            Some(last) if last < self.bits => last + 1,
+            _ => bit_out_of_bounds(start..last.map_or(usize::MAX, |last| last.saturating_add(1)), self.bits),
+        };
         match step {
             0 => self.mark(start),
             1 => self.mark_bits(start..end),
@@ -715,8 +773,12 @@ impl DirtyBits {
     ///
     /// Built with the `popcnt` instruction where the CPU has it, as
     /// [`count`](Self::count) is.
+    ///
+    /// # Panics
+    ///
+    /// If `counts` does not hold one count per slot.
     pub fn count_per_slot(&self, counts: &mut [usize]) {
-        debug_assert_eq!(counts.len(), self.slots);
+        assert_eq!(counts.len(), self.slots, "one count per slot");
         counts.fill(0);
         with_popcnt(
             #[inline(always)]
