@@ -5,7 +5,7 @@ use gloo_runtime::headless::HeadlessContext;
 use gloo_runtime::{Vertex, VertexBuffer};
 
 mod common;
-use common::trace::{capture, lines};
+use common::trace::{capture, lines, on_line};
 
 #[derive(Clone, Copy, Vertex)]
 #[repr(C)]
@@ -70,4 +70,37 @@ fn split_plans_trace_one_line_per_call() {
     assert_eq!(updates.len(), 2, "{updates:?}");
     assert!(updates[0].ends_with("20..40, 20 bytes (12 written)"), "{}", updates[0]);
     assert!(updates[1].ends_with("18000..18020, 20 bytes (8 written)"), "{}", updates[1]);
+}
+
+/// A logger is the application's code, and may reach the buffer being
+/// uploaded: here, through a `&'static` one, it draws it (`source()`) on
+/// the line that reports its reallocation. The GPU copy must end up equal
+/// to the CPU's, with nothing pending; the trace must come out whole.
+#[test]
+fn a_logger_that_uploads_the_buffer_being_resized() {
+    capture();
+    let ctx = HeadlessContext::new().unwrap();
+    let mut v = VertexBuffer::<Point>::zeros([4]);
+    v.upload(&ctx).unwrap();
+    for _ in 0..4 {
+        v.push(Point { position: [7.0; 2], color: [7.0; 3] });
+    }
+    let v: &'static VertexBuffer<Point> = Box::leak(Box::new(v));
+    on_line(move |line| {
+        if line.starts_with("GPU: Resizing") {
+            v.source().expect("the logger's upload");
+        }
+    });
+    v.source().unwrap();
+
+    let gpu = v.read_gpu(&ctx).unwrap();
+    assert_eq!(bytemuck_bytes(&gpu), v.as_bytes(), "records 4..8 reached the GPU");
+    assert_eq!((v.dirty(), v.upload_plan()), (None, vec![]), "nothing pending");
+    let trace = lines();
+    assert!(trace.iter().any(|line| line.starts_with("GPU: Resizing buffer")), "{trace:?}");
+    assert_eq!(v.stats().reallocations, 1, "one reallocation, not one per upload: {trace:?}");
+}
+
+fn bytemuck_bytes(points: &[Point]) -> &[u8] {
+    gloo_runtime::bytemuck::cast_slice(points)
 }

@@ -7,9 +7,13 @@ use std::cell::{Cell, RefCell};
 use gloo_runtime::TRACE_TARGET;
 use log::{Level, LevelFilter, Log, Metadata, Record};
 
+/// Code an application's logger runs on each line.
+type Hook = Box<dyn Fn(&str)>;
+
 thread_local! {
     static CAPTURING: Cell<bool> = const { Cell::new(false) };
     static LINES: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    static HOOK: RefCell<Option<Hook>> = const { RefCell::new(None) };
 }
 
 /// Keeps the trace lines of the threads that asked for them, apart.
@@ -22,7 +26,10 @@ impl Log for Capture {
 
     fn log(&self, record: &Record) {
         if self.enabled(record.metadata()) {
-            LINES.with(|lines| lines.borrow_mut().push(record.args().to_string()));
+            let line = record.args().to_string();
+            LINES.with(|lines| lines.borrow_mut().push(line.clone()));
+            // No borrow of `LINES` is live: the hook may log again.
+            HOOK.with(|hook| hook.borrow().as_ref().map(|hook| hook(&line)));
         }
     }
 
@@ -38,6 +45,13 @@ pub fn capture() {
     log::set_max_level(LevelFilter::Debug);
     CAPTURING.with(|capturing| capturing.set(true));
     LINES.with(|lines| lines.borrow_mut().clear());
+    HOOK.with(|hook| hook.borrow_mut().take());
+}
+
+/// Runs `hook` on each line this thread logs from now on, as an
+/// application's logger may run code of its own (until the next `capture()`).
+pub fn on_line(hook: impl Fn(&str) + 'static) {
+    HOOK.with(|slot| *slot.borrow_mut() = Some(Box::new(hook)));
 }
 
 /// The trace captured on this thread since `capture()`.

@@ -4,6 +4,7 @@
 //! context of the other backend is [`Error::ContextMismatch`].
 
 use crate::tracking::backend::{GpuBuffer, GpuContext, GpuStorage};
+use crate::tracking::stats::Trace;
 use crate::{Error, UploadCosts};
 
 /// A context of backend `A` or of backend `B`.
@@ -50,10 +51,11 @@ where
         capacity: usize,
         (a, b): Self::Extra,
         storage: GpuStorage,
+        trace: &mut Trace,
     ) -> Result<Self, Error> {
         Ok(match context {
-            Either::First(context) => Either::First(A::create(context, data, capacity, a, storage)?),
-            Either::Second(context) => Either::Second(B::create(context, data, capacity, b, storage)?),
+            Either::First(context) => Either::First(A::create(context, data, capacity, a, storage, trace)?),
+            Either::Second(context) => Either::Second(B::create(context, data, capacity, b, storage, trace)?),
         })
     }
 
@@ -86,21 +88,27 @@ where
         }
     }
 
-    fn write(&mut self, context: &Self::Context, regions: &[Self::Region], data: &[E]) {
+    fn write(&mut self, context: &Self::Context, regions: &[Self::Region], data: &[E], trace: &mut Trace) {
         match (self, context) {
-            (Either::First(storage), Either::First(context)) => storage.write(context, regions, data),
-            (Either::Second(storage), Either::Second(context)) => storage.write(context, regions, data),
+            (Either::First(storage), Either::First(context)) => storage.write(context, regions, data, trace),
+            (Either::Second(storage), Either::Second(context)) => storage.write(context, regions, data, trace),
             _ => unreachable!("the core writes storage through its own context only"),
         }
     }
 
-    fn grow(&self, context: &Self::Context, capacity: usize, (a, b): Self::Extra) -> Result<(Self, bool), Error> {
+    fn grow(
+        &self,
+        context: &Self::Context,
+        capacity: usize,
+        (a, b): Self::Extra,
+        trace: &mut Trace,
+    ) -> Result<(Self, bool), Error> {
         match (self, context) {
             (Either::First(storage), Either::First(context)) => {
-                storage.grow(context, capacity, a).map(|(storage, copied)| (Either::First(storage), copied))
+                storage.grow(context, capacity, a, trace).map(|(storage, copied)| (Either::First(storage), copied))
             }
             (Either::Second(storage), Either::Second(context)) => {
-                storage.grow(context, capacity, b).map(|(storage, copied)| (Either::Second(storage), copied))
+                storage.grow(context, capacity, b, trace).map(|(storage, copied)| (Either::Second(storage), copied))
             }
             _ => Err(Error::ContextMismatch),
         }

@@ -6,6 +6,7 @@ use core::marker::PhantomData;
 use core::ops::Range;
 
 use crate::tracking::backend::{GpuBuffer, GpuContext, GpuStorage, Region};
+use crate::tracking::stats::Trace;
 use crate::{Error, UploadCosts};
 
 /// Never made: there is no GPU API to have a context of.
@@ -34,7 +35,7 @@ impl<E: Copy, T, R: Region, X: Copy> GpuBuffer<E> for NoGpu<T, R, X> {
     type Region = R;
     const KIND: &'static str = "storage";
 
-    fn create(context: &NoContext, _: &[E], _: usize, _: X, _: GpuStorage) -> Result<Self, Error> {
+    fn create(context: &NoContext, _: &[E], _: usize, _: X, _: GpuStorage, _: &mut Trace) -> Result<Self, Error> {
         match *context {}
     }
 
@@ -50,11 +51,11 @@ impl<E: Copy, T, R: Region, X: Copy> GpuBuffer<E> for NoGpu<T, R, X> {
         match self.0 {}
     }
 
-    fn write(&mut self, _: &NoContext, _: &[R], _: &[E]) {
+    fn write(&mut self, _: &NoContext, _: &[R], _: &[E], _: &mut Trace) {
         match self.0 {}
     }
 
-    fn grow(&self, _: &NoContext, _: usize, _: X) -> Result<(Self, bool), Error> {
+    fn grow(&self, _: &NoContext, _: usize, _: X, _: &mut Trace) -> Result<(Self, bool), Error> {
         match self.0 {}
     }
 

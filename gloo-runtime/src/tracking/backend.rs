@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::plan::{self, MergePolicy, Rect, UploadCosts};
-use crate::tracking::stats::{UploadStats, TRACE_TARGET};
+use crate::tracking::stats::{Trace, UploadStats, TRACE_TARGET};
 use crate::tracking::tracked::Tracked;
 use crate::Error;
 
@@ -107,12 +107,18 @@ pub trait GpuBuffer<E: Copy>: Sized {
     /// Storage with room for `capacity` records, holding `data` at its
     /// start, of the kind `storage` asks for where the backend can make it
     /// (`Auto` leaves the choice to the backend), else a dynamic one.
+    ///
+    /// Here and in [`write`](Self::write) and [`grow`](Self::grow), the
+    /// backend traces into `trace`, never through `log` itself: the core
+    /// may hold the container's GPU copy mutably meanwhile, and a logger
+    /// is the application's code.
     fn create(
         context: &Self::Context,
         data: &[E],
         capacity: usize,
         extra: Self::Extra,
         storage: GpuStorage,
+        trace: &mut Trace,
     ) -> Result<Self, Error>;
 
     /// What it is: `Dynamic`, `Mapped` or `Scatter`, never `Auto`.
@@ -133,12 +139,18 @@ pub trait GpuBuffer<E: Copy>: Sized {
 
     /// Writes each region of `data` into the same place: the whole plan of
     /// one upload, so that a mapped storage maps once.
-    fn write(&mut self, context: &Self::Context, regions: &[Self::Region], data: &[E]);
+    fn write(&mut self, context: &Self::Context, regions: &[Self::Region], data: &[E], trace: &mut Trace);
 
     /// Storage of the same kind (dynamic, mapped or scattered) with room for `capacity`
     /// records, holding this one's records, copied on the GPU; `false` with
     /// it if the copy failed (the caller then sends them).
-    fn grow(&self, context: &Self::Context, capacity: usize, extra: Self::Extra) -> Result<(Self, bool), Error>;
+    fn grow(
+        &self,
+        context: &Self::Context,
+        capacity: usize,
+        extra: Self::Extra,
+        trace: &mut Trace,
+    ) -> Result<(Self, bool), Error>;
 
     /// The first `len` records, read back.
     fn read(&self, context: &Self::Context, len: usize) -> Result<Vec<E>, Error>;
@@ -340,7 +352,9 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
 
     /// Brings an existing GPU copy up to date through a shared borrow, in
     /// the context it was created in: grows it when the records outgrew
-    /// it, then sends the upload plan.
+    /// it, then sends the upload plan. The trace is logged at the end, when
+    /// nothing holds the copy: a logger that uses this very buffer finds it
+    /// up to date, with nothing pending.
     ///
     /// # Errors
     ///
@@ -348,14 +362,19 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
     /// [`Error::BufferCreation`] if growing it fails.
     pub(crate) fn sync(&self, extra: S::Extra, shape: <S::Region as Region>::Shape) -> Result<&Gpu<S, E>, Error> {
         let gpu = self.gpu.get().ok_or(Error::NotUploaded)?;
-        if gpu.storage.capacity() < self.data.len() {
+        let mut trace = Trace::default();
+        let grown = if gpu.storage.capacity() < self.data.len() {
             // SAFETY: the copy is smaller than the records (`GpuCell`'s rule).
-            unsafe { self.grow(extra)? };
-        }
-        if self.has_pending() {
+            unsafe { self.grow(extra, &mut trace) }
+        } else {
+            Ok(())
+        };
+        if grown.is_ok() && self.has_pending() {
             // SAFETY: writes are pending (`GpuCell`'s rule).
-            unsafe { self.send_pending(shape) };
+            unsafe { self.send_pending(shape, &mut trace) };
         }
+        trace.emit();
+        grown?;
         Ok(self.gpu.get().expect("checked above"))
     }
 
@@ -370,7 +389,12 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         let id = next_id();
         let capacity = self.data.capacity();
         let wanted = self.storage.for_size(capacity.saturating_mul(self.stride));
-        let storage = S::create(context, &self.data, capacity, extra, wanted)?;
+        let mut trace = Trace::default();
+        let storage = S::create(context, &self.data, capacity, extra, wanted, &mut trace);
+        // `&mut self`: no logger can reach this container, but the lines
+        // keep their order with the backend's.
+        trace.emit();
+        let storage = storage?;
         let how = match storage.storage() {
             GpuStorage::Mapped => ", persistently mapped",
             GpuStorage::Scatter => ", scattered by compute",
@@ -382,7 +406,9 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         // Everything was sent: the whole range counts as one upload.
         let (nbytes, written) = (self.nbytes(), self.bytes_pending());
         if nbytes > 0 {
-            self.log_update(id, &S::Region::whole(self.data.len(), shape), 1, nbytes, written);
+            let mut trace = Trace::default();
+            self.trace_update(&mut trace, id, &S::Region::whole(self.data.len(), shape), 1, nbytes, written);
+            trace.emit();
             self.count_upload(1, nbytes, written);
         }
         self.forget_pending();
@@ -397,21 +423,24 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
     ///
     /// The GPU copy exists and is smaller than the records, so that no
     /// reference into it is alive (see `GpuCell`).
-    unsafe fn grow(&self, extra: S::Extra) -> Result<(), Error> {
-        // SAFETY: the caller's promise; `gpu` is dropped before returning,
-        // and nothing below takes another reference into the slot.
-        let gpu = unsafe { self.gpu.get_mut_shared() }.as_mut().expect("grow needs a GPU buffer");
+    unsafe fn grow(&self, extra: S::Extra, trace: &mut Trace) -> Result<(), Error> {
+        // SAFETY: the caller's promise; `slot` is dropped before returning,
+        // nothing below takes another reference into it, and nothing below
+        // calls out to the application's code but the backend (which the
+        // cell guards against coming back).
+        let mut slot = unsafe { self.gpu.get_mut_shared() };
+        let gpu = slot.as_mut().expect("grow needs a GPU buffer");
         let kept = gpu.storage.capacity();
         let capacity = self.data.len().max(kept.saturating_mul(2));
-        let (storage, copied) = gpu.storage.grow(&gpu.context, capacity, extra)?;
-        log::debug!(
-            target: TRACE_TARGET,
+        let (storage, copied) = gpu.storage.grow(&gpu.context, capacity, extra, trace)?;
+        trace.debug(format_args!(
             "GPU: Resizing {} (id={}): {kept} -> {capacity} records, {} bytes copied on the GPU",
             S::KIND,
             gpu.id,
             if copied { kept * self.stride } else { 0 },
-        );
+        ));
         gpu.storage = storage;
+        drop(slot);
         self.count(|stats| {
             stats.buffers_created += 1;
             stats.reallocations += 1;
@@ -429,26 +458,28 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
     ///
     /// The GPU copy exists and writes are pending, so that no reference
     /// into it is alive (see `GpuCell`).
-    unsafe fn send_pending(&self, shape: <S::Region as Region>::Shape) {
+    unsafe fn send_pending(&self, shape: <S::Region as Region>::Shape, trace: &mut Trace) {
         let regions = self.plan(shape);
         if regions.is_empty() {
             return;
         }
         let stride = self.stride;
         let (id, align) = {
-            // SAFETY: the caller's promise; `gpu` is dropped at the end of
-            // the block, and the write takes no reference into the slot.
-            let gpu = unsafe { self.gpu.get_mut_shared() }.as_mut().expect("created");
-            gpu.storage.write(&gpu.context, &regions, &self.data);
+            // SAFETY: the caller's promise; `slot` is dropped at the end of
+            // the block, and the write takes no reference into it (the cell
+            // guards against the backend's callbacks coming back).
+            let mut slot = unsafe { self.gpu.get_mut_shared() };
+            let gpu = slot.as_mut().expect("created");
+            gpu.storage.write(&gpu.context, &regions, &self.data, trace);
             (gpu.id, gpu.storage.align())
         };
         let mut sent = 0;
         for region in &regions {
             let bytes = region.runs(shape).map(|records| S::Region::sent(records, stride, align).len()).sum::<usize>();
             sent += bytes;
-            if log::log_enabled!(target: TRACE_TARGET, log::Level::Debug) {
+            if log::Level::Debug <= log::max_level() {
                 let written = region.runs(shape).map(|records| self.bytes_pending_in(records)).sum();
-                self.log_update(id, region, align, bytes, written);
+                self.trace_update(trace, id, region, align, bytes, written);
             }
         }
         let written = self.take_pending_in(regions.iter().flat_map(|region| region.runs(shape)));
@@ -469,12 +500,11 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         });
     }
 
-    fn log_update(&self, id: u64, region: &S::Region, align: usize, bytes: usize, written: usize) {
-        log::debug!(
-            target: TRACE_TARGET,
+    fn trace_update(&self, trace: &mut Trace, id: u64, region: &S::Region, align: usize, bytes: usize, written: usize) {
+        trace.debug(format_args!(
             "GPU: Updating {} (id={id}): {}, {bytes} bytes ({written} written)",
             S::KIND,
             region.describe(self.stride, align),
-        );
+        ));
     }
 }

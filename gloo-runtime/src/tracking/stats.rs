@@ -1,8 +1,52 @@
 //! What a buffer reports about its uploads, whatever the backend: the
-//! counters and the `log` target of the trace.
+//! counters, and the trace with its `log` target.
+
+use core::fmt;
 
 /// The `log` target of the GPU trace.
 pub const TRACE_TARGET: &str = "gloo::gpu";
+
+/// Trace lines held back while an upload holds a container's GPU copy
+/// mutably, and logged once it has let go.
+///
+/// A logger is the application's code: it may reach the very buffer being
+/// uploaded (a `thread_local` holding a `&'static` one, say) and call
+/// `source()` on it. Logging from inside the upload would then run a second
+/// upload beside the first one's `&mut`. So an upload builds its lines here,
+/// asking only [`log::max_level`] (an atomic, no user code) whether to, and
+/// [`emit`](Trace::emit)s them when no borrow into the container is live.
+/// Backends write their lines (the scatter's) here too.
+#[derive(Debug, Default)]
+#[must_use = "lines are logged only by `emit`"]
+pub struct Trace {
+    lines: Vec<(log::Level, String)>,
+}
+
+impl Trace {
+    /// A debug line: one GPU operation.
+    pub fn debug(&mut self, line: fmt::Arguments<'_>) {
+        self.push(log::Level::Debug, line);
+    }
+
+    /// A warning: a fallback the application may want to know of.
+    pub fn warn(&mut self, line: fmt::Arguments<'_>) {
+        self.push(log::Level::Warn, line);
+    }
+
+    fn push(&mut self, level: log::Level, line: fmt::Arguments<'_>) {
+        if level <= log::max_level() {
+            self.lines.push((level, line.to_string()));
+        }
+    }
+
+    /// Logs the lines, in order, to [`TRACE_TARGET`]. Call it only where the
+    /// logger may use the container: with no borrow into it live.
+    pub fn emit(self) {
+        for (level, line) in self.lines {
+            log::log!(target: TRACE_TARGET, level, "{line}");
+        }
+    }
+}
 
 /// What a buffer has sent to the GPU so far.
 ///

@@ -258,22 +258,46 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
 /// are pending or the copy is too small, so never while one exists. The
 /// container is not `Sync` (the `RefCell`s beside it see to that), so no
 /// other thread can look meanwhile.
-pub(crate) struct GpuCell<G>(UnsafeCell<Option<G>>);
+///
+/// One thread can still come back: the backend's calls inside an upload may
+/// run the application's code (a GL debug callback, a wgpu error handler),
+/// which may reach this container through a shared reference of its own.
+/// So the slot knows when its `&mut` is out ([`GpuMut`]), and refuses every
+/// other reference meanwhile with a panic that says what happened, where a
+/// second `&mut` (or a `&` beside the first) would be undefined behaviour.
+/// gloo's own trace is logged only after the `&mut` is gone (`Trace`).
+pub(crate) struct GpuCell<G> {
+    slot: UnsafeCell<Option<G>>,
+    /// Whether a [`GpuMut`] is alive.
+    busy: Cell<bool>,
+}
+
+/// What a reference into a [`GpuCell`] taken during an upload panics with.
+const REENTERED: &str =
+    "gloo: a buffer was used from inside its own upload: code that gloo's upload called (a GL debug \
+                         callback, a wgpu error handler) reached the same buffer (`source()`, `read()`, a draw) while \
+                         gloo was writing its GPU copy; use the buffer after the call that uploads it returns";
 
 impl<G> GpuCell<G> {
     pub(crate) fn empty() -> Self {
-        GpuCell(UnsafeCell::new(None))
+        GpuCell { slot: UnsafeCell::new(None), busy: Cell::new(false) }
     }
 
     /// The copy, if there is one.
+    ///
+    /// # Panics
+    ///
+    /// While a [`GpuMut`] of this cell is alive (see the type's docs).
+    #[track_caller]
     pub(crate) fn get(&self) -> Option<&G> {
-        // SAFETY: a `&mut` from `get_mut_shared` lives only inside the
-        // method that took it, which makes no shared reference meanwhile.
-        unsafe { (*self.0.get()).as_ref() }
+        assert!(!self.busy.get(), "{REENTERED}");
+        // SAFETY: no `GpuMut` is alive (checked above), and one made later
+        // requires that no reference from here is (`get_mut_shared`).
+        unsafe { (*self.slot.get()).as_ref() }
     }
 
     pub(crate) fn get_mut(&mut self) -> &mut Option<G> {
-        self.0.get_mut()
+        self.slot.get_mut()
     }
 
     /// The copy, mutably, through a shared borrow of the container.
@@ -283,9 +307,87 @@ impl<G> GpuCell<G> {
     /// No reference from [`get`](Self::get) may be alive: call it only when
     /// writes are pending or the copy is smaller than the records (see the
     /// type's rule), and drop the result before returning.
-    #[allow(clippy::mut_from_ref)]
-    pub(crate) unsafe fn get_mut_shared(&self) -> &mut Option<G> {
-        // SAFETY: the caller's promise.
-        unsafe { &mut *self.0.get() }
+    ///
+    /// # Panics
+    ///
+    /// While another [`GpuMut`] of this cell is alive: a re-entered upload.
+    #[track_caller]
+    pub(crate) unsafe fn get_mut_shared(&self) -> GpuMut<'_, G> {
+        assert!(!self.busy.replace(true), "{REENTERED}");
+        GpuMut { cell: self }
+    }
+}
+
+/// The copy in a [`GpuCell`], mutably, for as long as this lives; the cell
+/// refuses every other reference meanwhile.
+pub(crate) struct GpuMut<'a, G> {
+    cell: &'a GpuCell<G>,
+}
+
+impl<G> core::ops::Deref for GpuMut<'_, G> {
+    type Target = Option<G>;
+
+    fn deref(&self) -> &Option<G> {
+        // SAFETY: made by `get_mut_shared`, whose caller promised that no
+        // reference from `get` is alive; `busy` keeps new ones from being
+        // made (and a second `GpuMut`) until this one drops.
+        unsafe { &*self.cell.slot.get() }
+    }
+}
+
+impl<G> core::ops::DerefMut for GpuMut<'_, G> {
+    fn deref_mut(&mut self) -> &mut Option<G> {
+        // SAFETY: as in `deref`; `&mut self` makes this the only reference
+        // the guard hands out at a time.
+        unsafe { &mut *self.cell.slot.get() }
+    }
+}
+
+impl<G> Drop for GpuMut<'_, G> {
+    /// Frees the cell, also when the upload unwinds.
+    fn drop(&mut self) {
+        self.cell.busy.set(false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GpuCell;
+
+    #[test]
+    #[should_panic(expected = "a buffer was used from inside its own upload")]
+    fn the_slot_refuses_a_reference_while_its_mut_is_out() {
+        let cell = GpuCell::<u32>::empty();
+        // SAFETY: no reference from `get` is alive.
+        let _slot = unsafe { cell.get_mut_shared() };
+        let _ = cell.get(); // what code called back from a backend would do
+    }
+
+    #[test]
+    #[should_panic(expected = "a buffer was used from inside its own upload")]
+    fn the_slot_refuses_a_second_mut() {
+        let cell = GpuCell::<u32>::empty();
+        // SAFETY: no reference from `get` is alive.
+        let _slot = unsafe { cell.get_mut_shared() };
+        // SAFETY: as above; the cell refuses it before any reference exists.
+        let _ = unsafe { cell.get_mut_shared() };
+    }
+
+    #[test]
+    fn the_slot_is_free_again_once_its_mut_drops_or_unwinds() {
+        let cell = GpuCell::<u32>::empty();
+        {
+            // SAFETY: no reference from `get` is alive.
+            let mut slot = unsafe { cell.get_mut_shared() };
+            *slot = Some(7);
+        }
+        assert_eq!(cell.get(), Some(&7));
+        let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            // SAFETY: the reference above is gone.
+            let _slot = unsafe { cell.get_mut_shared() };
+            panic!("a backend call that panics mid-upload");
+        }));
+        assert!(unwound.is_err());
+        assert_eq!(cell.get(), Some(&7), "usable after the upload unwound");
     }
 }

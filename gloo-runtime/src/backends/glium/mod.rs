@@ -16,6 +16,7 @@ use glium::{Api, Version};
 
 use crate::backends::copy::copy_to_mapping;
 use crate::tracking::backend::{GpuBuffer, GpuContext, GpuStorage};
+use crate::tracking::stats::Trace;
 use crate::Error;
 
 pub mod headless;
@@ -87,12 +88,13 @@ macro_rules! gpu_buffer {
             capacity: usize,
             extra: Self::Extra,
             storage: GpuStorage,
+            trace: &mut Trace,
         ) -> Result<Self, Error> {
             let stride = core::mem::size_of::<E>();
             let (mapped, scatter) = match storage {
                 GpuStorage::Mapped => (true, None),
-                GpuStorage::Scatter => (false, Scatter::new(context, stride, capacity * stride)),
-                GpuStorage::Auto => match Scatter::new(context, stride, capacity * stride) {
+                GpuStorage::Scatter => (false, Scatter::new(context, stride, capacity * stride, trace)),
+                GpuStorage::Auto => match Scatter::new(context, stride, capacity * stride, trace) {
                     Some(scatter) if !software_renderer(context) => (false, Some(scatter)),
                     _ => (can_map(context), None),
                 },
@@ -130,21 +132,36 @@ macro_rules! gpu_buffer {
             self.len()
         }
 
-        fn write(&mut self, context: &Rc<Context>, regions: &[Range<usize>], data: &[E]) {
-            match &mut self.scatter {
-                Some(scatter) if regions.len() >= SCATTER_MIN_RUNS => {
-                    let stride = core::mem::size_of::<E>();
-                    scatter.write(context, self.buffer.as_slice_any(), regions, data, stride)
+        /// Through the scatter when there is one and the plan has many
+        /// runs, else one call per run; also when the scatter cannot have
+        /// its staging buffer (the upload then goes out all the same).
+        fn write(&mut self, context: &Rc<Context>, regions: &[Range<usize>], data: &[E], trace: &mut Trace) {
+            if let Some(scatter) = self.scatter.as_mut().filter(|_| regions.len() >= SCATTER_MIN_RUNS) {
+                let stride = core::mem::size_of::<E>();
+                match scatter.write(context, self.buffer.as_slice_any(), regions, data, stride, trace) {
+                    Ok(()) => return,
+                    Err(error) => trace.warn(format_args!(
+                        "gloo: no staging buffer for a scatter of {} runs ({error}); sending one call per run",
+                        regions.len()
+                    )),
                 }
-                _ => write_records(&mut self.buffer, regions, data),
             }
+            write_records(&mut self.buffer, regions, data);
         }
 
-        fn grow(&self, context: &Rc<Context>, capacity: usize, extra: Self::Extra) -> Result<(Self, bool), Error> {
+        fn grow(
+            &self,
+            context: &Rc<Context>,
+            capacity: usize,
+            extra: Self::Extra,
+            trace: &mut Trace,
+        ) -> Result<(Self, bool), Error> {
             let buffer: $buffer = $empty(context, capacity, extra, self.is_persistent()).map_err(creation_error)?;
             let copied = self.copy_to(buffer.slice(0..self.len()).expect("inside the new buffer"));
             let scatter = match self.scatter {
-                Some(_) => Scatter::new(context, core::mem::size_of::<E>(), capacity * core::mem::size_of::<E>()),
+                Some(_) => {
+                    Scatter::new(context, core::mem::size_of::<E>(), capacity * core::mem::size_of::<E>(), trace)
+                }
                 None => None,
             };
             Ok((GlBuffer { buffer, scatter }, copied.is_ok()))

@@ -17,7 +17,7 @@ use glium::uniforms::{UniformValue, Uniforms};
 use glium::{Api, CapabilitiesSource, Version};
 
 use crate::backends::copy::copy_to_mapping;
-use crate::tracking::stats::TRACE_TARGET;
+use crate::tracking::stats::Trace;
 
 /// Invocations per work group.
 const GROUP: u32 = 64;
@@ -59,14 +59,16 @@ impl Scatter {
     /// shaders or shader storage (OpenGL 4.3), records are not whole 4-byte
     /// words, the target has more words than a `uint` counts, or the
     /// program fails to build (a driver's fault, logged).
-    pub(super) fn new(context: &Rc<Context>, stride: usize, target_bytes: usize) -> Option<Scatter> {
+    pub(super) fn new(context: &Rc<Context>, stride: usize, target_bytes: usize, trace: &mut Trace) -> Option<Scatter> {
         if !supported(context) || !stride.is_multiple_of(4) || u32::try_from(target_bytes / 4).is_err() {
             return None;
         }
         match ComputeShader::from_source(context, SOURCE) {
             Ok(program) => Some(Scatter { program, staging: None }),
             Err(error) => {
-                log::warn!("gloo: the scatter program failed to build, uploads use one call per range: {error}");
+                trace.warn(format_args!(
+                    "gloo: the scatter program failed to build, uploads use one call per range: {error}"
+                ));
                 None
             }
         }
@@ -75,6 +77,11 @@ impl Scatter {
     /// Copies each run of records `data[run]` into the same records of
     /// `target`: packs them into the staging buffer and dispatches the
     /// scatter. `stride` is a multiple of 4.
+    ///
+    /// # Errors
+    ///
+    /// glium's, if no staging buffer of the upload's size can be made;
+    /// nothing is sent then.
     pub(super) fn write<E: bytemuck::Pod>(
         &mut self,
         context: &Rc<Context>,
@@ -82,10 +89,11 @@ impl Scatter {
         runs: &[Range<usize>],
         data: &[E],
         stride: usize,
-    ) {
+        trace: &mut Trace,
+    ) -> Result<(), glium::buffer::BufferCreationError> {
         let records: usize = runs.iter().map(Range::len).sum();
         let needed = records + records * stride / 4;
-        let staging = Self::staging(&mut self.staging, context, needed);
+        let staging = Self::staging(&mut self.staging, context, needed)?;
         let bytes: &[u8] = bytemuck::cast_slice(data);
         let pack = |staged: &mut [u32]| {
             let (table, body) = staged.split_at_mut(records);
@@ -120,26 +128,28 @@ impl Scatter {
             stride: u32::try_from(stride / 4).expect("checked at creation"),
             row: x * GROUP,
         };
-        log::debug!(
-            target: TRACE_TARGET,
+        trace.debug(format_args!(
             "GPU: Scattering {records} records in {} ranges ({} bytes staged)",
             runs.len(),
             needed * 4,
-        );
+        ));
         self.program.execute(uniforms, x, y, 1);
+        Ok(())
     }
 
-    /// The staging buffer, with room for at least `words` words.
-    fn staging<'s>(slot: &'s mut Option<Buffer<[u32]>>, context: &Rc<Context>, words: usize) -> &'s mut Buffer<[u32]> {
+    /// The staging buffer, with room for at least `words` words: mapped
+    /// where the context can have one, else dynamic.
+    fn staging<'s>(
+        slot: &'s mut Option<Buffer<[u32]>>,
+        context: &Rc<Context>,
+        words: usize,
+    ) -> Result<&'s mut Buffer<[u32]>, glium::buffer::BufferCreationError> {
         if slot.as_ref().is_none_or(|staging| staging.len() < words) {
             let len = words.next_power_of_two().max(1 << 12);
             let make = |mode| Buffer::empty_array(context, BufferType::ShaderStorageBuffer, len, mode);
-            let staging = make(BufferMode::Persistent)
-                .or_else(|_| make(BufferMode::Dynamic))
-                .expect("a staging buffer the size of an upload");
-            *slot = Some(staging);
+            *slot = Some(make(BufferMode::Persistent).or_else(|_| make(BufferMode::Dynamic))?);
         }
-        slot.as_mut().expect("made above")
+        Ok(slot.as_mut().expect("made above"))
     }
 }
 

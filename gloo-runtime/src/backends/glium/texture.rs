@@ -11,6 +11,7 @@ use glium::CapabilitiesSource;
 use super::creation_error;
 use crate::containers::texture::{Texel, TextureExtra};
 use crate::tracking::backend::{GpuBuffer, GpuStorage};
+use crate::tracking::stats::Trace;
 use crate::{Error, Rect, ScalarType, UploadCosts};
 
 /// Runs `$body` with `$image` bound to a `RawImage2d` of `$texels` (a
@@ -97,7 +98,14 @@ impl<P: Texel> GpuBuffer<P> for glium::Texture2d {
     type Region = Rect;
     const KIND: &'static str = "texture";
 
-    fn create(context: &Rc<Context>, data: &[P], _: usize, extra: TextureExtra, _: GpuStorage) -> Result<Self, Error> {
+    fn create(
+        context: &Rc<Context>,
+        data: &[P],
+        _: usize,
+        extra: TextureExtra,
+        _: GpuStorage,
+        _: &mut Trace,
+    ) -> Result<Self, Error> {
         let (width, height) = (extra.width, data.len().checked_div(extra.width).unwrap_or(0));
         if width == 0 || height == 0 {
             return Err(Error::BufferCreation(format!(
@@ -134,7 +142,7 @@ impl<P: Texel> GpuBuffer<P> for glium::Texture2d {
         self.width() as usize * self.height() as usize
     }
 
-    fn write(&mut self, _: &Rc<Context>, regions: &[Rect], data: &[P]) {
+    fn write(&mut self, _: &Rc<Context>, regions: &[Rect], data: &[P], _: &mut Trace) {
         let width = self.width() as usize;
         for rect in regions {
             let rows = &data[rect.y * width..rect.bottom() * width];
@@ -155,7 +163,7 @@ impl<P: Texel> GpuBuffer<P> for glium::Texture2d {
         }
     }
 
-    fn grow(&self, _: &Rc<Context>, _: usize, _: TextureExtra) -> Result<(Self, bool), Error> {
+    fn grow(&self, _: &Rc<Context>, _: usize, _: TextureExtra, _: &mut Trace) -> Result<(Self, bool), Error> {
         Err(Error::BufferCreation("a texture keeps its size".into()))
     }
 

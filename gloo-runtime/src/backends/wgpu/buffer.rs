@@ -14,6 +14,7 @@ use ::wgpu::{
 use super::WgpuContext;
 use crate::backends::copy::{copy_to_write_only, STREAM_MIN_BYTES};
 use crate::tracking::backend::{align_out, GpuBuffer, GpuStorage};
+use crate::tracking::stats::Trace;
 use crate::{Error, UploadCosts};
 
 /// wgpu's copy alignment, in bytes: every offset and size a write or a
@@ -107,6 +108,7 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
         capacity: usize,
         usage: BufferUsages,
         _: GpuStorage,
+        _: &mut Trace,
     ) -> Result<Self, Error> {
         let (size, usage) = (aligned_size::<E>(capacity)?, usage | BufferUsages::COPY_DST | BufferUsages::COPY_SRC);
         let bytes: &[u8] = bytemuck::cast_slice(data);
@@ -144,7 +146,7 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
     /// One `write_buffer` per run, its bytes widened to wgpu's 4-byte
     /// alignment: the neighbours' bytes come from `data` too (it holds
     /// every record), and past the last record the padding is zeros.
-    fn write(&mut self, context: &WgpuContext, regions: &[Range<usize>], data: &[E]) {
+    fn write(&mut self, context: &WgpuContext, regions: &[Range<usize>], data: &[E], _: &mut Trace) {
         let bytes: &[u8] = bytemuck::cast_slice(data);
         let (stride, size) = (size_of::<E>(), self.buffer.size() as usize);
         for records in regions.iter().filter(|records| !records.is_empty()) {
@@ -156,8 +158,14 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
 
     /// A new buffer, and one copy of the old one's bytes into it on the GPU;
     /// `false` with it where wgpu refused the copy.
-    fn grow(&self, context: &WgpuContext, capacity: usize, usage: BufferUsages) -> Result<(Self, bool), Error> {
-        let grown = Self::create(context, &[], capacity, usage, GpuStorage::Dynamic)?;
+    fn grow(
+        &self,
+        context: &WgpuContext,
+        capacity: usize,
+        usage: BufferUsages,
+        trace: &mut Trace,
+    ) -> Result<(Self, bool), Error> {
+        let grown = Self::create(context, &[], capacity, usage, GpuStorage::Dynamic, trace)?;
         let size = self.buffer.size().min(grown.buffer.size());
         let copied = context.scoped(Error::BufferCreation, || {
             let mut encoder = context.device().create_command_encoder(&CommandEncoderDescriptor::default());
@@ -195,7 +203,8 @@ mod tests {
     }
 
     fn create<E: bytemuck::Pod>(context: &WgpuContext, data: &[E], capacity: usize) -> WgpuBuffer<E> {
-        WgpuBuffer::create(context, data, capacity, BufferUsages::VERTEX, GpuStorage::Auto).expect("created")
+        WgpuBuffer::create(context, data, capacity, BufferUsages::VERTEX, GpuStorage::Auto, &mut Trace::default())
+            .expect("created")
     }
 
     /// Creates a buffer of `before`, writes `regions` of `after` into it
@@ -203,7 +212,7 @@ mod tests {
     fn write_back<E: bytemuck::Pod>(before: &[E], after: &[E], regions: &[Range<usize>]) -> Vec<E> {
         let context = context();
         let mut buffer = create(&context, before, before.len());
-        buffer.write(&context, regions, after);
+        buffer.write(&context, regions, after, &mut Trace::default());
         buffer.read(&context, after.len()).expect("read back")
     }
 
@@ -258,12 +267,13 @@ mod tests {
         let context = context();
         let mut data: Vec<[u16; 3]> = (0..5).map(|i| [i; 3]).collect();
         let buffer = create(&context, &data, 5);
-        let (mut grown, copied) = buffer.grow(&context, 20, BufferUsages::VERTEX).expect("grown");
+        let (mut grown, copied) =
+            buffer.grow(&context, 20, BufferUsages::VERTEX, &mut Trace::default()).expect("grown");
         assert!(copied);
         assert_eq!(grown.capacity(), 20);
         assert_eq!(grown.read(&context, 5).expect("read back"), data);
         data.extend([[7; 3], [8; 3]]);
-        grown.write(&context, &[5..7], &data);
+        grown.write(&context, &[5..7], &data, &mut Trace::default());
         assert_eq!(grown.read(&context, 7).expect("read back"), data);
     }
 
@@ -279,7 +289,14 @@ mod tests {
     #[test]
     fn a_buffer_wgpu_refuses_is_an_error() {
         let context = context();
-        let refused = WgpuBuffer::<u8>::create(&context, &[], 1 << 50, BufferUsages::VERTEX, GpuStorage::Auto);
+        let refused = WgpuBuffer::<u8>::create(
+            &context,
+            &[],
+            1 << 50,
+            BufferUsages::VERTEX,
+            GpuStorage::Auto,
+            &mut Trace::default(),
+        );
         assert!(matches!(refused, Err(Error::BufferCreation(_))), "{refused:?}");
     }
 

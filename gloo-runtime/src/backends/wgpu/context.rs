@@ -217,16 +217,24 @@ impl WgpuContext {
     /// # Ok::<(), gloo_runtime::Error>(())
     /// ```
     pub fn upload_costs(&self) -> UploadCosts {
-        *self.costs.get_or_init(|| {
-            let costs = self.calibrate().unwrap_or(UploadCosts::WGPU);
+        let mut calibrated = false;
+        let costs = *self.costs.get_or_init(|| {
+            calibrated = true;
+            self.calibrate().unwrap_or(UploadCosts::WGPU)
+        });
+        // Logged outside the cell's initialization: a logger that plans an
+        // upload in this context would otherwise initialize it re-entrantly,
+        // which deadlocks. Uploads ask for the costs before they take a
+        // buffer's GPU copy, so no borrow into one is live here.
+        if calibrated {
             log::debug!(
                 target: TRACE_TARGET,
                 "GPU: Calibrated wgpu uploads: {:.2} µs a call, {:.3} ns a byte",
                 costs.call_ns / 1e3,
                 costs.byte_ns
             );
-            costs
-        })
+        }
+        costs
     }
 
     /// The device buffers are created on.

@@ -11,6 +11,7 @@ use ::wgpu::{
 use super::WgpuContext;
 use crate::containers::texture::{Texel, TextureExtra};
 use crate::tracking::backend::{GpuBuffer, GpuStorage};
+use crate::tracking::stats::Trace;
 use crate::{Error, Rect, ScalarType, UploadCosts};
 
 /// A wgpu texture as a texture container keeps it.
@@ -55,7 +56,14 @@ impl<P: Texel> GpuBuffer<P> for WgpuTexture {
     type Region = Rect;
     const KIND: &'static str = "texture";
 
-    fn create(context: &WgpuContext, data: &[P], _: usize, extra: TextureExtra, _: GpuStorage) -> Result<Self, Error> {
+    fn create(
+        context: &WgpuContext,
+        data: &[P],
+        _: usize,
+        extra: TextureExtra,
+        _: GpuStorage,
+        trace: &mut Trace,
+    ) -> Result<Self, Error> {
         let (width, height) = (extra.width, data.len().checked_div(extra.width).unwrap_or(0));
         if width == 0 || height == 0 {
             return Err(Error::BufferCreation(format!(
@@ -91,7 +99,7 @@ impl<P: Texel> GpuBuffer<P> for WgpuTexture {
             }))
         })?;
         let mut storage = WgpuTexture { texture };
-        GpuBuffer::<P>::write(&mut storage, context, &[Rect::new(0, 0, width, height)], data);
+        GpuBuffer::<P>::write(&mut storage, context, &[Rect::new(0, 0, width, height)], data, trace);
         Ok(storage)
     }
 
@@ -109,7 +117,7 @@ impl<P: Texel> GpuBuffer<P> for WgpuTexture {
 
     /// One `write_texture` per rectangle, straight from the texels: the
     /// layout's row pitch skips the texels left and right of it.
-    fn write(&mut self, context: &WgpuContext, regions: &[Rect], data: &[P]) {
+    fn write(&mut self, context: &WgpuContext, regions: &[Rect], data: &[P], _: &mut Trace) {
         let width = self.texture.width() as usize;
         let bytes: &[u8] = bytemuck::cast_slice(data);
         let texel = size_of::<P>();
@@ -130,7 +138,7 @@ impl<P: Texel> GpuBuffer<P> for WgpuTexture {
         }
     }
 
-    fn grow(&self, _: &WgpuContext, _: usize, _: TextureExtra) -> Result<(Self, bool), Error> {
+    fn grow(&self, _: &WgpuContext, _: usize, _: TextureExtra, _: &mut Trace) -> Result<(Self, bool), Error> {
         Err(Error::BufferCreation("a texture keeps its size".into()))
     }
 
