@@ -265,6 +265,12 @@ fn shapes_no_view_can_take_are_refused_where_they_are_made() {
     let panic = catch_unwind(|| VertexBuffer::<Point, 2>::zeros([usize::MAX, 0])).expect_err("zeros panics");
     assert!(panic.downcast_ref::<String>().is_some_and(|message| message.contains("too large")));
 
+    // An empty buffer's records have stride 0 on an axis longer than 1,
+    // which ndarray's debug checks took for overlapping elements.
+    let mut small = VertexBuffer::<Point, 2>::zeros([3, 0]);
+    assert_eq!(small.field_view_mut(Point::FIELDS.position).shape(), [3, 0, 2]);
+    assert_eq!(small.field_view(Point::FIELDS.color).shape(), [3, 0, 3]);
+
     // The largest that are made: every view works.
     let rows = isize::MAX as usize / size_of::<Point>();
     let mut v = VertexBuffer::<Point, 2>::zeros([rows, 0]);

@@ -8,7 +8,7 @@
 //! that field (or, for record views, every field) of exactly the records it
 //! covers.
 
-use ndarray::{ArrayView, ArrayViewMut, Axis, Dim, Dimension, Ix, ShapeBuilder, SliceArg, SliceInfoElem};
+use ndarray::{ArrayView, ArrayViewMut, Axis, Dim, Dimension, Ix, ShapeBuilder, SliceArg, SliceInfoElem, StrideShape};
 
 use crate::containers::buffer::{BufferKind, TrackedBuffer};
 use crate::containers::vertex::VertexBuffer;
@@ -142,7 +142,11 @@ where
 /// The shape and strides (in scalars) of field `F` seen through records
 /// of `shape` and non-negative `strides` (in records): the record axes,
 /// then the component axes, row-major within the field.
-fn field_layout<T, F: FieldArray, D: Dimension>(shape: &[usize], strides: &[isize]) -> (F::Dim<D>, F::Dim<D>) {
+///
+/// A view with no element gets row-major strides instead: its records'
+/// strides may be 0 on an axis longer than 1 (`[3, 0]`), which ndarray's
+/// debug checks take for elements that overlap, though none exist.
+fn field_layout<T, F: FieldArray, D: Dimension>(shape: &[usize], strides: &[isize]) -> StrideShape<F::Dim<D>> {
     // At compile time, for each record and field type viewed: a record
     // whose size is no multiple of the field's scalar (a struct of an `f64`
     // and a `u32` where `f64` aligns to 4) has no view in whole scalars.
@@ -168,7 +172,10 @@ fn field_layout<T, F: FieldArray, D: Dimension>(shape: &[usize], strides: &[isiz
         out_strides[shape.len() + k] = inner;
         inner *= len;
     }
-    (out_shape, out_strides)
+    if out_shape.size() == 0 {
+        return out_shape.into();
+    }
+    out_shape.strides(out_strides)
 }
 
 /// The first scalar of field `field` of the record at `record`.
@@ -186,7 +193,8 @@ fn field_ptr<T, F: FieldArray>(record: *const T, field: Field<T, F>) -> *const F
 // step by whole records. Two elements never share an address, and none
 // lies in another field. The pointer is aligned: the field's offset is
 // aligned for `F`, whose alignment is its scalar's, and the strides are
-// whole scalars (`field_layout` checks the record size). The view keeps the
+// whole scalars (`field_layout` checks the record size). A view with no
+// element reaches no memory, whatever its strides. The view keeps the
 // records view's lifetime, so the buffer stays borrowed as long as it lives.
 
 /// Projects a view of records onto field `field`, as a view of its scalars
@@ -201,10 +209,10 @@ fn project<'a, T, F: FieldArray, D: Dimension>(
     for &axis in &reversed {
         records.invert_axis(Axis(axis));
     }
-    let (shape, strides) = field_layout::<T, F, D>(records.shape(), records.strides());
+    let shape = field_layout::<T, F, D>(records.shape(), records.strides());
     let base = field_ptr(records.as_mut_ptr(), field).cast_mut();
     // SAFETY: see above.
-    let mut view = unsafe { ArrayViewMut::from_shape_ptr(shape.strides(strides), base) };
+    let mut view = unsafe { ArrayViewMut::from_shape_ptr(shape, base) };
     for axis in reversed {
         view.invert_axis(Axis(axis));
     }
@@ -216,9 +224,9 @@ fn project_ref<'a, T, F: FieldArray, D: Dimension>(
     records: ArrayView<'a, T, D>,
     field: Field<T, F>,
 ) -> FieldView<'a, F, D> {
-    let (shape, strides) = field_layout::<T, F, D>(records.shape(), records.strides());
+    let shape = field_layout::<T, F, D>(records.shape(), records.strides());
     // SAFETY: see above; a row-major view of a slice has non-negative strides.
-    unsafe { ArrayView::from_shape_ptr(shape.strides(strides), field_ptr(records.as_ptr(), field)) }
+    unsafe { ArrayView::from_shape_ptr(shape, field_ptr(records.as_ptr(), field)) }
 }
 
 /// Field views (feature `ndarray`, on by default): one field as an array of
