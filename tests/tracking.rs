@@ -466,3 +466,13 @@ fn marks_past_the_end_are_refused_in_every_build() {
     bits.mark_bits(7..7); // empty: nothing, wherever it lies
     assert_eq!(bits.merged_runs(0), vec![2..3]);
 }
+
+/// `count_per_slot` fills one count per slot: a slice of another length is
+/// refused in every build, as its `# Panics` says, not half filled.
+#[test]
+#[should_panic(expected = "one count per slot")]
+fn counts_per_slot_need_one_count_per_slot() {
+    let mut bits = gloo_runtime::dirty::DirtyBits::new(4, 2);
+    bits.mark(3);
+    bits.count_per_slot(&mut [0; 3]);
+}
