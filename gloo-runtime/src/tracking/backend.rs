@@ -389,29 +389,33 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         let id = next_id();
         let capacity = self.data.capacity();
         let wanted = self.storage.for_size(capacity.saturating_mul(self.stride));
+        // `&mut self`: no logger can reach this container, but the backend
+        // traces into a `Trace` all the same, and the lines keep its order.
         let mut trace = Trace::default();
         let storage = S::create(context, &self.data, capacity, extra, wanted, &mut trace);
-        // `&mut self`: no logger can reach this container, but the lines
-        // keep their order with the backend's.
-        trace.emit();
-        let storage = storage?;
+        let storage = match storage {
+            Ok(storage) => storage,
+            Err(error) => {
+                trace.emit();
+                return Err(error);
+            }
+        };
         let how = match storage.storage() {
             GpuStorage::Mapped => ", persistently mapped",
             GpuStorage::Scatter => ", scattered by compute",
             _ => "",
         };
-        log::debug!(target: TRACE_TARGET, "GPU: Creating {} (id={id}){how}", S::KIND);
+        trace.debug(format_args!("GPU: Creating {} (id={id}){how}", S::KIND));
         self.count(|stats| stats.buffers_created += 1);
         *self.gpu.get_mut() = Some(Gpu { storage, context: context.clone(), id });
         // Everything was sent: the whole range counts as one upload.
         let (nbytes, written) = (self.nbytes(), self.bytes_pending());
         if nbytes > 0 {
-            let mut trace = Trace::default();
             self.trace_update(&mut trace, id, &S::Region::whole(self.data.len(), shape), 1, nbytes, written);
-            trace.emit();
             self.count_upload(1, nbytes, written);
         }
         self.forget_pending();
+        trace.emit();
         Ok(())
     }
 
@@ -477,7 +481,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         for region in &regions {
             let bytes = region.runs(shape).map(|records| S::Region::sent(records, stride, align).len()).sum::<usize>();
             sent += bytes;
-            if log::Level::Debug <= log::max_level() {
+            if trace.wants(log::Level::Debug) {
                 let written = region.runs(shape).map(|records| self.bytes_pending_in(records)).sum();
                 self.trace_update(trace, id, region, align, bytes, written);
             }

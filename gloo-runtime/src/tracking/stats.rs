@@ -33,8 +33,14 @@ impl Trace {
         self.push(log::Level::Warn, line);
     }
 
+    /// Whether lines of `level` are kept: a line that costs work to build
+    /// asks first.
+    pub fn wants(&self, level: log::Level) -> bool {
+        level <= log::max_level()
+    }
+
     fn push(&mut self, level: log::Level, line: fmt::Arguments<'_>) {
-        if level <= log::max_level() {
+        if self.wants(level) {
             self.lines.push((level, line.to_string()));
         }
     }
