@@ -1,19 +1,22 @@
 //! benches/upload.rs through wgpu: the per-frame upload of a 1M-vertex
 //! (20 MB) buffer after editing a fraction of its vertices, for each merge
-//! policy out of the box (`Auto` plans with the costs calibrated for the
-//! context at its first plan), against one whole `queue.write_buffer` of
-//! the same data edited in a plain `Vec`. Each frame ends with a submit and
-//! a wait for the device, so the GPU's copy is inside the time.
+//! policy out of the box (a scattered buffer where the device runs compute
+//! shaders; `Auto` plans with the costs calibrated for the context at its
+//! first plan), `Coalesce0` on a dynamic buffer (one `write_buffer` a run,
+//! gloo's only way before the scatter), against one whole
+//! `queue.write_buffer` of the same data edited in a plain `Vec`. Each
+//! frame ends with a submit and a wait for the device, so the GPU's work is
+//! inside the time.
 //!
-//! `cargo bench --bench wgpu_upload` (about three minutes, on the adapter
+//! `cargo bench --bench wgpu_upload` (about five minutes, on the adapter
 //! `WgpuContext::headless()` finds: Mesa's lavapipe here). After
 //! criterion's own lines it prints two tables, as benches/upload.rs does:
-//! criterion's means (each contender's frames back to back), and 15
+//! criterion's means (each contender's frames back to back), and 51
 //! rounds in which the contenders take turns (medians, and the medians of
 //! each round's ratios); then the calibrated costs.
 
 use criterion::{Criterion, SamplingMode};
-use gloo_runtime::{wgpu, MergePolicy, VertexBuffer, WgpuContext};
+use gloo_runtime::{wgpu, GpuStorage, MergePolicy, VertexBuffer, WgpuContext};
 
 mod common;
 #[path = "common/edits.rs"]
@@ -21,8 +24,13 @@ mod edits;
 use common::{best_other, mean_ns, speedup, summarize, turns, Turns};
 use edits::{patterns, point, Point, RECORDS};
 
-const POLICIES: [(&str, MergePolicy); 3] =
-    [("Extent", MergePolicy::Extent), ("Coalesce0", MergePolicy::Coalesce { max_gap: 0 }), ("Auto", MergePolicy::Auto)];
+/// gloo's contenders: a policy, on a buffer of a storage.
+const POLICIES: [(&str, MergePolicy, GpuStorage); 4] = [
+    ("Extent", MergePolicy::Extent, GpuStorage::Auto),
+    ("Coalesce0", MergePolicy::Coalesce { max_gap: 0 }, GpuStorage::Auto),
+    ("Auto", MergePolicy::Auto, GpuStorage::Auto),
+    ("Coalesce0 ranges", MergePolicy::Coalesce { max_gap: 0 }, GpuStorage::Dynamic),
+];
 
 /// Auto's place among the policies; the baseline comes after them.
 const AUTO: usize = 2;
@@ -36,15 +44,16 @@ fn finish(gpu: &WgpuContext) {
 }
 
 /// Rounds of contenders taking turns, after criterion's runs.
-const ROUNDS: usize = 15;
+const ROUNDS: usize = 51;
 
 /// A contender's frame: edits, upload, wait.
 type Frame<'a> = Box<dyn FnMut() + 'a>;
 
 /// One policy's frame: edit `edits`, upload, wait for the device.
-fn frame<'a>(gpu: &'a WgpuContext, edits: &'a [usize], policy: MergePolicy) -> Frame<'a> {
+fn frame<'a>(gpu: &'a WgpuContext, edits: &'a [usize], policy: MergePolicy, storage: GpuStorage) -> Frame<'a> {
     let mut v = VertexBuffer::<Point>::from_fn([RECORDS], |[i]| point(i));
     v.set_policy(policy);
+    v.set_gpu_storage(storage);
     v.upload(gpu).unwrap();
     finish(gpu);
     let mut frame = 0.0f32;
@@ -85,7 +94,7 @@ fn uploads(c: &mut Criterion, gpu: &WgpuContext) -> Vec<Turns> {
     let mut paired = Vec::new();
     for (pattern, edits) in patterns() {
         let mut frames: Vec<(&str, Frame)> =
-            POLICIES.iter().map(|&(name, policy)| (name, frame(gpu, &edits, policy))).collect();
+            POLICIES.iter().map(|&(name, policy, storage)| (name, frame(gpu, &edits, policy, storage))).collect();
         frames.push((BASELINE, whole_frame(gpu, &edits)));
         let mut group = c.benchmark_group(format!("wgpu upload {pattern}"));
         group.sampling_mode(SamplingMode::Flat).sample_size(10);
@@ -103,12 +112,14 @@ fn uploads(c: &mut Criterion, gpu: &WgpuContext) -> Vec<Turns> {
 
 fn report(gpu: &WgpuContext, paired: &[Turns]) {
     let ms = |ns: f64| format!("{:.3} ms", ns / 1e6);
-    let header = format!("| edited | Extent | Coalesce0 | Auto | {BASELINE} | Auto / best | whole write / Auto |");
+    let names: Vec<&str> = POLICIES.iter().map(|(name, ..)| *name).collect();
+    let header = format!("| edited | {} | {BASELINE} | Auto / best | whole write / Auto |", names.join(" | "));
+    let rule = "|---".repeat(names.len() + 4) + "|";
     println!("\nback to back (criterion's means; each contender's frames in a row):\n");
-    println!("{header}\n|---|---|---|---|---|---|---|");
+    println!("{header}\n{rule}");
     for (pattern, _) in patterns() {
         let group = format!("wgpu upload {pattern}");
-        let names = POLICIES.iter().map(|(name, _)| *name).chain([BASELINE]);
+        let names = names.iter().copied().chain([BASELINE]);
         let times: Vec<Option<f64>> = names.map(|name| mean_ns(&group, name)).collect();
         let Some(times) = times.into_iter().collect::<Option<Vec<f64>>>() else { continue };
         let (auto, whole) = (times[AUTO], times[times.len() - 1]);
@@ -121,7 +132,7 @@ fn report(gpu: &WgpuContext, paired: &[Turns]) {
         );
     }
     println!("\nin turns ({ROUNDS} rounds, each contender's frame after the others': medians; ratios are medians of each round's):\n");
-    println!("{header}\n|---|---|---|---|---|---|---|");
+    println!("{header}\n{rule}");
     for ((pattern, _), turns) in patterns().into_iter().zip(paired) {
         let cells: Vec<String> = turns.medians.iter().map(|&t| ms(t)).collect();
         println!(
@@ -138,6 +149,14 @@ fn report(gpu: &WgpuContext, paired: &[Turns]) {
         costs.byte_ns,
         costs.whole_factor,
         costs.max_gap()
+    );
+    let scatter = gpu.scatter_costs();
+    println!(
+        "scattered buffers: {:.3} µs a run, {:.3} ns a byte, whole writes ×{:.2}; Auto merges gaps up to {} bytes",
+        scatter.call_ns / 1e3,
+        scatter.byte_ns,
+        scatter.whole_factor,
+        scatter.max_gap()
     );
 }
 

@@ -278,3 +278,86 @@ fn a_draw_through_wgpu_shows_each_upload() {
     assert_eq!(quad.stats().buffers_created, 1, "one buffer, updated twice");
     assert_eq!(quad.stats().upload_calls, 3);
 }
+
+/// A scattered buffer (a large one's storage out of the box) sends an
+/// upload of many runs as one staging write and one compute dispatch, and
+/// says so; a few runs still go one `write_buffer` each.
+#[test]
+fn scattered_buffers_send_many_runs_in_one_dispatch() {
+    let gpu = gpu();
+    capture();
+    let mut v = VertexBuffer::<Point>::from_fn([100_000], |[i]| point(i));
+    v.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+    v.upload(&gpu).unwrap();
+    assert_eq!(v.active_storage(), Some(GpuStorage::Scatter), "2 MB on a device with compute shaders");
+    take_lines();
+    for k in 0..200 {
+        *v.position_mut(k * 499) = [k as f32, -1.0];
+    }
+    v.upload(&gpu).unwrap();
+    let scattered: Vec<String> = take_lines().into_iter().filter(|line| line.contains("Scattering")).collect();
+    // 200 records of 5 words after a header of 4 and a table of 200.
+    assert_eq!(scattered, ["GPU: Scattering 200 records in 200 ranges (4816 bytes staged)"]);
+    assert_eq!(v.read_gpu(&gpu).unwrap(), v.as_slice());
+
+    *v.color_mut(7) = [1.0; 3];
+    v.upload(&gpu).unwrap();
+    assert!(take_lines().iter().all(|line| !line.contains("Scattering")), "one run: one write_buffer");
+    assert_eq!(v.read_gpu(&gpu).unwrap()[7], v.as_slice()[7]);
+}
+
+/// 2-byte indices scatter in whole words: each edited index goes with its
+/// neighbour in the word, as a `write_buffer` of it would.
+#[test]
+fn scattered_two_byte_indices_go_in_words() {
+    let gpu = gpu();
+    let mut ib =
+        IndexBuffer::<u16>::from_vec(PrimitiveType::Points, [1 << 20], (0..1 << 20).map(|i| i as u16).collect())
+            .unwrap();
+    ib.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+    ib.upload(&gpu).unwrap();
+    assert_eq!(ib.active_storage(), Some(GpuStorage::Scatter));
+    for k in 0..300 {
+        *ib.at_mut([k * 3001 + k % 2]) = 7;
+    }
+    ib.upload(&gpu).unwrap();
+    assert_eq!(ib.read_gpu(&gpu).unwrap(), ib.as_slice());
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, ..Default::default() })]
+
+    /// Random edits, growth and uploads of a scattered buffer, by every
+    /// policy: after each upload the GPU holds what the CPU does.
+    #[test]
+    fn scattered_uploads_match_the_records(
+        rounds in proptest::collection::vec(
+            (proptest::collection::vec(0usize..6000, 0..400), 0usize..3, 0usize..4),
+            1..5,
+        ),
+    ) {
+        let gpu = gpu();
+        let policies = [
+            MergePolicy::Extent,
+            MergePolicy::Coalesce { max_gap: 0 },
+            MergePolicy::Coalesce { max_gap: 64 },
+            MergePolicy::Auto,
+        ];
+        let mut v = VertexBuffer::<Point>::from_fn([5000], |[i]| point(i));
+        v.set_gpu_storage(GpuStorage::Scatter);
+        v.upload(&gpu).unwrap();
+        for (round, (edits, pushes, policy)) in rounds.into_iter().enumerate() {
+            v.set_policy(policies[policy]);
+            for _ in 0..pushes * 700 {
+                v.push(point(v.len()));
+            }
+            let len = v.len();
+            for at in edits.into_iter().filter(|&at| at < len) {
+                *v.position_mut(at) = [round as f32, at as f32];
+            }
+            v.upload(&gpu).unwrap();
+            proptest::prop_assert_eq!(v.active_storage(), Some(GpuStorage::Scatter));
+            proptest::prop_assert_eq!(v.read_gpu(&gpu).unwrap(), v.as_slice());
+        }
+    }
+}

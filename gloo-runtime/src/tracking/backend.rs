@@ -34,7 +34,10 @@ use crate::Error;
 pub enum GpuStorage {
     /// For a buffer of at least [`GpuStorage::MAPPED_MIN_BYTES`], the
     /// backend's choice among the others by what the context can do; a
-    /// smaller buffer is dynamic. The glium backend chooses
+    /// smaller buffer is dynamic. The wgpu backend chooses
+    /// [`Scatter`](GpuStorage::Scatter) where the device runs compute
+    /// shaders (a `write_buffer` costs microseconds each there, on every
+    /// device). The glium backend chooses
     /// [`Scatter`](GpuStorage::Scatter) on a GPU that has it, so that
     /// draws read GPU memory, and [`Mapped`](GpuStorage::Mapped) on a
     /// renderer that runs on the CPU (Mesa's llvmpipe), where mapped
@@ -52,9 +55,11 @@ pub enum GpuStorage {
     Mapped,
     /// A dynamic buffer whose uploads of many ranges go through a staging
     /// buffer and one compute dispatch, where the context has compute
-    /// shaders and shader storage buffers (OpenGL 4.3) and records are a
-    /// whole number of 4-byte words; otherwise a dynamic one. An upload of
-    /// a few ranges makes one call per range, as a dynamic buffer does.
+    /// shaders and storage buffers: OpenGL 4.3 with records a whole number
+    /// of 4-byte words; wgpu on any device but a downlevel one (WebGL2),
+    /// with records of any size (2-byte indices go in pairs, as whole
+    /// words); otherwise a dynamic one. An upload of a few ranges makes one
+    /// call per range, as a dynamic buffer does.
     Scatter,
 }
 

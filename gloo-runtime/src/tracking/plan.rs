@@ -96,6 +96,12 @@ impl UploadCosts {
     /// 35 to 60 µs a call.
     pub const WGPU: UploadCosts = UploadCosts { call_ns: 1900.0, byte_ns: 0.2, whole_factor: 1.0 };
 
+    /// The costs of a scattered wgpu buffer where its context's calibration
+    /// failed: Mesa's lavapipe in a release build (2 cores), about 0.1 µs a
+    /// run packed and dispatched and 1 ns a byte, against whole writes at
+    /// 0.2 ns a byte.
+    pub const WGPU_SCATTER: UploadCosts = UploadCosts { call_ns: 100.0, byte_ns: 1.0, whole_factor: 0.2 };
+
     /// The costs of a scattered buffer (see [`GpuStorage`](crate::GpuStorage))
     /// on a GPU, where the dispatch's work is negligible beside the CPU's:
     /// packing a scattered record costs what copying it into a mapping does

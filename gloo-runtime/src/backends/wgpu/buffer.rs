@@ -1,5 +1,6 @@
 //! The core's [`GpuBuffer`] for a wgpu buffer: creation mapped, one
-//! `write_buffer` per planned run widened to wgpu's 4-byte alignment,
+//! `write_buffer` per planned run widened to wgpu's 4-byte alignment or,
+//! for many runs of a scattered buffer, one compute dispatch (`scatter.rs`),
 //! growth copied on the GPU, read-back through a staging buffer.
 
 use core::marker::PhantomData;
@@ -11,9 +12,10 @@ use ::wgpu::{
     COPY_BUFFER_ALIGNMENT,
 };
 
+use super::scatter::{widen, Scatter};
 use super::WgpuContext;
 use crate::backends::copy::{copy_to_write_only, STREAM_MIN_BYTES};
-use crate::tracking::backend::{align_out, GpuBuffer, GpuStorage};
+use crate::tracking::backend::{GpuBuffer, GpuStorage};
 use crate::tracking::stats::Trace;
 use crate::{Error, UploadCosts};
 
@@ -28,6 +30,9 @@ pub struct WgpuBuffer<E> {
     buffer: Buffer,
     capacity: usize,
     usage: BufferUsages,
+    /// The staging side of a scattered buffer (`STORAGE` usage); `None`
+    /// for a dynamic one.
+    scatter: Option<Scatter>,
     records: PhantomData<E>,
 }
 
@@ -60,12 +65,10 @@ fn aligned_size<E>(records: usize) -> Result<BufferAddress, Error> {
         .ok_or_else(|| Error::BufferCreation(format!("{records} records overflow a wgpu buffer's size")))
 }
 
-/// The bytes `bytes` (of `size` in all) widened outward to wgpu's
-/// alignment: down at the start, up at the end, but not past `size`.
-fn widen(bytes: Range<usize>, size: usize) -> Range<usize> {
-    let bytes = align_out(bytes, ALIGN);
-    bytes.start..bytes.end.min(size)
-}
+/// The fewest runs an upload sends through a scatter: below it one
+/// `write_buffer` per run (about 2 µs each on lavapipe) costs less than
+/// the dispatch, its submit and its staging write.
+const SCATTER_MIN_RUNS: usize = 32;
 
 /// A buffer of `size` bytes for `usage`.
 fn new_buffer(context: &WgpuContext, size: BufferAddress, usage: BufferUsages, mapped: bool) -> Buffer {
@@ -100,17 +103,23 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
     type Region = Range<usize>;
     const KIND: &'static str = "buffer";
 
-    /// A buffer mapped at creation to take `data`; wgpu has no persistently
-    /// mapped buffers, so whatever `storage` asks, it is dynamic.
+    /// A buffer mapped at creation to take `data`. `Scatter` and `Auto`
+    /// get a scattered buffer where the device runs compute shaders and
+    /// can bind the buffer whole; otherwise (and for `Mapped`: wgpu has no
+    /// persistently mapped buffers) it is dynamic.
     fn create(
         context: &WgpuContext,
         data: &[E],
         capacity: usize,
         usage: BufferUsages,
-        _: GpuStorage,
+        storage: GpuStorage,
         _: &mut Trace,
     ) -> Result<Self, Error> {
-        let (size, usage) = (aligned_size::<E>(capacity)?, usage | BufferUsages::COPY_DST | BufferUsages::COPY_SRC);
+        let size = aligned_size::<E>(capacity)?;
+        let scattered = matches!(storage, GpuStorage::Scatter | GpuStorage::Auto)
+            && context.scatter_kit().is_some_and(|kit| kit.serves(size));
+        let extra = if scattered { BufferUsages::STORAGE } else { BufferUsages::empty() };
+        let usage = usage | BufferUsages::COPY_DST | BufferUsages::COPY_SRC | extra;
         let bytes: &[u8] = bytemuck::cast_slice(data);
         let buffer = context.scoped(Error::BufferCreation, || {
             let buffer = new_buffer(context, size, usage, !bytes.is_empty());
@@ -122,16 +131,25 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
             }
             Ok(buffer)
         })?;
-        Ok(WgpuBuffer { buffer, capacity, usage, records: PhantomData })
+        let scatter = scattered.then(Scatter::default);
+        Ok(WgpuBuffer { buffer, capacity, usage, scatter, records: PhantomData })
     }
 
     fn storage(&self) -> GpuStorage {
-        GpuStorage::Dynamic
+        if self.scatter.is_some() {
+            GpuStorage::Scatter
+        } else {
+            GpuStorage::Dynamic
+        }
     }
 
-    /// The costs calibrated for the context (once, at its first plan).
+    /// The costs calibrated for the context (once, at its first plan), of
+    /// a `write_buffer` or of a scattered run.
     fn costs(&self, context: &WgpuContext) -> UploadCosts {
-        context.upload_costs()
+        match self.scatter {
+            Some(_) => context.scatter_costs(),
+            None => context.upload_costs(),
+        }
     }
 
     fn capacity(&self) -> usize {
@@ -143,12 +161,28 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
         ALIGN
     }
 
-    /// One `write_buffer` per run, its bytes widened to wgpu's 4-byte
-    /// alignment: the neighbours' bytes come from `data` too (it holds
-    /// every record), and past the last record the padding is zeros.
-    fn write(&mut self, context: &WgpuContext, regions: &[Range<usize>], data: &[E], _: &mut Trace) {
+    /// Through the scatter when the buffer has one and the plan has many
+    /// runs; else one `write_buffer` per run, its bytes widened to wgpu's
+    /// 4-byte alignment: the neighbours' bytes come from `data` too (it
+    /// holds every record), and past the last record the padding is zeros.
+    fn write(&mut self, context: &WgpuContext, regions: &[Range<usize>], data: &[E], trace: &mut Trace) {
         let bytes: &[u8] = bytemuck::cast_slice(data);
         let (stride, size) = (size_of::<E>(), self.buffer.size() as usize);
+        // Only a scattered buffer asks for the kit, made when it was.
+        if let Some(scatter) = self.scatter.as_mut().filter(|_| regions.len() >= SCATTER_MIN_RUNS) {
+            if let Some(kit) = context.scatter_kit() {
+                let gpu = (context.device(), context.queue());
+                if let Some(sent) = scatter.write(kit, gpu, &self.buffer, regions, bytes, stride) {
+                    trace.debug(format_args!(
+                        "GPU: Scattering {} records in {} ranges ({} bytes staged)",
+                        sent.records,
+                        regions.len(),
+                        sent.staged
+                    ));
+                    return;
+                }
+            }
+        }
         for records in regions.iter().filter(|records| !records.is_empty()) {
             debug_assert!(records.end <= data.len() && records.end <= self.capacity, "{records:?} out of bounds");
             let at = widen(records.start * stride..records.end * stride, size);
@@ -165,7 +199,7 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
         usage: BufferUsages,
         trace: &mut Trace,
     ) -> Result<(Self, bool), Error> {
-        let grown = Self::create(context, &[], capacity, usage, GpuStorage::Dynamic, trace)?;
+        let grown = Self::create(context, &[], capacity, usage, self.storage(), trace)?;
         let size = self.buffer.size().min(grown.buffer.size());
         let copied = context.scoped(Error::BufferCreation, || {
             let mut encoder = context.device().create_command_encoder(&CommandEncoderDescriptor::default());

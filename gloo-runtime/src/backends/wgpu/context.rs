@@ -2,7 +2,9 @@
 //! own, the headless one, and the core's [`GpuContext`] for it (identity,
 //! cost calibration).
 
+use core::cell::RefCell;
 use core::future::Future;
+use core::ops::Range;
 use core::pin::pin;
 use core::task::{Context, Poll, Waker};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -17,6 +19,7 @@ use ::wgpu::{
     RequestAdapterOptions,
 };
 
+use super::scatter::{Scatter, ScatterKit};
 use crate::tracking::backend::GpuContext;
 use crate::tracking::stats::TRACE_TARGET;
 use crate::{Error, UploadCosts};
@@ -130,6 +133,12 @@ pub struct WgpuContext {
     queue: Queue,
     adapter: Option<Arc<AdapterInfo>>,
     costs: Arc<OnceLock<UploadCosts>>,
+    /// The scatter's program, made at the first scattered buffer; `None`
+    /// where the device cannot run it.
+    scatter: Arc<OnceLock<Option<ScatterKit>>>,
+    /// What a scattered run costs, calibrated at the first plan of a
+    /// scattered buffer.
+    scatter_costs: Arc<OnceLock<UploadCosts>>,
     id: u64,
 }
 
@@ -147,7 +156,15 @@ impl WgpuContext {
     /// }
     /// ```
     pub fn new(device: Device, queue: Queue) -> Self {
-        WgpuContext { device, queue, adapter: None, costs: Arc::default(), id: next_id() }
+        WgpuContext {
+            device,
+            queue,
+            adapter: None,
+            costs: Arc::default(),
+            scatter: Arc::default(),
+            scatter_costs: Arc::default(),
+            id: next_id(),
+        }
     }
 
     /// A context on the first adapter wgpu finds without a window, among all
@@ -235,6 +252,83 @@ impl WgpuContext {
             );
         }
         costs
+    }
+
+    /// The scatter's program (`scatter.rs`), made once per context: `None`
+    /// where the device has no compute shaders or storage buffers, or
+    /// refused the program.
+    pub(super) fn scatter_kit(&self) -> Option<&ScatterKit> {
+        let kit = self
+            .scatter
+            .get_or_init(|| self.scoped(Error::BufferCreation, || Ok(ScatterKit::new(&self.device))).ok().flatten());
+        kit.as_ref()
+    }
+
+    /// What uploads to a scattered buffer cost here, as [`MergePolicy::Auto`](crate::MergePolicy::Auto)
+    /// plans with them: a run's packing, table entry and share of the
+    /// dispatch, and a byte's, calibrated once per context (after
+    /// [`upload_costs`](Self::upload_costs), whose whole writes they are
+    /// weighed against). If the probe fails, [`UploadCosts::WGPU_SCATTER`].
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// let gpu = gloo_runtime::WgpuContext::headless()?;
+    /// let costs = gpu.scatter_costs();
+    /// println!("a scattered run costs {:.0} ns", costs.call_ns);
+    /// # Ok::<(), gloo_runtime::Error>(())
+    /// ```
+    pub fn scatter_costs(&self) -> UploadCosts {
+        let mut calibrated = false;
+        let costs = *self.scatter_costs.get_or_init(|| {
+            calibrated = true;
+            self.calibrate_scatter().unwrap_or(UploadCosts::WGPU_SCATTER)
+        });
+        // Logged outside the cell's initialization, as `upload_costs` does.
+        if calibrated {
+            log::debug!(
+                target: TRACE_TARGET,
+                "GPU: Calibrated wgpu scatters: {:.3} µs a run, {:.3} ns a byte, whole writes ×{:.2}",
+                costs.call_ns / 1e3,
+                costs.byte_ns,
+                costs.whole_factor
+            );
+        }
+        costs
+    }
+
+    /// Times scatters of 4096 runs of one 16-byte record and of 64 records
+    /// across a 16 MiB buffer, each with its submit and the wait for the
+    /// device: the difference is the bytes' cost, the rest the runs'.
+    fn calibrate_scatter(&self) -> Result<UploadCosts, Error> {
+        const BYTES: usize = 16 << 20;
+        const RECORD: usize = 16;
+        const RUNS: usize = 4096;
+        const LONG: usize = 64;
+        let kit = self.scatter_kit().ok_or_else(|| Error::BufferCreation("no scatter on this device".into()))?;
+        let whole = self.upload_costs();
+        let target = self.scoped(Error::BufferCreation, || {
+            Ok(self.device.create_buffer(&BufferDescriptor {
+                label: Some("gloo calibration"),
+                size: BYTES as u64,
+                usage: BufferUsages::STORAGE | BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            }))
+        })?;
+        let data = vec![0u8; BYTES];
+        let scatter = RefCell::new(Scatter::default());
+        let spread = BYTES / RECORD / RUNS;
+        let runs = |len: usize| -> Vec<Range<usize>> { (0..RUNS).map(|k| k * spread..k * spread + len).collect() };
+        let (short, long) = (runs(1), runs(LONG));
+        let send = |runs: &[Range<usize>]| {
+            scatter.borrow_mut().write(kit, (&self.device, &self.queue), &target, runs, &data, RECORD);
+        };
+        let short_ns = self.median(&|| send(&short))?;
+        let long_ns = self.median(&|| send(&long))?;
+        let byte_ns = ((long_ns - short_ns) / (RUNS * (LONG - 1) * RECORD) as f64).max(1e-3);
+        let call_ns = (short_ns / RUNS as f64 - RECORD as f64 * byte_ns).max(1.0);
+        let whole_factor = (whole.byte_ns * whole.whole_factor / byte_ns).clamp(0.01, 100.0);
+        Ok(UploadCosts { call_ns, byte_ns, whole_factor })
     }
 
     /// The device buffers are created on.

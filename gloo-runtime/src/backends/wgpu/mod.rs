@@ -10,6 +10,7 @@ use crate::tracking::layout::{AttributeType, FieldLayout, Layout, ScalarType, Ve
 
 mod buffer;
 mod context;
+mod scatter;
 mod texture;
 
 pub use buffer::WgpuBuffer;
