@@ -137,6 +137,8 @@ impl ScatterKit {
 #[derive(Debug, Default)]
 pub(super) struct Scatter {
     staging: Option<(Buffer, BindGroup)>,
+    /// The staging write, packed: header, table, units.
+    packed: Vec<u32>,
 }
 
 /// What a scatter sent: units, runs and bytes staged.
@@ -146,12 +148,11 @@ pub(super) struct Scattered {
 }
 
 impl Scatter {
-    /// Copies each run of records `data[run]` (records of `stride` bytes,
-    /// `bytes` in all) into the same records of `target` (of `size`
-    /// bytes): packs them into the staging buffer with one queue write
-    /// and submits one dispatch. `None`, with nothing sent, if the upload
-    /// is too large for one dispatch's staging binding.
-    #[allow(clippy::too_many_arguments)]
+    /// Copies each run of records (of `stride` bytes, `bytes` holding them
+    /// all) into the same records of `target`: packs them into the staging
+    /// buffer with one queue write and submits one dispatch. `None`, with
+    /// nothing sent, if the upload is too large for one dispatch's staging
+    /// binding.
     pub(super) fn write(
         &mut self,
         kit: &ScatterKit,
@@ -178,20 +179,31 @@ impl Scatter {
         let bind_group = self.staging(kit, device, target, staged);
         let groups = u32::try_from(units).ok()?.div_ceil(GROUP);
         let (x, y) = (groups.min(kit.max_groups), groups.div_ceil(kit.max_groups));
-        let mut view = queue.write_buffer_with(&self.staging.as_ref()?.0, 0, BufferSize::new(staged)?)?;
-        let mut table = Vec::with_capacity(HEADER + units);
-        table.extend([units as u32, (unit / 4) as u32, x * GROUP, 0]);
+        // Packed in memory of our own, then copied out in one stream:
+        // packing through `WriteOnly` slices cost 29 ns a run, against 17
+        // (1 % of a 1M-record buffer, lavapipe), which is about what a
+        // scattered record's cache miss costs.
+        let packed = &mut self.packed;
+        packed.clear();
+        packed.resize(words, 0);
+        let (table, body) = packed.split_at_mut(HEADER + units);
+        table[..HEADER].copy_from_slice(&[units as u32, (unit / 4) as u32, x * GROUP, 0]);
+        let mut entries = table[HEADER..].iter_mut();
+        let body: &mut [u8] = bytemuck::cast_slice_mut(body);
+        let mut at = 0;
         for span in &spans {
-            table.extend((span.start / unit..span.end / unit).map(|at| at as u32));
-        }
-        view.slice(..table.len() * 4).copy_from_slice(bytemuck::cast_slice(&table));
-        let mut packed = table.len() * 4;
-        for span in &spans {
+            // The span first: `zip` takes from it before the entries, so
+            // its end consumes no entry.
+            for (index, entry) in (span.start / unit..span.end / unit).zip(entries.by_ref()) {
+                *entry = index as u32;
+            }
+            // Past the records' last byte the padding stays zero.
             let have = span.end.min(bytes.len()).max(span.start) - span.start;
-            copy_to_write_only(view.slice(packed..packed + have), &bytes[span.start..span.start + have]);
-            view.slice(packed + have..packed + span.len()).fill(0);
-            packed += span.len();
+            body[at..at + have].copy_from_slice(&bytes[span.start..span.start + have]);
+            at += span.len();
         }
+        let mut view = queue.write_buffer_with(&self.staging.as_ref()?.0, 0, BufferSize::new(staged)?)?;
+        copy_to_write_only(view.slice(..), bytemuck::cast_slice(packed));
         drop(view);
         let mut encoder = device.create_command_encoder(&CommandEncoderDescriptor { label: Some("gloo scatter") });
         {
