@@ -236,8 +236,10 @@ mod tests {
         WgpuContext::headless().unwrap_or_else(|error| panic!("{error}"))
     }
 
+    /// A dynamic buffer: these tests are of `write_buffer`'s path (`Auto`
+    /// asks for a scattered one, tested through the containers).
     fn create<E: bytemuck::Pod>(context: &WgpuContext, data: &[E], capacity: usize) -> WgpuBuffer<E> {
-        WgpuBuffer::create(context, data, capacity, BufferUsages::VERTEX, GpuStorage::Auto, &mut Trace::default())
+        WgpuBuffer::create(context, data, capacity, BufferUsages::VERTEX, GpuStorage::Dynamic, &mut Trace::default())
             .expect("created")
     }
 
