@@ -234,24 +234,7 @@ impl WgpuContext {
     /// # Ok::<(), gloo_runtime::Error>(())
     /// ```
     pub fn upload_costs(&self) -> UploadCosts {
-        let mut calibrated = false;
-        let costs = *self.costs.get_or_init(|| {
-            calibrated = true;
-            self.calibrate().unwrap_or(UploadCosts::WGPU)
-        });
-        // Logged outside the cell's initialization: a logger that plans an
-        // upload in this context would otherwise initialize it re-entrantly,
-        // which deadlocks. Uploads ask for the costs before they take a
-        // buffer's GPU copy, so no borrow into one is live here.
-        if calibrated {
-            log::debug!(
-                target: TRACE_TARGET,
-                "GPU: Calibrated wgpu uploads: {:.2} µs a call, {:.3} ns a byte",
-                costs.call_ns / 1e3,
-                costs.byte_ns
-            );
-        }
-        costs
+        calibrated_once(&self.costs, "write_buffers", || self.calibrate().unwrap_or(UploadCosts::WGPU))
     }
 
     /// The scatter's program (`scatter.rs`), made once per context: `None`
@@ -279,22 +262,8 @@ impl WgpuContext {
     /// # Ok::<(), gloo_runtime::Error>(())
     /// ```
     pub fn scatter_costs(&self) -> UploadCosts {
-        let mut calibrated = false;
-        let costs = *self.scatter_costs.get_or_init(|| {
-            calibrated = true;
-            self.calibrate_scatter().unwrap_or(UploadCosts::WGPU_SCATTER)
-        });
-        // Logged outside the cell's initialization, as `upload_costs` does.
-        if calibrated {
-            log::debug!(
-                target: TRACE_TARGET,
-                "GPU: Calibrated wgpu scatters: {:.3} µs a run, {:.3} ns a byte, whole writes ×{:.2}",
-                costs.call_ns / 1e3,
-                costs.byte_ns,
-                costs.whole_factor
-            );
-        }
-        costs
+        let measure = || self.calibrate_scatter().unwrap_or(UploadCosts::WGPU_SCATTER);
+        calibrated_once(&self.scatter_costs, "scattered runs", measure)
     }
 
     /// Times scatters of 4096 runs of one 16-byte record and of 64 records
@@ -455,6 +424,31 @@ impl GpuContext for WgpuContext {
         let whole_factor = (self.median(&whole)? / BYTES as f64 / byte_ns).clamp(0.5, 1.0);
         Ok(UploadCosts { call_ns, byte_ns, whole_factor })
     }
+}
+
+/// The costs in `cell`, measured by `measure` the first time, when the
+/// trace says what they came to (`what` costs).
+///
+/// Logged outside the cell's initialization: a logger that plans an upload
+/// in this context would otherwise initialize it re-entrantly, which
+/// deadlocks. Uploads ask for their costs before they take a buffer's GPU
+/// copy, so no borrow into one is live here.
+fn calibrated_once(cell: &OnceLock<UploadCosts>, what: &str, measure: impl FnOnce() -> UploadCosts) -> UploadCosts {
+    let mut calibrated = false;
+    let costs = *cell.get_or_init(|| {
+        calibrated = true;
+        measure()
+    });
+    if calibrated {
+        log::debug!(
+            target: TRACE_TARGET,
+            "GPU: Calibrated wgpu {what}: {:.3} µs a call, {:.3} ns a byte, whole writes ×{:.2}",
+            costs.call_ns / 1e3,
+            costs.byte_ns,
+            costs.whole_factor
+        );
+    }
+    costs
 }
 
 /// A process-wide context id: what tells contexts apart.
