@@ -4,6 +4,7 @@
 //! context of the other backend is [`Error::ContextMismatch`].
 
 use crate::tracking::backend::{GpuBuffer, GpuContext, GpuStorage};
+use crate::tracking::dirty::DirtyBits;
 use crate::tracking::stats::Trace;
 use crate::{Error, UploadCosts};
 
@@ -92,6 +93,26 @@ where
         match (self, context) {
             (Either::First(storage), Either::First(context)) => storage.write(context, regions, data, trace),
             (Either::Second(storage), Either::Second(context)) => storage.write(context, regions, data, trace),
+            _ => unreachable!("the core writes storage through its own context only"),
+        }
+    }
+
+    fn write_records(
+        &mut self,
+        context: &Self::Context,
+        pending: &mut DirtyBits,
+        runs: usize,
+        data: &[E],
+        counts: &mut [usize],
+        trace: &mut Trace,
+    ) -> Option<(usize, usize)> {
+        match (self, context) {
+            (Either::First(storage), Either::First(context)) => {
+                storage.write_records(context, pending, runs, data, counts, trace)
+            }
+            (Either::Second(storage), Either::Second(context)) => {
+                storage.write_records(context, pending, runs, data, counts, trace)
+            }
             _ => unreachable!("the core writes storage through its own context only"),
         }
     }

@@ -146,6 +146,28 @@ pub trait GpuBuffer<E: Copy>: Sized {
     /// one upload, so that a mapped storage maps once.
     fn write(&mut self, context: &Self::Context, regions: &[Self::Region], data: &[E], trace: &mut Trace);
 
+    /// Sends every pending record by itself, in one pass over `pending`
+    /// that empties it and adds each slot's bits to `counts` (one per
+    /// slot), where the storage does better so than through the plan's
+    /// regions: a scatter packs each dirty record as the pass finds it,
+    /// with no runs built (see [`DirtyBits::take_records`]). The core
+    /// offers it when the plan is each dirty record in maximal runs, about
+    /// `runs` of them (counted over part of the records, projected). The
+    /// runs and bytes sent, or `None` (the default), with nothing sent and
+    /// `pending` as it was, to be sent the regions instead.
+    fn write_records(
+        &mut self,
+        context: &Self::Context,
+        pending: &mut DirtyBits,
+        runs: usize,
+        data: &[E],
+        counts: &mut [usize],
+        trace: &mut Trace,
+    ) -> Option<(usize, usize)> {
+        let _ = (context, pending, runs, data, counts, trace);
+        None
+    }
+
     /// Storage of the same kind (dynamic, mapped or scattered) with room for `capacity`
     /// records, holding this one's records, copied on the GPU; `false` with
     /// it if the copy failed (the caller then sends them).
@@ -185,6 +207,22 @@ pub trait Region: Clone + Sized {
         shape: Self::Shape,
     ) -> Vec<Self>;
 
+    /// `Some(runs)` where the plan for `pending` is each dirty record in
+    /// maximal runs, about that many (counted without building them, over
+    /// part of the records and projected), for a storage that sends each
+    /// record by itself ([`GpuBuffer::write_records`]); `None` (the
+    /// default) where the plan must be built.
+    fn counted_runs(
+        pending: &DirtyBits,
+        stride: usize,
+        policy: MergePolicy,
+        costs: &UploadCosts,
+        shape: Self::Shape,
+    ) -> Option<usize> {
+        let _ = (pending, stride, policy, costs, shape);
+        None
+    }
+
     /// All of `records` records.
     fn whole(records: usize, shape: Self::Shape) -> Self;
 
@@ -207,6 +245,16 @@ impl Region for Range<usize> {
 
     fn plan(pending: &DirtyBits, stride: usize, policy: MergePolicy, costs: &UploadCosts, (): ()) -> Vec<Self> {
         plan::plan_records(pending, stride, policy, costs)
+    }
+
+    fn counted_runs(
+        pending: &DirtyBits,
+        stride: usize,
+        policy: MergePolicy,
+        costs: &UploadCosts,
+        (): (),
+    ) -> Option<usize> {
+        plan::counted_runs(pending, stride, policy, costs)
     }
 
     fn whole(records: usize, (): ()) -> Self {
@@ -343,15 +391,16 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         match self.gpu.get() {
             None if self.data.is_empty() => Vec::new(),
             None => vec![S::Region::whole(self.data.len(), shape)],
-            Some(_) => {
-                // Only `Auto` plans with costs: a backend may calibrate them
-                // at the first call (wgpu does).
-                let costs = match self.policy {
-                    MergePolicy::Auto => self.upload_costs(),
-                    _ => UploadCosts::default(),
-                };
-                S::Region::plan(&self.pending.borrow(), self.stride, self.policy, &costs, shape)
-            }
+            Some(_) => S::Region::plan(&self.pending.borrow(), self.stride, self.policy, &self.plan_costs(), shape),
+        }
+    }
+
+    /// The costs the plan weighs: only `Auto` plans with costs, and a
+    /// backend may calibrate them at the first call (wgpu does).
+    fn plan_costs(&self) -> UploadCosts {
+        match self.policy {
+            MergePolicy::Auto => self.upload_costs(),
+            _ => UploadCosts::default(),
         }
     }
 
@@ -468,6 +517,17 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
     /// The GPU copy exists and writes are pending, so that no reference
     /// into it is alive (see `GpuCell`).
     unsafe fn send_pending(&self, shape: <S::Region as Region>::Shape, trace: &mut Trace) {
+        // Each dirty record in maximal runs: the storage may send them in
+        // one pass over the pending set. Not while the trace is on: it
+        // shows each run, which the plan's regions give.
+        if !trace.wants(log::Level::Debug) {
+            let counted =
+                S::Region::counted_runs(&self.pending.borrow(), self.stride, self.policy, &self.plan_costs(), shape);
+            // SAFETY: the caller's promise.
+            if counted.is_some_and(|runs| unsafe { self.send_records(runs, trace) }) {
+                return;
+            }
+        }
         let regions = self.plan(shape);
         if regions.is_empty() {
             return;
@@ -493,6 +553,33 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         }
         let written = self.take_pending_in(regions.iter().flat_map(|region| region.runs(shape)));
         self.count_upload(regions.len(), sent, written);
+    }
+
+    /// Offers the storage the pending records, about `runs` maximal runs
+    /// of them, to send by itself in one pass (see
+    /// [`GpuBuffer::write_records`]); whether it did, and counted them.
+    ///
+    /// # Safety
+    ///
+    /// As [`send_pending`](Self::send_pending)'s.
+    unsafe fn send_records(&self, runs: usize, trace: &mut Trace) -> bool {
+        let mut pending = self.pending.borrow_mut();
+        let mut counts = vec![0; self.slots.len()];
+        // The pending records are checked records once sent; kept pending
+        // (nothing sent), they are remembered again at the next upload.
+        self.remember_unchecked(&pending);
+        let sent = {
+            // SAFETY: the caller's promise; `slot` is dropped at the end of
+            // the block, and the write takes no reference into it (the cell
+            // guards against the backend's callbacks coming back).
+            let mut slot = unsafe { self.gpu.get_mut_shared() };
+            let gpu = slot.as_mut().expect("created");
+            gpu.storage.write_records(&gpu.context, &mut pending, runs, &self.data, &mut counts, trace)
+        };
+        drop(pending);
+        let Some((runs, sent)) = sent else { return false };
+        self.count_upload(runs, sent, self.bytes_of(&counts));
+        true
     }
 
     fn count(&self, change: impl FnOnce(&mut UploadStats)) {

@@ -839,6 +839,85 @@ impl DirtyBits {
         )
     }
 
+    /// Calls `f` with each record that has a pending slot, in order, and
+    /// clears the set, adding each slot's bits to `counts` (one per slot):
+    /// [`merged_runs`](Self::merged_runs)`(0)` then
+    /// [`take_runs`](Self::take_runs) in one pass over the words, with no
+    /// runs built. An upload that sends each dirty record by itself (wgpu's
+    /// scatter packs them) finds them this way. `false`, with nothing done,
+    /// unless the slot count is a power of two of at most 64 (records lie
+    /// whole in a word).
+    ///
+    /// # Panics
+    ///
+    /// If `counts` is not one per slot.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gloo_runtime::dirty::DirtyBits;
+    ///
+    /// let mut bits = DirtyBits::new(100, 2);
+    /// bits.mark(2 * 3 + 1);
+    /// bits.mark_records(40..42);
+    /// let (mut records, mut counts) = (Vec::new(), [0; 2]);
+    /// assert!(bits.take_records(&mut counts, |record| records.push(record)));
+    /// assert_eq!((records, counts), (vec![3, 40, 41], [2, 3]));
+    /// assert!(bits.is_empty());
+    /// assert!(!DirtyBits::new(100, 3).take_records(&mut [0; 3], |_| {}));
+    /// ```
+    pub fn take_records(&mut self, counts: &mut [usize], mut f: impl FnMut(usize)) -> bool {
+        assert_eq!(counts.len(), self.slots, "one count per slot");
+        if self.shift.is_none() || self.slots > WORD {
+            return false;
+        }
+        with_popcnt(
+            #[inline(always)]
+            || match self.slots {
+                1 => counts.copy_from_slice(&self.take_records_fixed::<1>(&mut f)),
+                2 => counts.copy_from_slice(&self.take_records_fixed::<2>(&mut f)),
+                4 => counts.copy_from_slice(&self.take_records_fixed::<4>(&mut f)),
+                8 => counts.copy_from_slice(&self.take_records_fixed::<8>(&mut f)),
+                16 => counts.copy_from_slice(&self.take_records_fixed::<16>(&mut f)),
+                32 => counts.copy_from_slice(&self.take_records_fixed::<32>(&mut f)),
+                _ => counts.copy_from_slice(&self.take_records_fixed::<WORD>(&mut f)),
+            },
+        );
+        true
+    }
+
+    /// [`take_records`](Self::take_records) for `S` slots, a power of two
+    /// at most [`WORD`]: the slot count a constant, so that the fold, the
+    /// shift and the counts compile to fixed operations in registers.
+    #[inline(always)]
+    fn take_records_fixed<const S: usize>(&mut self, f: &mut impl FnMut(usize)) -> [usize; S] {
+        debug_assert_eq!(self.slots, S);
+        let (starts, per_word, shift) = (record_starts(S), WORD / S, S.trailing_zeros());
+        let mut counts = [0; S];
+        let mut at = 0;
+        while at < self.words.len() {
+            let end = (at + BLOCK).min(self.words.len());
+            prefetch_ahead(&self.words, at);
+            if !any_set(&self.words[at..end]) {
+                at = end;
+                continue;
+            }
+            for index in at..end {
+                let word = core::mem::take(&mut self.words[index]);
+                for (slot, count) in counts.iter_mut().enumerate() {
+                    *count += (word & starts << slot).count_ones() as usize;
+                }
+                let mut folded = fold_records(word, S, starts);
+                while folded != 0 {
+                    f(index * per_word + (folded.trailing_zeros() >> shift) as usize);
+                    folded &= folded - 1;
+                }
+            }
+            at = end;
+        }
+        counts
+    }
+
     /// [`take_runs`](Self::take_runs)' counts for `S` slots, `S` a power of
     /// two.
     #[inline(always)]
@@ -1308,6 +1387,40 @@ mod tests {
                 assert_eq!(counts, expected, "{at}");
                 assert_eq!(taken.ones().collect::<Vec<_>>(), kept, "{at}");
             }
+        }
+    }
+
+    #[test]
+    fn taking_records_finds_each_dirty_record_once_and_clears_all() {
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
+        for slots in [1, 2, 4, 8, 16, 32, 64] {
+            for density in [1, 30, 500, 1000] {
+                let mut bits = DirtyBits::new(2000, slots);
+                for bit in 0..2000 * slots {
+                    if next() % 1000 < density {
+                        bits.mark(bit);
+                    }
+                }
+                bits.mark_records(700..1100);
+                let at = format!("slots {slots}, density {density}");
+                let expected_records: Vec<usize> = bits.merged_runs(0).into_iter().flatten().collect();
+                let mut expected_counts = vec![0; slots];
+                bits.count_per_slot(&mut expected_counts);
+                let (mut taken, mut records, mut counts) = (bits.clone(), Vec::new(), vec![0; slots]);
+                assert!(taken.take_records(&mut counts, |record| records.push(record)), "{at}");
+                assert_eq!(records, expected_records, "{at}");
+                assert_eq!(counts, expected_counts, "{at}");
+                assert!(taken.is_empty(), "{at}");
+            }
+        }
+        // Slot counts that are no power of two, or more than a word holds,
+        // are left alone.
+        for slots in [3, 5, 65] {
+            let mut bits = DirtyBits::new(10, slots);
+            bits.mark_records(2..4);
+            let before = bits.clone();
+            assert!(!bits.take_records(&mut vec![0; slots], |_| panic!("no record taken")));
+            assert_eq!(bits, before);
         }
     }
 

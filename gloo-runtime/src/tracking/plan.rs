@@ -98,12 +98,13 @@ impl UploadCosts {
 
     /// The costs of a scattered wgpu buffer where its context's calibration
     /// failed, as calibrated on Mesa's lavapipe in a release build (2
-    /// cores): about 0.1 µs a run packed and dispatched and 2 to 2.5 ns a
-    /// byte (packed, staged, copied by the dispatch, which runs on the
-    /// CPU there), against whole writes at 0.2 ns a byte. So ranges merge
-    /// across gaps of about 40 bytes, and the whole buffer goes from about
-    /// 8 % of its bytes edited in scattered records.
-    pub const WGPU_SCATTER: UploadCosts = UploadCosts { call_ns: 100.0, byte_ns: 2.5, whole_factor: 0.08 };
+    /// cores): 50 to 60 ns a scattered 16-byte record (found, packed,
+    /// staged and copied by the dispatch, which runs on the CPU there),
+    /// about 3 ns a byte, and nothing a run: a scatter copies records
+    /// wherever their runs end, so merging never pays. Whole writes cost
+    /// about 0.2 ns a byte, 0.07 of that: from about 7 % of the records
+    /// edited in scattered places, the whole buffer goes.
+    pub const WGPU_SCATTER: UploadCosts = UploadCosts { call_ns: 0.0, byte_ns: 3.0, whole_factor: 0.07 };
 
     /// The costs of a scattered buffer (see [`GpuStorage`](crate::GpuStorage))
     /// on a GPU, where the dispatch's work is negligible beside the CPU's:
@@ -166,7 +167,7 @@ pub(crate) fn plan_records(
             let whole_ns = costs.whole_ns(records * stride);
             let plan_ns =
                 |runs: usize, covered: usize| runs as f64 * costs.call_ns + (covered * stride) as f64 * costs.byte_ns;
-            let over = |runs: usize, covered: usize| whole_ns <= plan_ns(runs, covered);
+            let over = whole_is_cheaper(costs, records, stride);
             let gap = gap_records(costs.max_gap(), stride);
             // The whole buffer once the runs cost as much. A first pass
             // counts them, a few operations a word, with the dirty records
@@ -194,6 +195,58 @@ pub(crate) fn plan_records(
             }
         }
     }
+}
+
+/// Whether, for a buffer of `records` records of `stride` bytes, `runs`
+/// runs covering `covered` records cost at least the whole buffer.
+fn whole_is_cheaper(costs: &UploadCosts, records: usize, stride: usize) -> impl Fn(usize, usize) -> bool {
+    let whole_ns = costs.whole_ns(records * stride);
+    let (call_ns, byte_ns) = (costs.call_ns, costs.byte_ns);
+    move |runs, covered| whole_ns <= runs as f64 * call_ns + (covered * stride) as f64 * byte_ns
+}
+
+/// `Some(runs)` where [`plan_records`] gives each dirty record of
+/// `pending` in maximal runs, as `merged_runs(0)` finds them: for
+/// `Coalesce` and `Auto` with a gap shorter than a record, and for `Auto`
+/// only while the runs cost less than the whole buffer. The runs are
+/// counted without being built, and as the plan counts them: over the
+/// first 32nd of the records and projected over all where that is enough
+/// to tell (a full count costs about what a pass building them does: 0.2
+/// ms for 1 % of 1M records of two fields). For a storage that sends each
+/// dirty record by itself as it finds them. `None` where the plan must be
+/// built (or the slot count is no power of two).
+pub(crate) fn counted_runs(
+    pending: &DirtyBits,
+    stride: usize,
+    policy: MergePolicy,
+    costs: &UploadCosts,
+) -> Option<usize> {
+    let gap = match policy {
+        MergePolicy::Extent => return None,
+        MergePolicy::Coalesce { max_gap } => gap_records(max_gap, stride),
+        MergePolicy::Auto => gap_records(costs.max_gap(), stride),
+    };
+    if gap != 0 {
+        return None;
+    }
+    let auto = policy == MergePolicy::Auto;
+    let records = pending.records();
+    let over = whole_is_cheaper(costs, records, stride);
+    let whole_ns = costs.whole_ns(records * stride);
+    let plan_ns = |runs: usize, covered: usize| runs as f64 * costs.call_ns + (covered * stride) as f64 * costs.byte_ns;
+    let mut seen = records;
+    let (runs, covered) = pending.count_runs_until(0, |looked_at, runs, covered| {
+        seen = looked_at;
+        // As `plan_records` stops: the whole buffer is cheaper, or the
+        // first 32nd projected over all is cheaper than it.
+        let cheap = looked_at.saturating_mul(32) >= records
+            && (!auto || plan_ns(runs, covered) * (records as f64) < whole_ns * looked_at as f64);
+        (auto && over(runs, covered)) || cheap
+    })?;
+    if auto && over(runs, covered) {
+        return None;
+    }
+    Some((runs as f64 * records as f64 / seen.max(1) as f64).ceil() as usize)
 }
 
 /// Runs of dirty records, merged where the clean bytes between them are at
@@ -575,6 +628,57 @@ mod tests {
     fn coalesce_merges_gaps_up_to_max_gap() {
         let policy = MergePolicy::Coalesce { max_gap: 20 };
         assert_eq!(plan_of(&[0..1, 2..3, 9..12], policy), vec![0..60, 180..240]);
+    }
+
+    /// `counted_runs` answers where the plan is each dirty record in
+    /// maximal runs, and only there; its count is exact when it looked at
+    /// every record, and projected from the first 32nd otherwise.
+    #[test]
+    fn counted_runs_only_where_the_plan_is_every_dirty_record() {
+        let scatter = UploadCosts { call_ns: 0.0, byte_ns: 3.0, whole_factor: 0.06 };
+        let mut next = crate::tracking::dirty::xorshift(0x5851_f42d_4c95_7f2d);
+        for per_mille in [0, 1, 10, 40, 100, 500] {
+            let mut pending = DirtyBits::new(64_000, 2);
+            for bit in 0..128_000 {
+                if next() % 1000 < per_mille {
+                    pending.mark(bit);
+                }
+            }
+            let runs = pending.merged_runs(0);
+            let policies = [
+                (MergePolicy::Extent, COSTS),
+                (MergePolicy::Coalesce { max_gap: 0 }, COSTS),
+                (MergePolicy::Coalesce { max_gap: 19 }, COSTS),
+                (MergePolicy::Coalesce { max_gap: 20 }, COSTS),
+                (MergePolicy::Auto, COSTS),
+                (MergePolicy::Auto, scatter),
+            ];
+            for (policy, costs) in policies {
+                let at = format!("{per_mille}‰, {policy:?}, {costs:?}");
+                let planned = plan_records(&pending, 20, policy, &costs);
+                match counted_runs(&pending, 20, policy, &costs) {
+                    Some(counted) => {
+                        assert_eq!(planned, runs, "{at}");
+                        // Projected from a 32nd: within a third here.
+                        let (low, high) = (runs.len() * 2 / 3, runs.len() * 4 / 3 + 32);
+                        assert!((low..=high).contains(&counted), "{at}: {counted} for {} runs", runs.len());
+                    }
+                    None => assert!(
+                        policy == MergePolicy::Extent
+                            || costs.max_gap() >= 20
+                            || matches!(policy, MergePolicy::Coalesce { max_gap: 20 })
+                            || planned == vec![0..64_000],
+                        "{at}: a plan of each dirty record went uncounted"
+                    ),
+                }
+            }
+        }
+        // The scatter's costs send the whole buffer from about 6 % of the
+        // records (the whole write's bytes cost 0.06 of a scattered one's).
+        let mut pending = DirtyBits::new(64_000, 2);
+        (0..64_000).step_by(10).for_each(|record| pending.mark(2 * record));
+        assert_eq!(counted_runs(&pending, 20, MergePolicy::Auto, &scatter), None);
+        assert_eq!(plan_records(&pending, 20, MergePolicy::Auto, &scatter), vec![0..64_000]);
     }
 
     #[test]

@@ -141,13 +141,13 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
     }
 
     /// The bytes of `counts` pending writes of each slot.
-    fn bytes_of(&self, counts: &[usize]) -> usize {
+    pub(crate) fn bytes_of(&self, counts: &[usize]) -> usize {
         counts.iter().zip(self.slots).map(|(count, slot)| count * slot.size).sum()
     }
 
     /// Adds the pending records to the unchecked ones, when a check is
     /// kept.
-    fn remember_unchecked(&self, pending: &DirtyBits) {
+    pub(crate) fn remember_unchecked(&self, pending: &DirtyBits) {
         if let Some(unchecked) = &mut *self.unchecked.borrow_mut() {
             unchecked.resize(pending.records());
             unchecked.union_with(pending);
