@@ -1,8 +1,8 @@
 //! benches/upload.rs through wgpu: the per-frame upload of a 1M-vertex
 //! (20 MB) buffer after editing a fraction of its vertices, for each merge
 //! policy out of the box (a scattered buffer where the device runs compute
-//! shaders; `Auto` plans with the costs calibrated for the context at its
-//! first plan), `Coalesce0` on a dynamic buffer (one `write_buffer` a run,
+//! shaders; `Auto` plans with the built-in costs, no calibration asked
+//! for), `Coalesce0` on a dynamic buffer (one `write_buffer` a run,
 //! gloo's only way before the scatter), against one whole
 //! `queue.write_buffer` of the same data edited in a plain `Vec`. Each
 //! frame ends with a submit and a wait for the device, so the GPU's work is
@@ -13,10 +13,11 @@
 //! criterion's own lines it prints two tables, as benches/upload.rs does:
 //! criterion's means (each contender's frames back to back), and 51
 //! rounds in which the contenders take turns (medians, and the medians of
-//! each round's ratios); then the calibrated costs.
+//! each round's ratios); then the costs `Auto` planned with, and what
+//! `calibrate_uploads` measures on this device.
 
 use criterion::{Criterion, SamplingMode};
-use gloo_runtime::{wgpu, GpuStorage, MergePolicy, VertexBuffer, WgpuContext};
+use gloo_runtime::{wgpu, GpuStorage, MergePolicy, UploadCosts, VertexBuffer, WgpuContext};
 
 mod common;
 #[path = "common/edits.rs"]
@@ -142,22 +143,26 @@ fn report(gpu: &WgpuContext, paired: &[Turns]) {
             speedup(turns.baseline_subject)
         );
     }
-    let costs = gpu.upload_costs();
-    println!(
-        "\ncalibrated for this context: {:.2} µs a write_buffer, {:.3} ns a byte, whole writes ×{:.2}; Auto merges gaps up to {} bytes",
-        costs.call_ns / 1e3,
-        costs.byte_ns,
-        costs.whole_factor,
-        costs.max_gap()
-    );
-    let scatter = gpu.scatter_costs();
-    println!(
-        "scattered buffers: {:.3} µs a run, {:.3} ns a byte, whole writes ×{:.2}; Auto merges gaps up to {} bytes",
-        scatter.call_ns / 1e3,
-        scatter.byte_ns,
-        scatter.whole_factor,
-        scatter.max_gap()
-    );
+    let describe = |what: &str, costs: UploadCosts| {
+        println!(
+            "{what}: {:.3} µs a call, {:.3} ns a byte, whole writes ×{:.3}; Auto merges gaps up to {} bytes",
+            costs.call_ns / 1e3,
+            costs.byte_ns,
+            costs.whole_factor,
+            costs.max_gap()
+        );
+    };
+    println!("\nAuto planned with the built-in costs (out of the box):");
+    describe("  write_buffers", gpu.upload_costs());
+    describe("  scattered records", gpu.scatter_costs());
+    match gpu.calibrate_uploads() {
+        Ok(()) => {
+            println!("calibrate_uploads() measures on this device (scatters from {} runs):", gpu.scatter_min_runs());
+            describe("  write_buffers", gpu.upload_costs());
+            describe("  scattered records", gpu.scatter_costs());
+        }
+        Err(error) => println!("calibrate_uploads() failed: {error}"),
+    }
 }
 
 fn main() {

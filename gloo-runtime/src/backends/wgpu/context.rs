@@ -4,7 +4,6 @@
 
 use core::cell::RefCell;
 use core::future::Future;
-use core::ops::Range;
 use core::pin::pin;
 use core::task::{Context, Poll, Waker};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,12 +14,13 @@ use std::time::Instant;
 
 use ::wgpu::{
     AdapterInfo, Backends, Buffer, BufferDescriptor, BufferUsages, CommandEncoder, CommandEncoderDescriptor, Device,
-    DeviceDescriptor, ErrorFilter, Features, Instance, InstanceDescriptor, MapMode, PollType, PowerPreference, Queue,
-    RequestAdapterOptions,
+    DeviceDescriptor, DeviceType, ErrorFilter, Features, Instance, InstanceDescriptor, MapMode, PollType,
+    PowerPreference, Queue, RequestAdapterOptions,
 };
 
-use super::scatter::{Scatter, ScatterKit};
+use super::scatter::{Scatter, ScatterKit, CPU_UNITS_PER_INVOCATION};
 use crate::tracking::backend::GpuContext;
+use crate::tracking::dirty::DirtyBits;
 use crate::tracking::stats::TRACE_TARGET;
 use crate::{Error, UploadCosts};
 
@@ -132,13 +132,13 @@ pub struct WgpuContext {
     device: Device,
     queue: Queue,
     adapter: Option<Arc<AdapterInfo>>,
+    /// What a `write_buffer` costs, once calibrated.
     costs: Arc<OnceLock<UploadCosts>>,
     /// The scatter's program, made at the first scattered buffer; `None`
     /// where the device cannot run it.
     scatter: Arc<OnceLock<Option<ScatterKit>>>,
-    /// What a scattered run costs, calibrated at the first plan of a
-    /// scattered buffer.
-    scatter_costs: Arc<OnceLock<UploadCosts>>,
+    /// What a scattered record costs, once calibrated.
+    scatter_costs: Arc<OnceLock<ScatterCosts>>,
     id: u64,
 }
 
@@ -218,64 +218,119 @@ impl WgpuContext {
         Ok(WgpuContext { adapter: Some(Arc::new(info)), ..WgpuContext::new(device, queue) })
     }
 
-    /// What uploads cost here, as [`MergePolicy::Auto`](crate::MergePolicy::Auto)
-    /// plans with them: calibrated once per context, the first time a
-    /// buffer plans with `Auto` (a probe of a few hundred `write_buffer`s
-    /// and some 16 MiB writes: tens of milliseconds in a release build,
-    /// about a second in a debug one), shared by its clones. If the probe
-    /// fails, [`UploadCosts::WGPU`].
+    /// Measures what uploads cost in this context, for
+    /// [`MergePolicy::Auto`](crate::MergePolicy::Auto): a probe of a few
+    /// hundred `write_buffer`s and some 16 MiB writes, and of two scatters
+    /// where the device has them, each submitted to the queue and waited
+    /// for (tens of milliseconds in a release build, about a second in a
+    /// debug one). Call it once, where a stall does not matter (after
+    /// creating the context, before the first frame); its clones share
+    /// the costs. Until then, and if it fails, `Auto` plans with costs
+    /// measured on Mesa's lavapipe ([`UploadCosts::WGPU`],
+    /// [`UploadCosts::WGPU_SCATTER`]), which send the whole buffer only
+    /// where it costs less there, so no upload blocks a frame to measure.
+    /// Measured once: a second call keeps the first costs.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::BufferCreation`] if the device refused the probe's buffers
+    /// or writes; the costs stay lavapipe's.
     ///
     /// # Examples
     ///
     /// ```no_run
     /// let gpu = gloo_runtime::WgpuContext::headless()?;
+    /// gpu.calibrate_uploads()?;
     /// let costs = gpu.upload_costs();
     /// println!("a write_buffer costs {:.1} µs", costs.call_ns / 1e3);
     /// # Ok::<(), gloo_runtime::Error>(())
     /// ```
+    pub fn calibrate_uploads(&self) -> Result<(), Error> {
+        let whole = match self.costs.get() {
+            Some(&costs) => costs,
+            None => {
+                let costs = self.calibrate()?;
+                set_once(&self.costs, "write_buffers", costs, costs)
+            }
+        };
+        if self.scatter_costs.get().is_none() && self.scatter_kit().is_some() {
+            let calibrated = self.calibrate_scatter(whole)?;
+            set_once(&self.scatter_costs, "scattered records", calibrated.costs, calibrated);
+        }
+        Ok(())
+    }
+
+    /// What uploads through `write_buffer` cost here, as
+    /// [`MergePolicy::Auto`](crate::MergePolicy::Auto) plans with them:
+    /// measured by [`calibrate_uploads`](Self::calibrate_uploads), else
+    /// [`UploadCosts::WGPU`]. Never measures: planning a frame's upload
+    /// never waits for a probe.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// let gpu = gloo_runtime::WgpuContext::headless()?;
+    /// assert_eq!(gpu.upload_costs(), gloo_runtime::UploadCosts::WGPU);
+    /// # Ok::<(), gloo_runtime::Error>(())
+    /// ```
     pub fn upload_costs(&self) -> UploadCosts {
-        calibrated_once(&self.costs, "write_buffers", || self.calibrate().unwrap_or(UploadCosts::WGPU))
+        self.costs.get().copied().unwrap_or(UploadCosts::WGPU)
     }
 
     /// The scatter's program (`scatter.rs`), made once per context: `None`
     /// where the device has no compute shaders or storage buffers, or
     /// refused the program.
     pub(super) fn scatter_kit(&self) -> Option<&ScatterKit> {
-        let kit = self
-            .scatter
-            .get_or_init(|| self.scoped(Error::BufferCreation, || Ok(ScatterKit::new(&self.device))).ok().flatten());
+        // On the CPU an invocation's own cost outweighs its copy.
+        let on_cpu = self.adapter.as_ref().is_some_and(|info| info.device_type == DeviceType::Cpu);
+        let per = if on_cpu { CPU_UNITS_PER_INVOCATION } else { 1 };
+        let kit = self.scatter.get_or_init(|| {
+            self.scoped(Error::BufferCreation, || Ok(ScatterKit::new(&self.device, per))).ok().flatten()
+        });
         kit.as_ref()
     }
 
     /// What uploads to a scattered buffer cost here, as [`MergePolicy::Auto`](crate::MergePolicy::Auto)
-    /// plans with them: a run's packing, table entry and share of the
-    /// dispatch, and a byte's, calibrated once per context (after
-    /// [`upload_costs`](Self::upload_costs), whose whole writes they are
-    /// weighed against). If the probe fails, [`UploadCosts::WGPU_SCATTER`].
+    /// plans with them: a record's packing, table entry and share of the
+    /// dispatch, as `byte_ns` per byte of a 16-byte record, and no cost a
+    /// run (a scatter copies records, wherever their runs end, so merging
+    /// never pays), against whole writes at
+    /// [`upload_costs`](Self::upload_costs)' rate. Measured by
+    /// [`calibrate_uploads`](Self::calibrate_uploads), else
+    /// [`UploadCosts::WGPU_SCATTER`]; never measured here.
     ///
     /// # Examples
     ///
     /// ```no_run
     /// let gpu = gloo_runtime::WgpuContext::headless()?;
+    /// gpu.calibrate_uploads()?;
     /// let costs = gpu.scatter_costs();
-    /// println!("a scattered run costs {:.0} ns", costs.call_ns);
+    /// println!("a scattered 20-byte record costs {:.0} ns", 20.0 * costs.byte_ns);
     /// # Ok::<(), gloo_runtime::Error>(())
     /// ```
     pub fn scatter_costs(&self) -> UploadCosts {
-        let measure = || self.calibrate_scatter().unwrap_or(UploadCosts::WGPU_SCATTER);
-        calibrated_once(&self.scatter_costs, "scattered runs", measure)
+        self.scatter_costs.get().map_or(UploadCosts::WGPU_SCATTER, |calibrated| calibrated.costs)
     }
 
-    /// Times scatters of 4096 runs of one 16-byte record and of 64 records
-    /// across a 16 MiB buffer, each with its submit and the wait for the
-    /// device: the difference is the bytes' cost, the rest the runs'.
-    fn calibrate_scatter(&self) -> Result<UploadCosts, Error> {
+    /// The fewest runs an upload to a scattered buffer sends through the
+    /// dispatch: below it, one `write_buffer` a run costs less than the
+    /// dispatch's own cost beyond them (its staging write and the device's
+    /// copy). Measured by [`calibrate_uploads`](Self::calibrate_uploads);
+    /// until then 32, about what it comes to on lavapipe.
+    pub fn scatter_min_runs(&self) -> usize {
+        self.scatter_costs.get().map_or(SCATTER_MIN_RUNS, |calibrated| calibrated.min_runs)
+    }
+
+    /// Times scatters of 256 and of 8192 records of 16 bytes, spread over
+    /// a 16 MiB buffer, each with its submit and the wait for the device:
+    /// the difference is the records' cost, the rest the dispatch's, less
+    /// what an empty submit and wait cost (ranges pay that too).
+    fn calibrate_scatter(&self, whole: UploadCosts) -> Result<ScatterCosts, Error> {
         const BYTES: usize = 16 << 20;
         const RECORD: usize = 16;
-        const RUNS: usize = 4096;
-        const LONG: usize = 64;
+        const FEW: usize = 256;
+        const MANY: usize = 8192;
         let kit = self.scatter_kit().ok_or_else(|| Error::BufferCreation("no scatter on this device".into()))?;
-        let whole = self.upload_costs();
         let target = self.scoped(Error::BufferCreation, || {
             Ok(self.device.create_buffer(&BufferDescriptor {
                 label: Some("gloo calibration"),
@@ -285,19 +340,26 @@ impl WgpuContext {
             }))
         })?;
         let data = vec![0u8; BYTES];
-        let scatter = RefCell::new(Scatter::default());
-        let spread = BYTES / RECORD / RUNS;
-        let runs = |len: usize| -> Vec<Range<usize>> { (0..RUNS).map(|k| k * spread..k * spread + len).collect() };
-        let (short, long) = (runs(1), runs(LONG));
-        let send = |runs: &[Range<usize>]| {
-            scatter.borrow_mut().write(kit, (&self.device, &self.queue), &target, runs, &data, RECORD);
+        let records = BYTES / RECORD;
+        let state = RefCell::new((Scatter::default(), DirtyBits::new(records, 1)));
+        let send = |count: usize| {
+            let (scatter, pending) = &mut *state.borrow_mut();
+            (0..count).for_each(|k| pending.mark(k * (records / count)));
+            let gpu = (&self.device, &self.queue);
+            scatter.write_records(kit, gpu, &target, (pending, &mut [0]), &data, RECORD);
         };
-        let short_ns = self.median(&|| send(&short))?;
-        let long_ns = self.median(&|| send(&long))?;
-        let byte_ns = ((long_ns - short_ns) / (RUNS * (LONG - 1) * RECORD) as f64).max(1e-3);
-        let call_ns = (short_ns / RUNS as f64 - RECORD as f64 * byte_ns).max(1.0);
-        let whole_factor = (whole.byte_ns * whole.whole_factor / byte_ns).clamp(0.01, 100.0);
-        Ok(UploadCosts { call_ns, byte_ns, whole_factor })
+        // What every upload pays for its submit and the wait, ranges too.
+        let submit_ns = self.median(&|| ())?;
+        let few_ns = self.median(&|| send(FEW))?;
+        let many_ns = self.median(&|| send(MANY))?;
+        let record_ns = ((many_ns - few_ns) / (MANY - FEW) as f64).max(1.0);
+        let fixed_ns = (few_ns - submit_ns - FEW as f64 * record_ns).max(0.0);
+        let byte_ns = record_ns / RECORD as f64;
+        let whole_factor = (whole.byte_ns * whole.whole_factor / byte_ns).clamp(0.001, 100.0);
+        // Ranges cost a `write_buffer` each: the dispatch pays from where
+        // its fixed cost is that of as many calls.
+        let min_runs = (fixed_ns / whole.call_ns).ceil().clamp(1.0, 4096.0) as usize;
+        Ok(ScatterCosts { costs: UploadCosts { call_ns: 0.0, byte_ns, whole_factor }, min_runs })
     }
 
     /// The device buffers are created on.
@@ -426,20 +488,13 @@ impl GpuContext for WgpuContext {
     }
 }
 
-/// The costs in `cell`, measured by `measure` the first time, when the
-/// trace says what they came to (`what` costs).
+/// Keeps `kept` in `cell` unless it holds costs already, and traces the
+/// costs it keeps (`what` costs). The costs kept.
 ///
-/// Logged outside the cell's initialization: a logger that plans an upload
-/// in this context would otherwise initialize it re-entrantly, which
-/// deadlocks. Uploads ask for their costs before they take a buffer's GPU
-/// copy, so no borrow into one is live here.
-fn calibrated_once(cell: &OnceLock<UploadCosts>, what: &str, measure: impl FnOnce() -> UploadCosts) -> UploadCosts {
-    let mut calibrated = false;
-    let costs = *cell.get_or_init(|| {
-        calibrated = true;
-        measure()
-    });
-    if calibrated {
+/// Logged outside the cell: a logger that plans an upload in this context
+/// then finds them there.
+fn set_once<T: Copy>(cell: &OnceLock<T>, what: &str, costs: UploadCosts, kept: T) -> T {
+    if cell.set(kept).is_ok() {
         log::debug!(
             target: TRACE_TARGET,
             "GPU: Calibrated wgpu {what}: {:.3} µs a call, {:.3} ns a byte, whole writes ×{:.2}",
@@ -448,8 +503,21 @@ fn calibrated_once(cell: &OnceLock<UploadCosts>, what: &str, measure: impl FnOnc
             costs.whole_factor
         );
     }
-    costs
+    *cell.get().expect("set above or before")
 }
+
+/// What a scattered buffer's uploads cost in a context: the plan's costs,
+/// and the fewest runs worth a dispatch.
+#[derive(Clone, Copy, Debug)]
+struct ScatterCosts {
+    costs: UploadCosts,
+    min_runs: usize,
+}
+
+/// The fewest runs sent through a scatter before its calibration: below
+/// it one `write_buffer` per run (about 2 µs each on lavapipe) costs less
+/// than the dispatch, its submit and its staging write.
+const SCATTER_MIN_RUNS: usize = 32;
 
 /// A process-wide context id: what tells contexts apart.
 fn next_id() -> u64 {

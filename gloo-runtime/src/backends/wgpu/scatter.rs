@@ -22,18 +22,31 @@ use ::wgpu::{
     PipelineLayoutDescriptor, Queue, ShaderModuleDescriptor, ShaderSource, ShaderStages,
 };
 
-use crate::backends::copy::copy_to_write_only;
+use crate::backends::copy::{copy_to_mapping, copy_to_write_only};
 use crate::tracking::backend::align_out;
+use crate::tracking::dirty::DirtyBits;
 
 /// Invocations per work group.
 const GROUP: u32 = 64;
 
 /// Words before the table: the unit count, the words a unit, the
-/// invocations a row of work groups, and one unused.
+/// invocations a row of work groups, and the units an invocation copies.
 const HEADER: usize = 4;
 
-/// Unit `r` (invocation `y * row + x`) copies its words from the packed
-/// units after the table to the unit the table names.
+/// Units an invocation copies on a device that runs compute shaders on the
+/// CPU (Mesa's lavapipe), where an invocation's own cost outweighs its
+/// copy: 10k scattered records of 20 bytes took 0.47-0.62 ms a dispatch
+/// sixteen to an invocation against 0.54-0.81 ms one to an invocation
+/// (three runs, in turns). A GPU copies one an invocation.
+pub(super) const CPU_UNITS_PER_INVOCATION: u32 = 16;
+
+/// The work groups a dispatch keeps at least, where an invocation copies
+/// several units: a CPU device runs each group on one of its threads.
+const SPREAD_GROUPS: u32 = 8;
+
+/// Invocation `i` (`y * row + x`) copies units `i * per ..` up to the
+/// next invocation's, each from the packed units after the table to the
+/// unit the table names.
 const SOURCE: &str = "
 @group(0) @binding(0) var<storage, read> staging: array<u32>;
 @group(0) @binding(1) var<storage, read_write> dst: array<u32>;
@@ -42,14 +55,15 @@ const SOURCE: &str = "
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
     let units = staging[0];
     let words = staging[1];
-    let r = id.y * staging[2] + id.x;
-    if (r >= units) {
-        return;
-    }
-    let src = 4u + units + r * words;
-    let at = staging[4u + r] * words;
-    for (var k = 0u; k < words; k = k + 1u) {
-        dst[at + k] = staging[src + k];
+    let per = staging[3];
+    let first = (id.y * staging[2] + id.x) * per;
+    let last = min(first + per, units);
+    for (var r = first; r < last; r = r + 1u) {
+        let src = 4u + units + r * words;
+        let at = staging[4u + r] * words;
+        for (var k = 0u; k < words; k = k + 1u) {
+            dst[at + k] = staging[src + k];
+        }
     }
 }
 ";
@@ -62,6 +76,28 @@ pub(super) fn widen(bytes: Range<usize>, size: usize) -> Range<usize> {
     bytes.start..bytes.end.min(size)
 }
 
+/// How many records ahead the packing asks for a record's lines.
+const PREFETCH_RECORDS: usize = 8;
+
+/// Asks for the line of `bytes[at]` and the next (a record may straddle
+/// two), if in bounds.
+#[inline(always)]
+fn prefetch(bytes: &[u8], at: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if at < bytes.len() {
+        // SAFETY: SSE is part of x86-64, and a prefetch never faults; the
+        // addresses are inside `bytes` or one line past a byte of it.
+        unsafe {
+            use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+            let line = bytes.as_ptr().wrapping_add(at);
+            _mm_prefetch::<_MM_HINT_T0>(line.cast());
+            _mm_prefetch::<_MM_HINT_T0>(line.wrapping_add(63).cast());
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (bytes, at);
+}
+
 /// The scatter's program for one device, shared by its buffers.
 #[derive(Clone, Debug)]
 pub(super) struct ScatterKit {
@@ -71,13 +107,16 @@ pub(super) struct ScatterKit {
     max_binding: u64,
     /// The most work groups along one axis.
     max_groups: u32,
+    /// The units an invocation copies.
+    per: u32,
 }
 
 impl ScatterKit {
-    /// The program, or `None` where the device cannot run it: no compute
-    /// shaders or storage buffers (downlevel and WebGL2 adapters). The
-    /// caller catches the device's errors (a program that fails to build).
-    pub(super) fn new(device: &Device) -> Option<ScatterKit> {
+    /// The program, its invocations copying `per` units each, or `None`
+    /// where the device cannot run it: no compute shaders or storage
+    /// buffers (downlevel and WebGL2 adapters). The caller catches the
+    /// device's errors (a program that fails to build).
+    pub(super) fn new(device: &Device, per: u32) -> Option<ScatterKit> {
         let limits = device.limits();
         if limits.max_storage_buffers_per_shader_stage < 2
             || limits.max_compute_workgroups_per_dimension == 0
@@ -122,7 +161,15 @@ impl ScatterKit {
             layout,
             max_binding: limits.max_storage_buffer_binding_size,
             max_groups: limits.max_compute_workgroups_per_dimension,
+            per: per.max(1),
         })
+    }
+
+    /// Whether `units` units of `unit` bytes fit one dispatch's staging
+    /// binding, behind the header and their table.
+    fn stages(&self, units: usize, unit: usize) -> bool {
+        let words = units.checked_mul(unit / 4 + 1).and_then(|words| words.checked_add(HEADER));
+        units > 0 && u32::try_from(units).is_ok() && words.is_some_and(|words| (words as u64) * 4 <= self.max_binding)
     }
 
     /// Whether a target of `bytes` can be scattered into: bound whole, its
@@ -133,30 +180,31 @@ impl ScatterKit {
 }
 
 /// A target buffer's staging buffer, which grows to the largest upload,
-/// and its bind group.
+/// its bind group, and the upload packed in memory of our own.
 #[derive(Debug, Default)]
 pub(super) struct Scatter {
     staging: Option<(Buffer, BindGroup)>,
-    /// The staging write, packed: header, table, units.
-    packed: Vec<u32>,
+    /// Where each unit goes, in units.
+    table: Vec<u32>,
+    /// The units, one after the other.
+    units: Vec<u32>,
 }
 
-/// What a scatter sent: units, runs and bytes staged.
+/// What a scatter sent: records, in how many runs, and bytes staged.
 pub(super) struct Scattered {
     pub(super) records: usize,
+    pub(super) runs: usize,
     pub(super) staged: usize,
 }
 
 impl Scatter {
     /// Copies each run of records (of `stride` bytes, `bytes` holding them
-    /// all) into the same records of `target`: packs them into the staging
-    /// buffer with one queue write and submits one dispatch. `None`, with
-    /// nothing sent, if the upload is too large for one dispatch's staging
-    /// binding.
+    /// all) into the same records of `target`. `None`, with nothing sent,
+    /// if the upload is too large for one dispatch's staging binding.
     pub(super) fn write(
         &mut self,
         kit: &ScatterKit,
-        (device, queue): (&Device, &Queue),
+        gpu: (&Device, &Queue),
         target: &Buffer,
         runs: &[Range<usize>],
         bytes: &[u8],
@@ -165,33 +213,16 @@ impl Scatter {
         let unit = if stride.is_multiple_of(4) { stride } else { 4 };
         let size = target.size() as usize;
         // Each run's bytes, widened to whole words within the target.
-        let spans: Vec<Range<usize>> = runs
-            .iter()
-            .filter(|run| !run.is_empty())
-            .map(|run| widen(run.start * stride..run.end * stride, size))
-            .collect();
-        let units: usize = spans.iter().map(|span| span.len() / unit).sum();
-        let words = HEADER + units + units * unit / 4;
-        let staged = (words * 4) as BufferAddress;
-        if units == 0 || staged > kit.max_binding || u32::try_from(units).is_err() {
+        let spans =
+            runs.iter().filter(|run| !run.is_empty()).map(|run| widen(run.start * stride..run.end * stride, size));
+        let units: usize = spans.clone().map(|span| span.len() / unit).sum();
+        if !kit.stages(units, unit) {
             return None;
         }
-        let bind_group = self.staging(kit, device, target, staged);
-        let groups = u32::try_from(units).ok()?.div_ceil(GROUP);
-        let (x, y) = (groups.min(kit.max_groups), groups.div_ceil(kit.max_groups));
-        // Packed in memory of our own, then copied out in one stream:
-        // packing through `WriteOnly` slices cost 29 ns a run, against 17
-        // (1 % of a 1M-record buffer, lavapipe), which is about what a
-        // scattered record's cache miss costs.
-        let packed = &mut self.packed;
-        packed.clear();
-        packed.resize(words, 0);
-        let (table, body) = packed.split_at_mut(HEADER + units);
-        table[..HEADER].copy_from_slice(&[units as u32, (unit / 4) as u32, x * GROUP, 0]);
-        let mut entries = table[HEADER..].iter_mut();
-        let body: &mut [u8] = bytemuck::cast_slice_mut(body);
+        let (table, body) = self.pack(units, unit);
+        let mut entries = table.iter_mut();
         let mut at = 0;
-        for span in &spans {
+        for span in spans {
             // The span first: `zip` takes from it before the entries, so
             // its end consumes no entry.
             for (index, entry) in (span.start / unit..span.end / unit).zip(entries.by_ref()) {
@@ -202,8 +233,112 @@ impl Scatter {
             body[at..at + have].copy_from_slice(&bytes[span.start..span.start + have]);
             at += span.len();
         }
+        let records = runs.iter().map(Range::len).sum();
+        self.send(kit, gpu, target, unit).map(|staged| Scattered { records, runs: runs.len(), staged })
+    }
+
+    /// Copies each record of `bytes` (of `stride` bytes, a whole number
+    /// of words) that `pending` holds into the same record of `target`:
+    /// found, cleared and counted into `counts` in one pass (see
+    /// [`DirtyBits::take_records`]), then packed. `None`, with nothing sent
+    /// and `pending` untouched, if the records are not whole words, the
+    /// slot count no power of two, or all the records would not fit one
+    /// dispatch's staging binding; `None` with the records pending again
+    /// (every slot) if wgpu refused the staging write.
+    pub(super) fn write_records(
+        &mut self,
+        kit: &ScatterKit,
+        gpu: (&Device, &Queue),
+        target: &Buffer,
+        (pending, counts): (&mut DirtyBits, &mut [usize]),
+        bytes: &[u8],
+        stride: usize,
+    ) -> Option<Scattered> {
+        if !stride.is_multiple_of(4) || !kit.stages(pending.records(), stride) {
+            return None;
+        }
+        let table = &mut self.table;
+        table.clear();
+        // Runs counted as the records come: a record not after the last
+        // starts one.
+        let (mut runs, mut next) = (0, usize::MAX);
+        let taken = pending.take_records(counts, |record| {
+            runs += usize::from(record != next);
+            next = record + 1;
+            table.push(record as u32);
+        });
+        if !taken || table.is_empty() {
+            return None;
+        }
+        let records = table.len();
+        self.units.clear();
+        self.units.resize(records * stride / 4, 0);
+        let body: &mut [u8] = bytemuck::cast_slice_mut(&mut self.units);
+        // Then the records, in a second pass over the table: their lines
+        // asked for a few records ahead, so that the misses of scattered
+        // records overlap (found one by one in the pass over the bits, each
+        // waited for its own).
+        for (at, (unit, &record)) in body.chunks_exact_mut(stride).zip(self.table.iter()).enumerate() {
+            if let Some(&ahead) = self.table.get(at + PREFETCH_RECORDS) {
+                prefetch(bytes, ahead as usize * stride);
+            }
+            let from = record as usize * stride;
+            if let Some(from) = bytes.get(from..from + stride) {
+                // Inline for a short record: a `memcpy` call costs more
+                // than the copy.
+                copy_to_mapping(unit, from);
+            }
+        }
+        let Some(staged) = self.send(kit, gpu, target, stride) else {
+            // Not sent (wgpu refused the staging write): pending again,
+            // whole records, for the plan's regions.
+            self.table.iter().for_each(|&record| pending.mark_records(record as usize..record as usize + 1));
+            return None;
+        };
+        Some(Scattered { records, runs, staged })
+    }
+
+    /// The table and the units' bytes, sized for `units` units of `unit`
+    /// bytes and zeroed.
+    fn pack(&mut self, units: usize, unit: usize) -> (&mut [u32], &mut [u8]) {
+        self.table.clear();
+        self.table.resize(units, 0);
+        self.units.clear();
+        self.units.resize(units * unit / 4, 0);
+        (&mut self.table, bytemuck::cast_slice_mut(&mut self.units))
+    }
+
+    /// Sends what [`pack`](Self::pack) holds, units of `unit` bytes: the
+    /// header, table and units in one streamed write into the staging
+    /// buffer, then one dispatch, submitted. The bytes staged.
+    fn send(
+        &mut self,
+        kit: &ScatterKit,
+        (device, queue): (&Device, &Queue),
+        target: &Buffer,
+        unit: usize,
+    ) -> Option<usize> {
+        let units = u32::try_from(self.table.len()).ok()?;
+        let words = HEADER + self.table.len() + self.units.len();
+        let staged = (words * 4) as BufferAddress;
+        let bind_group = self.staging(kit, device, target, staged);
+        // Several units an invocation only while that leaves a few work
+        // groups for each of the device's threads to take.
+        let per = kit.per.min(units / (GROUP * SPREAD_GROUPS)).max(1);
+        let groups = units.div_ceil(per).div_ceil(GROUP).max(1);
+        let (x, y) = (groups.min(kit.max_groups), groups.div_ceil(kit.max_groups));
+        let header = [units, (unit / 4) as u32, x * GROUP, per];
+        // Packed in memory of our own, then copied out in streams: packing
+        // through `WriteOnly` slices cost 29 ns a run, against 17 (1 % of a
+        // 1M-record buffer, lavapipe), which is about what a scattered
+        // record's cache miss costs.
         let mut view = queue.write_buffer_with(&self.staging.as_ref()?.0, 0, BufferSize::new(staged)?)?;
-        copy_to_write_only(view.slice(..), bytemuck::cast_slice(packed));
+        let mut at = 0;
+        for part in [&header[..], &self.table, &self.units] {
+            let bytes: &[u8] = bytemuck::cast_slice(part);
+            copy_to_write_only(view.slice(at..at + bytes.len()), bytes);
+            at += bytes.len();
+        }
         drop(view);
         let mut encoder = device.create_command_encoder(&CommandEncoderDescriptor { label: Some("gloo scatter") });
         {
@@ -214,7 +349,7 @@ impl Scatter {
             pass.dispatch_workgroups(x, y, 1);
         }
         queue.submit([encoder.finish()]);
-        Some(Scattered { records: runs.iter().map(Range::len).sum(), staged: staged as usize })
+        Some(staged as usize)
     }
 
     /// The bind group of a staging buffer of at least `bytes` and `target`,

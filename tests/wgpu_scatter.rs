@@ -1,0 +1,156 @@
+//! Scattered wgpu buffers with no logger: uploads whose plan is each dirty
+//! record go through the one-pass path (records found, cleared and packed
+//! in one pass over the pending bits), which a trace turns off (it shows
+//! each run, as the plan gives them). tests/wgpu_buffers.rs captures the
+//! trace, so its scatters take the plan's path; these take the other, and
+//! must send the same bytes and count the same.
+#![cfg(feature = "wgpu")]
+
+use gloo_runtime::glium::index::PrimitiveType;
+use gloo_runtime::{GpuStorage, IndexBuffer, MergePolicy, UploadStats, Vertex, VertexBuffer, WgpuContext};
+
+/// Two fields: two pending bits a record, folded by the pass.
+#[derive(Clone, Copy, Debug, PartialEq, Vertex)]
+#[repr(C)]
+struct Point {
+    position: [f32; 2],
+    color: [f32; 3],
+}
+
+/// Three fields: no power of two, so the plan's path.
+#[derive(Clone, Copy, Debug, PartialEq, Vertex)]
+#[repr(C)]
+struct Three {
+    a: f32,
+    b: [f32; 2],
+    c: u32,
+}
+
+fn gpu() -> WgpuContext {
+    // Nothing in this binary installs a logger: the trace is off.
+    assert_eq!(log::max_level(), log::LevelFilter::Off, "a logger would turn the one-pass path off");
+    WgpuContext::headless().unwrap_or_else(|error| panic!("{error}"))
+}
+
+fn point(i: usize) -> Point {
+    Point { position: [i as f32, 0.5], color: [0.25; 3] }
+}
+
+/// The maximal runs of `records` (sorted, distinct).
+fn runs_of(records: &[usize]) -> usize {
+    records.windows(2).filter(|pair| pair[1] != pair[0] + 1).count() + usize::from(!records.is_empty())
+}
+
+/// One upload of scattered edits counts what a plan of each run would:
+/// a call a run, the records' bytes sent, the fields' bytes written; and
+/// the GPU holds the records.
+#[test]
+fn one_pass_scatters_count_each_run_and_send_each_record() {
+    let gpu = gpu();
+    let mut v = VertexBuffer::<Point>::from_fn([100_000], |[i]| point(i));
+    v.set_policy(MergePolicy::Auto);
+    v.upload(&gpu).unwrap();
+    assert_eq!(v.active_storage(), Some(GpuStorage::Scatter));
+    let mut edited: Vec<usize> = (0..300).map(|k| k * 331 % 100_000).collect();
+    // A run of three, and a record with both fields written.
+    edited.extend([50_001, 50_002, 50_003]);
+    for &i in &edited {
+        *v.position_mut(i) = [i as f32, -1.0];
+    }
+    *v.color_mut(50_002) = [1.0; 3];
+    edited.sort_unstable();
+    edited.dedup();
+    let planned = v.upload_plan();
+    assert_eq!(planned.len(), runs_of(&edited), "Auto plans each run of dirty records on a scattered buffer");
+    let before = v.stats();
+    v.upload(&gpu).unwrap();
+    let after = v.stats();
+    let sent = UploadStats {
+        upload_calls: after.upload_calls - before.upload_calls,
+        bytes_uploaded: after.bytes_uploaded - before.bytes_uploaded,
+        bytes_written: after.bytes_written - before.bytes_written,
+        ..UploadStats::default()
+    };
+    let expected = UploadStats {
+        upload_calls: runs_of(&edited) as u64,
+        bytes_uploaded: (edited.len() * 20) as u64,
+        bytes_written: (edited.len() * 8 + 12) as u64,
+        ..UploadStats::default()
+    };
+    assert_eq!(sent, expected);
+    assert!(v.upload_plan().is_empty(), "nothing pending after the upload");
+    assert_eq!(v.read_gpu(&gpu).unwrap(), v.as_slice());
+}
+
+/// 4-byte indices (one slot, one word a record) take the one pass too.
+#[test]
+fn one_pass_scatters_of_four_byte_indices() {
+    let gpu = gpu();
+    let mut ib = IndexBuffer::<u32>::from_vec(PrimitiveType::Points, [1 << 19], (0..1 << 19).collect()).unwrap();
+    ib.set_policy(MergePolicy::Auto);
+    ib.upload(&gpu).unwrap();
+    assert_eq!(ib.active_storage(), Some(GpuStorage::Scatter));
+    for k in 0..500 {
+        *ib.at_mut([k * 1009]) = 7;
+    }
+    ib.upload(&gpu).unwrap();
+    assert_eq!(ib.read_gpu(&gpu).unwrap(), ib.as_slice());
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, ..Default::default() })]
+
+    /// Random edits, growth and uploads of scattered buffers of two and of
+    /// three fields, by every policy: after each upload the GPU holds what
+    /// the CPU does, and nothing is pending.
+    #[test]
+    fn scattered_uploads_without_a_trace_match_the_records(
+        rounds in proptest::collection::vec(
+            (proptest::collection::vec((0usize..6000, 0usize..3), 0..400), 0usize..3, 0usize..4),
+            1..5,
+        ),
+    ) {
+        let gpu = gpu();
+        let policies = [
+            MergePolicy::Extent,
+            MergePolicy::Coalesce { max_gap: 0 },
+            MergePolicy::Coalesce { max_gap: 64 },
+            MergePolicy::Auto,
+        ];
+        let mut points = VertexBuffer::<Point>::from_fn([5000], |[i]| point(i));
+        let mut threes = VertexBuffer::<Three>::from_fn([5000], |[i]| Three { a: i as f32, b: [0.0; 2], c: 0 });
+        points.set_gpu_storage(GpuStorage::Scatter);
+        threes.set_gpu_storage(GpuStorage::Scatter);
+        points.upload(&gpu).unwrap();
+        threes.upload(&gpu).unwrap();
+        for (round, (edits, pushes, policy)) in rounds.into_iter().enumerate() {
+            points.set_policy(policies[policy]);
+            threes.set_policy(policies[policy]);
+            for _ in 0..pushes * 700 {
+                points.push(point(points.len()));
+                threes.push(Three { a: -1.0, b: [1.0; 2], c: 2 });
+            }
+            for (at, field) in edits {
+                if at < points.len() {
+                    match field {
+                        0 => *points.position_mut(at) = [round as f32, at as f32],
+                        _ => *points.color_mut(at) = [round as f32; 3],
+                    }
+                }
+                if at < threes.len() {
+                    match field {
+                        0 => *threes.a_mut(at) = round as f32,
+                        1 => *threes.b_mut(at) = [at as f32; 2],
+                        _ => *threes.c_mut(at) = round as u32,
+                    }
+                }
+            }
+            points.upload(&gpu).unwrap();
+            threes.upload(&gpu).unwrap();
+            proptest::prop_assert_eq!(points.active_storage(), Some(GpuStorage::Scatter));
+            proptest::prop_assert_eq!(points.read_gpu(&gpu).unwrap(), points.as_slice());
+            proptest::prop_assert_eq!(threes.read_gpu(&gpu).unwrap(), threes.as_slice());
+            proptest::prop_assert!(points.upload_plan().is_empty() && threes.upload_plan().is_empty());
+        }
+    }
+}
