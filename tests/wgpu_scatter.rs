@@ -154,3 +154,32 @@ proptest::proptest! {
         }
     }
 }
+
+/// Edits the first 32nd of the records does not show: `Auto` counts the
+/// runs there, finds them cheap, and learns only in the pass that the
+/// rest cost more than the whole buffer, which it then sends, as its plan
+/// says.
+#[test]
+fn one_pass_scatters_send_the_whole_buffer_where_the_plan_does() {
+    let gpu = gpu();
+    let len = 64_000;
+    let mut v = VertexBuffer::<Point>::from_fn([len], |[i]| point(i));
+    v.set_policy(MergePolicy::Auto);
+    v.upload(&gpu).unwrap();
+    assert_eq!(v.active_storage(), Some(GpuStorage::Scatter));
+    // One record in 500 in the first 32nd, every third after it.
+    let edited = (0..len / 32).step_by(500).chain((len / 32..len).step_by(3));
+    for i in edited {
+        *v.color_mut(i) = [0.0, 1.0, 0.0];
+    }
+    assert_eq!(v.upload_plan(), vec![0..len * 20], "the plan gives up for the whole buffer");
+    let before = v.stats();
+    v.upload(&gpu).unwrap();
+    let after = v.stats();
+    assert_eq!(
+        (after.upload_calls - before.upload_calls, after.bytes_uploaded - before.bytes_uploaded),
+        (1, len as u64 * 20)
+    );
+    assert!(v.upload_plan().is_empty());
+    assert_eq!(v.read_gpu(&gpu).unwrap(), v.as_slice());
+}

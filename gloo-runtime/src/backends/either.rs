@@ -3,7 +3,7 @@
 //! the storage, so storage always meets a context of its own backend; a
 //! context of the other backend is [`Error::ContextMismatch`].
 
-use crate::tracking::backend::{GpuBuffer, GpuContext, GpuStorage};
+use crate::tracking::backend::{GpuBuffer, GpuContext, GpuStorage, RecordRuns};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::stats::Trace;
 use crate::{Error, UploadCosts};
@@ -101,7 +101,7 @@ where
         &mut self,
         context: &Self::Context,
         pending: &mut DirtyBits,
-        runs: usize,
+        runs: RecordRuns,
         data: &[E],
         counts: &mut [usize],
         trace: &mut Trace,

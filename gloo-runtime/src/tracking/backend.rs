@@ -146,20 +146,24 @@ pub trait GpuBuffer<E: Copy>: Sized {
     /// one upload, so that a mapped storage maps once.
     fn write(&mut self, context: &Self::Context, regions: &[Self::Region], data: &[E], trace: &mut Trace);
 
-    /// Sends every pending record by itself, in one pass over `pending`
-    /// that empties it and adds each slot's bits to `counts` (one per
-    /// slot), where the storage does better so than through the plan's
-    /// regions: a scatter packs each dirty record as the pass finds it,
-    /// with no runs built (see [`DirtyBits::take_records`]). The core
-    /// offers it when the plan is each dirty record in maximal runs, about
-    /// `runs` of them (counted over part of the records, projected). The
-    /// runs and bytes sent, or `None` (the default), with nothing sent and
-    /// `pending` as it was, to be sent the regions instead.
+    /// Sends the pending records itself, in one pass over `pending` that
+    /// empties it and adds each slot's bits to `counts` (one per slot),
+    /// where the storage does better so than through the plan's regions:
+    /// wgpu's scatter lists each dirty record as the pass finds it, with no
+    /// runs built (see [`DirtyBits::take_records`]). (A mapped glium
+    /// buffer copying each record into its mapping as found measured no
+    /// faster than its plan's copies, and slower for clustered edits.) The
+    /// core offers it where the plan is the dirty records in `runs`, runs
+    /// merged across short gaps; the storage sends the same records (the
+    /// gaps' too) or, where [`RecordRuns::over`] says the plan would have
+    /// given up for it, the whole buffer. The runs (calls) and bytes sent,
+    /// or `None` (the default), with nothing sent and `pending` as it was,
+    /// to be sent the regions instead.
     fn write_records(
         &mut self,
         context: &Self::Context,
         pending: &mut DirtyBits,
-        runs: usize,
+        runs: RecordRuns,
         data: &[E],
         counts: &mut [usize],
         trace: &mut Trace,
@@ -207,18 +211,18 @@ pub trait Region: Clone + Sized {
         shape: Self::Shape,
     ) -> Vec<Self>;
 
-    /// `Some(runs)` where the plan for `pending` is each dirty record in
-    /// maximal runs, about that many (counted without building them, over
-    /// part of the records and projected), for a storage that sends each
-    /// record by itself ([`GpuBuffer::write_records`]); `None` (the
-    /// default) where the plan must be built.
+    /// Where the plan for `pending` is its dirty records in runs merged
+    /// across short gaps, those runs, counted without building them, for
+    /// a storage that sends the records itself
+    /// ([`GpuBuffer::write_records`]); `None` (the default) where the plan
+    /// must be built.
     fn counted_runs(
         pending: &DirtyBits,
         stride: usize,
         policy: MergePolicy,
         costs: &UploadCosts,
         shape: Self::Shape,
-    ) -> Option<usize> {
+    ) -> Option<RecordRuns> {
         let _ = (pending, stride, policy, costs, shape);
         None
     }
@@ -239,6 +243,38 @@ pub trait Region: Clone + Sized {
     fn describe(&self, stride: usize, align: usize) -> String;
 }
 
+/// The plan a storage may send itself ([`GpuBuffer::write_records`]): the
+/// dirty records in runs merged across gaps of at most `gap` clean
+/// records, about `runs` of them (counted over part of the records and
+/// projected, as the plan counts them), and, for `Auto`, the costs past
+/// which the plan would have been the whole buffer.
+///
+/// Public only so that [`GpuBuffer`] can name it; the module is not.
+#[derive(Clone, Copy, Debug)]
+pub struct RecordRuns {
+    /// About how many runs.
+    pub runs: usize,
+    /// The most clean records a run spans between dirty ones.
+    pub gap: usize,
+    /// For `Auto`: the whole buffer's cost, a run's, a byte's, and the
+    /// stride.
+    budget: Option<(f64, f64, f64, usize)>,
+}
+
+impl RecordRuns {
+    /// Whether `runs` runs covering `covered` records cost at least the
+    /// whole buffer, where the plan then sends it (`Auto` does; its count
+    /// was projected from part of the records, and the rest may hold
+    /// more). Asked of the runs found so far it only turns true as they
+    /// grow, so a pass may ask it as it goes.
+    pub fn over(&self, runs: usize, covered: usize) -> bool {
+        // Exactly as `plan::whole_is_cheaper` weighs them.
+        self.budget.is_some_and(|(whole_ns, call_ns, byte_ns, stride)| {
+            whole_ns <= runs as f64 * call_ns + (covered * stride) as f64 * byte_ns
+        })
+    }
+}
+
 /// A buffer's region: a run of records.
 impl Region for Range<usize> {
     type Shape = ();
@@ -253,8 +289,11 @@ impl Region for Range<usize> {
         policy: MergePolicy,
         costs: &UploadCosts,
         (): (),
-    ) -> Option<usize> {
-        plan::counted_runs(pending, stride, policy, costs)
+    ) -> Option<RecordRuns> {
+        let (runs, gap) = plan::counted_runs(pending, stride, policy, costs)?;
+        let whole_ns = costs.whole_ns(pending.records() * stride);
+        let budget = (policy == MergePolicy::Auto).then_some((whole_ns, costs.call_ns, costs.byte_ns, stride));
+        Some(RecordRuns { runs, gap, budget })
     }
 
     fn whole(records: usize, (): ()) -> Self {
@@ -517,7 +556,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
     /// The GPU copy exists and writes are pending, so that no reference
     /// into it is alive (see `GpuCell`).
     unsafe fn send_pending(&self, shape: <S::Region as Region>::Shape, trace: &mut Trace) {
-        // Each dirty record in maximal runs: the storage may send them in
+        // The dirty records in merged runs: the storage may send them in
         // one pass over the pending set. Not while the trace is on: it
         // shows each run, which the plan's regions give.
         if !trace.wants(log::Level::Debug) {
@@ -555,14 +594,14 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         self.count_upload(regions.len(), sent, written);
     }
 
-    /// Offers the storage the pending records, about `runs` maximal runs
-    /// of them, to send by itself in one pass (see
-    /// [`GpuBuffer::write_records`]); whether it did, and counted them.
+    /// Offers the storage the pending records, in `runs`, to send itself in
+    /// one pass (see [`GpuBuffer::write_records`]); whether it did, and
+    /// counted them.
     ///
     /// # Safety
     ///
     /// As [`send_pending`](Self::send_pending)'s.
-    unsafe fn send_records(&self, runs: usize, trace: &mut Trace) -> bool {
+    unsafe fn send_records(&self, runs: RecordRuns, trace: &mut Trace) -> bool {
         let mut pending = self.pending.borrow_mut();
         let mut counts = vec![0; self.slots.len()];
         // The pending records are checked records once sent; kept pending

@@ -868,7 +868,7 @@ impl DirtyBits {
     /// ```
     pub fn take_records(&mut self, counts: &mut [usize], mut f: impl FnMut(usize)) -> bool {
         assert_eq!(counts.len(), self.slots, "one count per slot");
-        if self.shift.is_none() || self.slots > WORD {
+        if !self.takes_records() {
             return false;
         }
         with_popcnt(
@@ -884,6 +884,12 @@ impl DirtyBits {
             },
         );
         true
+    }
+
+    /// Whether [`take_records`](Self::take_records) can take this set's
+    /// records: its slot count is a power of two of at most 64.
+    pub fn takes_records(&self) -> bool {
+        self.shift.is_some() && self.slots <= WORD
     }
 
     /// [`take_records`](Self::take_records) for `S` slots, a power of two

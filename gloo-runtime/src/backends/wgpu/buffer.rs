@@ -15,7 +15,7 @@ use ::wgpu::{
 use super::scatter::{widen, Scatter};
 use super::WgpuContext;
 use crate::backends::copy::{copy_to_write_only, STREAM_MIN_BYTES};
-use crate::tracking::backend::{GpuBuffer, GpuStorage};
+use crate::tracking::backend::{GpuBuffer, GpuStorage, RecordRuns};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::stats::Trace;
 use crate::{Error, UploadCosts};
@@ -205,22 +205,32 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
 
     /// Through the scatter, each dirty record packed as the pass over the
     /// pending set finds it, when the buffer has one, the upload has many
-    /// runs and the records are whole words.
+    /// runs and the records are whole words; the whole buffer where the
+    /// records found cost more (see [`RecordRuns::over`]).
     fn write_records(
         &mut self,
         context: &WgpuContext,
         pending: &mut DirtyBits,
-        runs: usize,
+        planned: RecordRuns,
         data: &[E],
         counts: &mut [usize],
         trace: &mut Trace,
     ) -> Option<(usize, usize)> {
-        let scatter = self.scatter.as_mut().filter(|_| runs >= context.scatter_min_runs())?;
+        let scatter = self.scatter.as_mut().filter(|_| planned.runs >= context.scatter_min_runs())?;
         let kit = context.scatter_kit()?;
         let gpu = (context.device(), context.queue());
         let stride = size_of::<E>();
-        let sent =
-            scatter.write_records(kit, gpu, &self.buffer, (pending, counts), bytemuck::cast_slice(data), stride)?;
+        let bytes: &[u8] = bytemuck::cast_slice(data);
+        let taken = (pending, planned.gap, counts);
+        // Whether the records cost more than the whole buffer is known only
+        // once they are found: the count was projected.
+        let over = |runs, records| planned.over(runs, records);
+        let Some(sent) = scatter.write_records(kit, gpu, &self.buffer, taken, (bytes, stride), over)? else {
+            // The plan's whole region: every record, widened to a word.
+            let at = widen(0..bytes.len(), self.buffer.size() as usize);
+            write_bytes(context, &self.buffer, bytes, at.clone());
+            return Some((1, at.len()));
+        };
         trace.debug(format_args!(
             "GPU: Scattering {} records in {} ranges ({} bytes staged)",
             sent.records, sent.runs, sent.staged

@@ -346,7 +346,7 @@ impl WgpuContext {
             let (scatter, pending) = &mut *state.borrow_mut();
             (0..count).for_each(|k| pending.mark(k * (records / count)));
             let gpu = (&self.device, &self.queue);
-            scatter.write_records(kit, gpu, &target, (pending, &mut [0]), &data, RECORD);
+            scatter.write_records(kit, gpu, &target, (pending, 0, &mut [0]), (&data, RECORD), |_, _| false);
         };
         // What every upload pays for its submit and the wait, ranges too.
         let submit_ns = self.median(&|| ())?;

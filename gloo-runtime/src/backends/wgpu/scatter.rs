@@ -238,39 +238,48 @@ impl Scatter {
     }
 
     /// Copies each record of `bytes` (of `stride` bytes, a whole number
-    /// of words) that `pending` holds into the same record of `target`:
-    /// found, cleared and counted into `counts` in one pass (see
-    /// [`DirtyBits::take_records`]), then packed. `None`, with nothing sent
-    /// and `pending` untouched, if the records are not whole words, the
-    /// slot count no power of two, or all the records would not fit one
-    /// dispatch's staging binding; `None` with the records pending again
-    /// (every slot) if wgpu refused the staging write.
+    /// of words) that `pending` holds into the same record of `target`,
+    /// with the clean ones between two of them at most `gap` apart (as the
+    /// plan's runs merge them): found, cleared and counted into `counts`
+    /// in one pass (see [`DirtyBits::take_records`]), then packed, unless
+    /// `over(runs, records)` of what the pass found: then nothing is sent
+    /// and the caller sends the whole buffer (`Some(None)`). `None`, with
+    /// nothing sent and `pending` untouched, if the records are not whole
+    /// words, the slot count no power of two, or all the records would not
+    /// fit one dispatch's staging binding; `None` with the records pending
+    /// again (every slot) if wgpu refused the staging write.
     pub(super) fn write_records(
         &mut self,
         kit: &ScatterKit,
         gpu: (&Device, &Queue),
         target: &Buffer,
-        (pending, counts): (&mut DirtyBits, &mut [usize]),
-        bytes: &[u8],
-        stride: usize,
-    ) -> Option<Scattered> {
+        (pending, gap, counts): (&mut DirtyBits, usize, &mut [usize]),
+        (bytes, stride): (&[u8], usize),
+        over: impl Fn(usize, usize) -> bool,
+    ) -> Option<Option<Scattered>> {
         if !stride.is_multiple_of(4) || !kit.stages(pending.records(), stride) {
             return None;
         }
         let table = &mut self.table;
         table.clear();
-        // Runs counted as the records come: a record not after the last
-        // starts one.
-        let (mut runs, mut next) = (0, usize::MAX);
+        // Runs counted as the records come: one further than `gap` clean
+        // records from the last starts one.
+        let (mut runs, mut next) = (0, None);
         let taken = pending.take_records(counts, |record| {
-            runs += usize::from(record != next);
-            next = record + 1;
+            match next {
+                Some(next) if record - next <= gap => table.extend(next as u32..record as u32),
+                _ => runs += 1,
+            }
+            next = Some(record + 1);
             table.push(record as u32);
         });
         if !taken || table.is_empty() {
             return None;
         }
         let records = table.len();
+        if over(runs, records) {
+            return Some(None);
+        }
         self.units.clear();
         self.units.resize(records * stride / 4, 0);
         let body: &mut [u8] = bytemuck::cast_slice_mut(&mut self.units);
@@ -295,7 +304,7 @@ impl Scatter {
             self.table.iter().for_each(|&record| pending.mark_records(record as usize..record as usize + 1));
             return None;
         };
-        Some(Scattered { records, runs, staged })
+        Some(Some(Scattered { records, runs, staged }))
     }
 
     /// The table and the units' bytes, sized for `units` units of `unit`
