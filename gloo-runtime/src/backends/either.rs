@@ -97,6 +97,13 @@ where
         }
     }
 
+    fn takes_records(&self) -> bool {
+        match self {
+            Either::First(storage) => storage.takes_records(),
+            Either::Second(storage) => storage.takes_records(),
+        }
+    }
+
     fn write_records(
         &mut self,
         context: &Self::Context,

@@ -146,6 +146,13 @@ pub trait GpuBuffer<E: Copy>: Sized {
     /// one upload, so that a mapped storage maps once.
     fn write(&mut self, context: &Self::Context, regions: &[Self::Region], data: &[E], trace: &mut Trace);
 
+    /// Whether [`write_records`](Self::write_records) may send records:
+    /// the core counts the runs to offer only where it does. `false` by
+    /// default.
+    fn takes_records(&self) -> bool {
+        false
+    }
+
     /// Sends the pending records itself, in one pass over `pending` that
     /// empties it and adds each slot's bits to `counts` (one per slot),
     /// where the storage does better so than through the plan's regions:
@@ -559,7 +566,8 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         // The dirty records in merged runs: the storage may send them in
         // one pass over the pending set. Not while the trace is on: it
         // shows each run, which the plan's regions give.
-        if !trace.wants(log::Level::Debug) {
+        let takes = self.gpu.get().is_some_and(|gpu| gpu.storage.takes_records());
+        if takes && !trace.wants(log::Level::Debug) {
             let counted =
                 S::Region::counted_runs(&self.pending.borrow(), self.stride, self.policy, &self.plan_costs(), shape);
             // SAFETY: the caller's promise.

@@ -203,6 +203,11 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
         }
     }
 
+    /// A scattered buffer does.
+    fn takes_records(&self) -> bool {
+        self.scatter.is_some()
+    }
+
     /// Through the scatter, each dirty record packed as the pass over the
     /// pending set finds it, when the buffer has one, the upload has many
     /// runs and the records are whole words; the whole buffer where the
