@@ -156,8 +156,8 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
         }
     }
 
-    /// The costs calibrated for the context (once, at its first plan), of
-    /// a `write_buffer` or of a scattered run.
+    /// The context's costs (measured by `calibrate_uploads`, else
+    /// lavapipe's) of a `write_buffer` or of a scattered record.
     fn costs(&self, context: &WgpuContext) -> UploadCosts {
         match self.scatter {
             Some(_) => context.scatter_costs(),
