@@ -45,6 +45,15 @@ const BUDGET: [f64; 3] = [6.0, 6.0, 6.0];
 /// takes this past its budget.
 const STORE_BUDGET: f64 = 1.0;
 
+/// How far past a budget a count may land without failing: a fraction of
+/// an instruction per write. The two runs' setup and teardown (the
+/// allocator's paths, the environment) differ by a few thousand
+/// instructions at most from one run to the next, which the division
+/// leaves as thousandths of one; a regression adds at least one whole
+/// instruction a write. Compared exactly, `+6.0` against a budget of 6
+/// failed a fresh clone's CI while passing in the checkout it came from.
+const SLACK: f64 = 0.05;
+
 /// Writes per probe run: the two values whose counts are subtracted.
 const RUNS: [usize; 2] = [1 << 19, 1 << 20];
 
@@ -125,9 +134,9 @@ fn guard() -> ExitCode {
         };
         let (extra, budget) = (tracked - raw, BUDGET[rank.parse::<usize>().expect("a rank") - 1]);
         let extra_stores = tracked_stores - raw_stores;
-        over |= extra > budget || extra_stores > STORE_BUDGET;
+        over |= extra > budget + SLACK || extra_stores > STORE_BUDGET + SLACK;
         println!(
-            "| {rank} | {raw:.1} instructions, {raw_stores:.1} stores | {tracked:.1}, {tracked_stores:.1} | {extra:+.1}, {extra_stores:+.1} | {budget}, +{STORE_BUDGET} |"
+            "| {rank} | {raw:.1} instructions, {raw_stores:.1} stores | {tracked:.1}, {tracked_stores:.1} | {extra:+.3}, {extra_stores:+.3} | {budget}, +{STORE_BUDGET} |"
         );
     }
     if over {
