@@ -8,8 +8,8 @@
 use gloo_runtime::glium::index::PrimitiveType;
 use gloo_runtime::headless::HeadlessContext;
 use gloo_runtime::{
-    wgpu, wgpu_layout, Error, GpuStorage, IndexBuffer, MergePolicy, Rect, Texture2d, UploadStats, Vertex, VertexBuffer,
-    WgpuContext,
+    wgpu, wgpu_index_format, wgpu_layout, Error, GpuStorage, IndexBuffer, MergePolicy, Rect, Texture2d, UploadStats,
+    Vertex, VertexBuffer, WgpuContext,
 };
 
 mod common;
@@ -172,93 +172,176 @@ fn textures_upload_their_rectangles_through_wgpu() {
     assert!(matches!(mipmapped.upload(&gpu), Err(Error::BufferCreation(_))), "wgpu generates no mipmaps");
 }
 
-/// Colour of the pixel at `(x, y)` (from the top) of a 16x16 RGBA8 target
-/// after drawing `v` as a triangle strip.
-fn draw(gpu: &WgpuContext, v: &mut VertexBuffer<Point>) -> Vec<[u8; 4]> {
-    let device = gpu.device();
-    let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
-        label: None,
-        source: wgpu::ShaderSource::Wgsl(
-            "struct Out { @builtin(position) position: vec4<f32>, @location(0) color: vec3<f32> }
-             @vertex fn vs(@location(0) position: vec2<f32>, @location(1) color: vec3<f32>) -> Out {
-                 return Out(vec4<f32>(position, 0.0, 1.0), color);
-             }
-             @fragment fn fs(input: Out) -> @location(0) vec4<f32> { return vec4<f32>(input.color, 1.0); }"
-                .into(),
-        ),
-    });
-    let format = wgpu::TextureFormat::Rgba8Unorm;
-    let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
-        label: None,
-        layout: None,
-        vertex: wgpu::VertexState {
-            module: &shader,
-            entry_point: Some("vs"),
-            compilation_options: Default::default(),
-            buffers: &[Some(wgpu_layout::<Point>())],
-        },
-        primitive: wgpu::PrimitiveState { topology: wgpu::PrimitiveTopology::TriangleStrip, ..Default::default() },
-        depth_stencil: None,
-        multisample: Default::default(),
-        fragment: Some(wgpu::FragmentState {
-            module: &shader,
-            entry_point: Some("fs"),
-            compilation_options: Default::default(),
-            targets: &[Some(format.into())],
-        }),
-        multiview_mask: None,
-        cache: None,
-    });
-    let size = wgpu::Extent3d { width: 16, height: 16, depth_or_array_layers: 1 };
-    let target = device.create_texture(&wgpu::TextureDescriptor {
-        label: None,
-        size,
-        mip_level_count: 1,
-        sample_count: 1,
-        dimension: wgpu::TextureDimension::D2,
-        format,
-        usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
-        view_formats: &[],
-    });
-    let view = target.create_view(&Default::default());
-    let readback = device.create_buffer(&wgpu::BufferDescriptor {
-        label: None,
-        size: 256 * 16,
-        usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
-        mapped_at_creation: false,
-    });
-    let mut encoder = device.create_command_encoder(&Default::default());
-    {
-        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+/// The target's format.
+const FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm;
+
+/// A pipeline that draws `Point`s as a triangle strip in their colour,
+/// into a 16x16 RGBA8 target read back after each frame.
+struct Scene {
+    pipeline: wgpu::RenderPipeline,
+    target: wgpu::Texture,
+    readback: wgpu::Buffer,
+}
+
+impl Scene {
+    fn new(gpu: &WgpuContext) -> Scene {
+        let device = gpu.device();
+        let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: None,
-            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                view: &view,
-                depth_slice: None,
-                resolve_target: None,
-                ops: wgpu::Operations { load: wgpu::LoadOp::Clear(wgpu::Color::BLACK), store: wgpu::StoreOp::Store },
-            })],
-            depth_stencil_attachment: None,
-            timestamp_writes: None,
-            occlusion_query_set: None,
-            multiview_mask: None,
+            source: wgpu::ShaderSource::Wgsl(
+                "struct Out { @builtin(position) position: vec4<f32>, @location(0) color: vec3<f32> }
+                 @vertex fn vs(@location(0) position: vec2<f32>, @location(1) color: vec3<f32>) -> Out {
+                     return Out(vec4<f32>(position, 0.0, 1.0), color);
+                 }
+                 @fragment fn fs(input: Out) -> @location(0) vec4<f32> { return vec4<f32>(input.color, 1.0); }"
+                    .into(),
+            ),
         });
-        pass.set_pipeline(&pipeline);
-        pass.set_vertex_buffer(0, v.bind(gpu).unwrap());
-        pass.draw(0..v.len() as u32, 0..1);
+        let pipeline = device.create_render_pipeline(&wgpu::RenderPipelineDescriptor {
+            label: None,
+            layout: None,
+            vertex: wgpu::VertexState {
+                module: &shader,
+                entry_point: Some("vs"),
+                compilation_options: Default::default(),
+                buffers: &[Some(wgpu_layout::<Point>())],
+            },
+            // Indexed strips are of `u16` indices.
+            primitive: wgpu::PrimitiveState {
+                topology: wgpu::PrimitiveTopology::TriangleStrip,
+                strip_index_format: Some(wgpu_index_format::<u16>()),
+                ..Default::default()
+            },
+            depth_stencil: None,
+            multisample: Default::default(),
+            fragment: Some(wgpu::FragmentState {
+                module: &shader,
+                entry_point: Some("fs"),
+                compilation_options: Default::default(),
+                targets: &[Some(FORMAT.into())],
+            }),
+            multiview_mask: None,
+            cache: None,
+        });
+        let target = device.create_texture(&wgpu::TextureDescriptor {
+            label: None,
+            size: Self::SIZE,
+            mip_level_count: 1,
+            sample_count: 1,
+            dimension: wgpu::TextureDimension::D2,
+            format: FORMAT,
+            usage: wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC,
+            view_formats: &[],
+        });
+        let readback = device.create_buffer(&wgpu::BufferDescriptor {
+            label: None,
+            size: 256 * 16,
+            usage: wgpu::BufferUsages::COPY_DST | wgpu::BufferUsages::MAP_READ,
+            mapped_at_creation: false,
+        });
+        Scene { pipeline, target, readback }
     }
-    encoder.copy_texture_to_buffer(
-        target.as_image_copy(),
-        wgpu::TexelCopyBufferInfo {
-            buffer: &readback,
-            layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(256), rows_per_image: None },
-        },
-        size,
-    );
-    gpu.queue().submit([encoder.finish()]);
-    readback.slice(..).map_async(wgpu::MapMode::Read, |result| result.expect("mapped"));
-    device.poll(wgpu::PollType::wait_indefinitely()).unwrap();
-    let bytes = readback.slice(..).get_mapped_range().expect("mapped");
-    (0..16 * 16).map(|i| bytes[i / 16 * 256 + i % 16 * 4..][..4].try_into().unwrap()).collect()
+
+    const SIZE: wgpu::Extent3d = wgpu::Extent3d { width: 16, height: 16, depth_or_array_layers: 1 };
+
+    /// The pixels, row by row from the top, after a pass cleared to black
+    /// and `record` drew into it.
+    fn frame(&self, gpu: &WgpuContext, record: impl FnOnce(&mut wgpu::RenderPass<'_>)) -> Vec<[u8; 4]> {
+        let view = self.target.create_view(&Default::default());
+        let mut encoder = gpu.device().create_command_encoder(&Default::default());
+        {
+            let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+                label: None,
+                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                    view: &view,
+                    depth_slice: None,
+                    resolve_target: None,
+                    ops: wgpu::Operations {
+                        load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                        store: wgpu::StoreOp::Store,
+                    },
+                })],
+                depth_stencil_attachment: None,
+                timestamp_writes: None,
+                occlusion_query_set: None,
+                multiview_mask: None,
+            });
+            record(&mut pass);
+        }
+        encoder.copy_texture_to_buffer(
+            self.target.as_image_copy(),
+            wgpu::TexelCopyBufferInfo {
+                buffer: &self.readback,
+                layout: wgpu::TexelCopyBufferLayout { offset: 0, bytes_per_row: Some(256), rows_per_image: None },
+            },
+            Self::SIZE,
+        );
+        gpu.queue().submit([encoder.finish()]);
+        self.readback.slice(..).map_async(wgpu::MapMode::Read, |result| result.expect("mapped"));
+        gpu.device().poll(wgpu::PollType::wait_indefinitely()).unwrap();
+        let pixels = {
+            let bytes = self.readback.slice(..).get_mapped_range().expect("mapped");
+            (0..16 * 16).map(|i| bytes[i / 16 * 256 + i % 16 * 4..][..4].try_into().unwrap()).collect()
+        };
+        self.readback.unmap();
+        pixels
+    }
+}
+
+/// The pixels after drawing `v` as a triangle strip, bound for the pass.
+fn draw(gpu: &WgpuContext, v: &mut VertexBuffer<Point>) -> Vec<[u8; 4]> {
+    let scene = Scene::new(gpu);
+    let len = v.len() as u32;
+    scene.frame(gpu, |pass| {
+        pass.set_pipeline(&scene.pipeline);
+        pass.set_vertex_buffer(0, v.bind(gpu).unwrap());
+        pass.draw(0..len, 0..1);
+    })
+}
+
+/// A render bundle recorded once, from `drawable` slices through shared
+/// borrows, draws what the buffers held at their last upload: edits show
+/// once uploaded, never by themselves, and `drawable` refuses a buffer
+/// with writes pending rather than hand out a stale slice.
+#[test]
+fn a_render_bundle_recorded_once_draws_each_upload() {
+    let gpu = gpu();
+    let scene = Scene::new(&gpu);
+    let corners = [[-0.5, -0.5], [0.5, -0.5], [-0.5, 0.5], [0.5, 0.5]];
+    let mut quad = VertexBuffer::<Point>::from_fn([4], |[i]| Point { position: corners[i], color: [1.0, 0.0, 0.0] });
+    let mut strip = IndexBuffer::<u16>::from_vec(PrimitiveType::TriangleStrip, [4], vec![0, 1, 2, 3]).unwrap();
+    quad.upload(&gpu).unwrap();
+    strip.upload(&gpu).unwrap();
+    let bundle = {
+        let mut encoder = gpu.device().create_render_bundle_encoder(&wgpu::RenderBundleEncoderDescriptor {
+            label: None,
+            color_formats: &[Some(FORMAT)],
+            depth_stencil: None,
+            sample_count: 1,
+            multiview: None,
+        });
+        encoder.set_pipeline(&scene.pipeline);
+        encoder.set_vertex_buffer(0, quad.drawable(&gpu).unwrap());
+        encoder.set_index_buffer(strip.drawable(&gpu).unwrap(), wgpu_index_format::<u16>());
+        encoder.draw_indexed(0..4, 0, 0..1);
+        encoder.finish(&wgpu::RenderBundleDescriptor { label: None })
+    };
+    let centre = |pixels: Vec<[u8; 4]>| pixels[8 * 16 + 8];
+    assert_eq!(centre(scene.frame(&gpu, |pass| pass.execute_bundles([&bundle]))), [255, 0, 0, 255]);
+    for (colour, expected) in [([0.0, 1.0, 0.0], [0, 255, 0, 255]), ([0.0, 0.0, 1.0], [0, 0, 255, 255])] {
+        let before = centre(scene.frame(&gpu, |pass| pass.execute_bundles([&bundle])));
+        for i in 0..4 {
+            *quad.color_mut(i) = colour;
+        }
+        assert!(quad.is_dirty() && !strip.is_dirty());
+        assert!(matches!(quad.drawable(&gpu), Err(Error::PendingWrites)));
+        let stale = centre(scene.frame(&gpu, |pass| pass.execute_bundles([&bundle])));
+        assert_eq!(stale, before, "the edit is not on the GPU until an upload");
+        quad.upload(&gpu).unwrap();
+        assert!(!quad.is_dirty());
+        assert_eq!(centre(scene.frame(&gpu, |pass| pass.execute_bundles([&bundle]))), expected);
+    }
+    assert_eq!(quad.stats().buffers_created, 1, "the bundle's buffer, updated in place");
 }
 
 #[test]

@@ -50,6 +50,7 @@ const BUFFER_METHODS: &[&str] = &[
     "gpu_storage",
     "into",
     "into_vec",
+    "is_dirty",
     "is_empty",
     "is_mapped",
     "len",

@@ -92,7 +92,7 @@ pub use ::glam;
 #[cfg(feature = "wgpu")]
 pub use ::wgpu;
 #[cfg(feature = "wgpu")]
-pub use backends::wgpu::{wgpu_layout, WgpuContext};
+pub use backends::wgpu::{wgpu_index_format, wgpu_layout, WgpuContext};
 pub use bytemuck;
 #[cfg(feature = "glium")]
 pub use glium;

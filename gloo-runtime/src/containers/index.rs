@@ -5,18 +5,12 @@ use core::fmt;
 use core::marker::PhantomData;
 
 #[cfg(feature = "glium")]
-use glium::backend::Facade;
-#[cfg(feature = "glium")]
 pub use glium::index::PrimitiveType;
 
-#[cfg(feature = "glium")]
-use crate::backends::glium::BoundIndices;
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 use crate::backends::target::Binds;
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 use crate::backends::IndexStorage as Storage;
-#[cfg(feature = "glium")]
-use crate::backends::{from_glium, glium_side};
 use crate::containers::buffer::{records_of, BufferKind, TrackedBuffer};
 use crate::tracking::backend::GpuBuffer;
 use crate::tracking::dirty::DirtyBits;
@@ -318,18 +312,23 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
         Ok(read)
     }
 
-    #[cfg(feature = "glium")]
-    /// The GPU copy as an index source for a draw in `facade`'s context,
-    /// through a shared borrow. Call [`upload`](Self::upload) first.
+    /// The GPU copy, bound as [`bind`](Self::bind) binds it (an index
+    /// source for glium's `draw`, a `wgpu::BufferSlice` for
+    /// `set_index_buffer` with [`wgpu_index_format`](crate::wgpu_index_format)),
+    /// through a shared borrow: for indices drawn by several owners or
+    /// recorded into a render bundle. Call [`upload`](Self::upload) first;
+    /// it never sends anything, so never hands out a stale copy.
     ///
     /// # Errors
     ///
     /// [`Error::NotUploaded`] if the buffer was never uploaded,
-    /// [`Error::ContextMismatch`] if its GL buffer belongs to another context,
-    /// [`Error::PendingWrites`] if it has writes the GPU has not seen.
-    pub fn drawable<F: Facade + ?Sized>(&self, facade: &F) -> Result<BoundIndices<'_, I>, Error> {
-        let gpu = self.core.drawable(&from_glium(facade.get_context()))?;
-        Ok(BoundIndices::new(glium_side(&gpu.storage).ok_or(Error::ContextMismatch)?, self.core.data.len()))
+    /// [`Error::ContextMismatch`] if its GPU copy belongs to another
+    /// context (of either backend), [`Error::PendingWrites`] if it has
+    /// writes the GPU has not seen.
+    #[cfg(any(feature = "glium", feature = "wgpu"))]
+    pub fn drawable<C: Binds<Storage<I>> + ?Sized>(&self, target: &C) -> Result<C::Bound<'_>, Error> {
+        let gpu = self.core.drawable(&target.backend_context())?;
+        C::bound(&gpu.storage, self.core.data.len())
     }
 }
 

@@ -10,12 +10,12 @@ use glium::backend::Facade;
 
 #[cfg(feature = "glium")]
 use crate::backends::glium::Bound;
+#[cfg(feature = "glium")]
+use crate::backends::glium_side;
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 use crate::backends::target::Binds;
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 use crate::backends::VertexStorage as Storage;
-#[cfg(feature = "glium")]
-use crate::backends::{from_glium, glium_side};
 use crate::containers::buffer::{records_of, sealed, BufferKind, TrackedBuffer};
 use crate::tracking::backend::GpuBuffer;
 use crate::tracking::layout::{Field, Vertex};
@@ -324,20 +324,20 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
         C::bound(&gpu.storage, len)
     }
-}
 
-/// The GL side.
-#[cfg(feature = "glium")]
-impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
-    /// The GPU copy as a vertex source for a draw in `facade`'s context,
-    /// through a shared borrow, for code that needs the buffer while
-    /// drawing. Call [`upload`](Self::upload) first.
+    /// The GPU copy, bound as [`bind`](Self::bind) binds it (a vertex
+    /// source for glium's `draw`, a `wgpu::BufferSlice` for
+    /// `set_vertex_buffer`), through a shared borrow: for a buffer drawn
+    /// by several owners (behind an `Arc`, by several entities) or
+    /// recorded into a render bundle, and for code that needs the buffer
+    /// while drawing. Call [`upload`](Self::upload) first; it never sends
+    /// anything, so never hands out a stale copy.
     ///
     /// # Errors
     ///
     /// [`Error::NotUploaded`] if the buffer was never uploaded,
-    /// [`Error::ContextMismatch`] if its GL buffer belongs to another
-    /// context (GL would draw nothing), [`Error::PendingWrites`] if it has
+    /// [`Error::ContextMismatch`] if its GPU copy belongs to another
+    /// context (of either backend), [`Error::PendingWrites`] if it has
     /// writes the GPU has not seen: drawing would show stale data.
     ///
     /// # Examples
@@ -361,9 +361,32 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// assert!(matches!(v.drawable(&context), Err(Error::PendingWrites)));
     /// # Ok::<(), Error>(())
     /// ```
-    pub fn drawable<F: Facade + ?Sized>(&self, facade: &F) -> Result<Bound<'_, T>, Error> {
-        let gpu = self.core.drawable(&from_glium(facade.get_context()))?;
-        Ok(Bound::new(glium_side(&gpu.storage).ok_or(Error::ContextMismatch)?, self.core.data.len()))
+    ///
+    /// Through wgpu, a mesh shared behind an `Arc`:
+    ///
+    /// ```
+    /// # #[cfg(feature = "wgpu")]
+    /// # fn main() -> Result<(), gloo_runtime::Error> {
+    /// # use gloo_runtime::{Vertex, VertexBuffer, WgpuContext};
+    /// # #[derive(Clone, Copy, Vertex)]
+    /// # #[repr(C)]
+    /// # struct P { x: f32 }
+    /// use std::sync::{Arc, RwLock};
+    ///
+    /// let gpu = WgpuContext::headless()?;
+    /// let mesh = Arc::new(RwLock::new(VertexBuffer::<P>::zeros([3])));
+    /// mesh.write().unwrap().upload(&gpu)?; // once a frame, before recording
+    /// let shared = mesh.read().unwrap();
+    /// let slice = shared.drawable(&gpu)?; // for `pass.set_vertex_buffer(0, slice)`
+    /// assert_eq!(slice.size(), 12);
+    /// # Ok(())
+    /// # }
+    /// # #[cfg(not(feature = "wgpu"))]
+    /// # fn main() {}
+    /// ```
+    pub fn drawable<C: Binds<Storage<T>> + ?Sized>(&self, target: &C) -> Result<C::Bound<'_>, Error> {
+        let gpu = self.core.drawable(&target.backend_context())?;
+        C::bound(&gpu.storage, self.core.data.len())
     }
 }
 

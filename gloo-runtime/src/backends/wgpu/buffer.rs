@@ -376,6 +376,19 @@ mod tests {
     }
 
     #[test]
+    fn headless_keeps_its_adapter() {
+        let context = context();
+        let adapter = context.adapter().expect("headless keeps its adapter").clone();
+        let name = context.adapter_info().map(|info| info.name.clone());
+        assert_eq!(Some(adapter.get_info().name), name);
+        let again = WgpuContext::with_adapter(adapter, context.device().clone(), context.queue().clone());
+        assert!(!again.same(&context), "a context made apart is another context");
+        assert_eq!(again.adapter_info().map(|info| info.name.clone()), name);
+        let bare = WgpuContext::new(context.device().clone(), context.queue().clone());
+        assert!(bare.adapter().is_none() && bare.adapter_info().is_none());
+    }
+
+    #[test]
     fn a_buffer_wgpu_refuses_is_an_error() {
         let context = context();
         let refused = WgpuBuffer::<u8>::create(

@@ -13,8 +13,8 @@ use std::thread::{self, Thread};
 use std::time::Instant;
 
 use ::wgpu::{
-    AdapterInfo, Backends, Buffer, BufferDescriptor, BufferUsages, CommandEncoder, CommandEncoderDescriptor, Device,
-    DeviceDescriptor, DeviceType, ErrorFilter, Features, Instance, InstanceDescriptor, MapMode, PollType,
+    Adapter, AdapterInfo, Backends, Buffer, BufferDescriptor, BufferUsages, CommandEncoder, CommandEncoderDescriptor,
+    Device, DeviceDescriptor, DeviceType, ErrorFilter, Features, Instance, InstanceDescriptor, MapMode, PollType,
     PowerPreference, Queue, RequestAdapterOptions,
 };
 
@@ -131,7 +131,8 @@ use crate::{Error, UploadCosts};
 pub struct WgpuContext {
     device: Device,
     queue: Queue,
-    adapter: Option<Arc<AdapterInfo>>,
+    /// The adapter the device came from, and what it is, where known.
+    adapter: Option<(Adapter, Arc<AdapterInfo>)>,
     /// What a `write_buffer` costs, once calibrated.
     costs: Arc<OnceLock<UploadCosts>>,
     /// The scatter's program, made at the first scattered buffer; `None`
@@ -215,7 +216,43 @@ impl WgpuContext {
         let (device, queue) = block_on(adapter.request_device(&descriptor))
             .map_err(|e| Error::NoAdapter(format!("{} ({:?}) opened no device: {e}", info.name, info.backend)))?;
         log::debug!(target: TRACE_TARGET, "GPU: wgpu adapter {} ({:?})", info.name, info.backend);
-        Ok(WgpuContext { adapter: Some(Arc::new(info)), ..WgpuContext::new(device, queue) })
+        Ok(WgpuContext::with_adapter(adapter, device, queue))
+    }
+
+    /// Wraps the application's own device and queue, as [`new`](Self::new)
+    /// does, with the adapter they came from: [`adapter`](Self::adapter)
+    /// and [`adapter_info`](Self::adapter_info) answer, and the scatter
+    /// sizes its dispatch for the device (on a CPU renderer such as
+    /// lavapipe an invocation copies several records).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gloo_runtime::{wgpu, WgpuContext};
+    ///
+    /// fn gloo_context(adapter: wgpu::Adapter, device: wgpu::Device, queue: wgpu::Queue) -> WgpuContext {
+    ///     WgpuContext::with_adapter(adapter, device, queue)
+    /// }
+    /// ```
+    pub fn with_adapter(adapter: Adapter, device: Device, queue: Queue) -> Self {
+        let info = Arc::new(adapter.get_info());
+        WgpuContext { adapter: Some((adapter, info)), ..WgpuContext::new(device, queue) }
+    }
+
+    /// The adapter the device came from: the one [`headless`](Self::headless)
+    /// chose, or given to [`with_adapter`](Self::with_adapter); `None` for
+    /// a context made with [`new`](Self::new).
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// let gpu = gloo_runtime::WgpuContext::headless()?;
+    /// let adapter = gpu.adapter().expect("headless() keeps its adapter");
+    /// println!("{:?}", adapter.limits().max_storage_buffer_binding_size);
+    /// # Ok::<(), gloo_runtime::Error>(())
+    /// ```
+    pub fn adapter(&self) -> Option<&Adapter> {
+        self.adapter.as_ref().map(|(adapter, _)| adapter)
     }
 
     /// Measures what uploads cost in this context, for
@@ -282,7 +319,7 @@ impl WgpuContext {
     /// refused the program.
     pub(super) fn scatter_kit(&self) -> Option<&ScatterKit> {
         // On the CPU an invocation's own cost outweighs its copy.
-        let on_cpu = self.adapter.as_ref().is_some_and(|info| info.device_type == DeviceType::Cpu);
+        let on_cpu = self.adapter_info().is_some_and(|info| info.device_type == DeviceType::Cpu);
         let per = if on_cpu { CPU_UNITS_PER_INVOCATION } else { 1 };
         let kit = self.scatter.get_or_init(|| {
             self.scoped(Error::BufferCreation, || Ok(ScatterKit::new(&self.device, per))).ok().flatten()
@@ -372,10 +409,10 @@ impl WgpuContext {
         &self.queue
     }
 
-    /// What [`headless`](WgpuContext::headless) chose; `None` for a context
-    /// made with [`new`](WgpuContext::new).
+    /// What the adapter is ([`adapter`](Self::adapter)'s `get_info()`);
+    /// `None` for a context made with [`new`](WgpuContext::new).
     pub fn adapter_info(&self) -> Option<&AdapterInfo> {
-        self.adapter.as_deref()
+        self.adapter.as_ref().map(|(_, info)| &**info)
     }
 
     /// Runs `f` inside validation and out-of-memory error scopes: wgpu

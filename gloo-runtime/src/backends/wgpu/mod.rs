@@ -4,9 +4,10 @@
 //! core's buffer trait for wgpu buffers, which containers hold beside
 //! glium's (see [`Either`](crate::backends::either::Either)).
 
-use ::wgpu::{VertexAttribute, VertexBufferLayout, VertexFormat, VertexStepMode};
+use ::wgpu::{IndexFormat, VertexAttribute, VertexBufferLayout, VertexFormat, VertexStepMode};
 
 use crate::tracking::layout::{AttributeType, FieldLayout, Layout, ScalarType, Vertex};
+use crate::IndexType;
 
 mod buffer;
 mod context;
@@ -77,6 +78,28 @@ pub fn wgpu_layout<T: Vertex>() -> VertexBufferLayout<'static> {
         array_stride: T::LAYOUT.stride as u64,
         step_mode: VertexStepMode::Vertex,
         attributes: <T as WgpuAttributes>::ATTRIBUTES,
+    }
+}
+
+/// The `wgpu::IndexFormat` of indices `I`: `Uint16` for `u16`, `Uint32`
+/// for `u32`, for `set_index_buffer`. Naming the type the buffer holds
+/// keeps the format from disagreeing with it: an `IndexBuffer<u32>` set
+/// as `Uint16` draws garbage, silently.
+///
+/// # Examples
+///
+/// ```
+/// use gloo_runtime::{wgpu, wgpu_index_format};
+///
+/// assert_eq!(wgpu_index_format::<u16>(), wgpu::IndexFormat::Uint16);
+/// assert_eq!(wgpu_index_format::<u32>(), wgpu::IndexFormat::Uint32);
+/// // In a render pass: pass.set_index_buffer(ib.bind(&gpu)?, wgpu_index_format::<u16>());
+/// ```
+pub const fn wgpu_index_format<I: IndexType>() -> IndexFormat {
+    // `IndexType` is sealed: `u16` and `u32` only.
+    match core::mem::size_of::<I>() {
+        2 => IndexFormat::Uint16,
+        _ => IndexFormat::Uint32,
     }
 }
 
