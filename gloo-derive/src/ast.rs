@@ -98,9 +98,12 @@ impl<'a> Input<'a> {
     }
 
     /// Fields that get named accessors: all but those whose name starts with
-    /// `_`, which by Rust convention are not meant to be used (padding).
+    /// `_`, which by Rust convention are not meant to be used (padding),
+    /// unless `#[vertex(accessor = "...")]` names theirs (wgpu's examples
+    /// call their attributes `_pos`, `_color`): an option is never
+    /// silently without effect.
     pub fn accessor_fields(&self) -> impl Iterator<Item = &Field<'a>> {
-        self.fields.iter().filter(|field| !field.unraw().starts_with('_'))
+        self.fields.iter().filter(|field| !field.unraw().starts_with('_') || field.attrs.accessor.is_some())
     }
 
     /// The fields that get named accessors, with the accessors' names, minus

@@ -85,27 +85,32 @@ pub enum Error {
         actual: usize,
     },
 
-    /// The buffer already lives in another OpenGL context. GL objects cannot be
-    /// shared between unrelated contexts; make a second buffer for the second
-    /// context (for example with `VertexBuffer::from_vec(shape, v.as_slice().to_vec())`).
-    #[error("this buffer's GL object belongs to another OpenGL context; create a separate buffer for each context")]
+    /// The buffer's GPU copy already lives in another context: another
+    /// OpenGL context, another `WgpuContext`, or the other backend. GPU
+    /// objects are not shared between them; make a second buffer for the
+    /// second context (for example with
+    /// `VertexBuffer::from_vec(shape, v.as_slice().to_vec())`).
+    #[error("this buffer's GPU copy belongs to another context (another OpenGL context or `WgpuContext`, or the other backend); create a separate buffer for each context")]
     ContextMismatch,
 
     /// The buffer has no GPU copy yet: call `upload` (or `bind`) first.
-    #[error("the buffer has no GPU copy yet: call `upload(&facade)` or `bind(&facade)` first")]
+    #[error(
+        "the buffer has no GPU copy yet: call `upload(&facade)` (glium) or `upload(&gpu)` (wgpu), or `bind`, first"
+    )]
     NotUploaded,
 
     /// The buffer has writes the GPU has not seen; drawing it through a shared
     /// borrow would show stale data. Call `upload` first.
-    #[error("the buffer has writes not uploaded yet: call `upload(&facade)`, or draw `v.source()?`, before drawing from a shared borrow")]
+    #[error("the buffer has writes not uploaded yet: call `upload(&facade)` (glium) or `upload(&gpu)` (wgpu) before drawing it through a shared borrow, or draw `v.source()?` (glium)")]
     PendingWrites,
 
     /// The context does not support instanced drawing.
     #[error("instanced drawing is not supported by this OpenGL context")]
     InstancingNotSupported,
 
-    /// Creating the GL buffer failed.
-    #[error("could not create the GL buffer: {0}")]
+    /// Creating, growing or writing the GPU buffer failed: the driver's or
+    /// wgpu's message.
+    #[error("could not create or write the GPU buffer: {0}")]
     BufferCreation(String),
 
     /// Reading the GL buffer back failed.

@@ -204,6 +204,10 @@ pub(crate) fn align_out(bytes: Range<usize>, align: usize) -> Range<usize> {
 ///
 /// Public only so that [`GpuBuffer`] can name it; the module is not.
 pub trait Region: Clone + Sized {
+    /// What the trace calls storage of such regions: `"buffer"` or
+    /// `"texture"`.
+    const KIND: &'static str;
+
     /// What the plan needs besides the pending set: nothing for a buffer,
     /// the row length for a texture.
     type Shape: Copy;
@@ -284,6 +288,7 @@ impl RecordRuns {
 
 /// A buffer's region: a run of records.
 impl Region for Range<usize> {
+    const KIND: &'static str = "buffer";
     type Shape = ();
 
     fn plan(pending: &DirtyBits, stride: usize, policy: MergePolicy, costs: &UploadCosts, (): ()) -> Vec<Self> {
@@ -318,6 +323,7 @@ impl Region for Range<usize> {
 
 /// A texture's region: a rectangle of texels, rows `width` texels long.
 impl Region for Rect {
+    const KIND: &'static str = "texture";
     type Shape = usize;
 
     fn plan(pending: &DirtyBits, stride: usize, policy: MergePolicy, costs: &UploadCosts, width: usize) -> Vec<Self> {

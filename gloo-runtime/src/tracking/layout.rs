@@ -128,7 +128,10 @@ use core::marker::PhantomData;
 ///
 /// `accessor = "..."`: another base name for the named accessors, needed
 /// when the field's own would collide with a `VertexBuffer` method (`len`,
-/// `shape`, …: the derive says so).
+/// `shape`, …: the derive says so). A field whose name starts with `_` gets
+/// no accessors of its own (by Rust's convention it is not meant to be
+/// used: padding), but does get those this option names: wgpu's examples
+/// name their attributes `_pos` and `_color`.
 ///
 /// ```
 /// # use gloo_runtime::{Vertex, VertexBuffer};
@@ -137,10 +140,14 @@ use core::marker::PhantomData;
 /// struct Segment {
 ///     #[vertex(accessor = "length")]
 ///     len: f32,
+///     #[vertex(accessor = "pos")]
+///     _pos: [f32; 4],
 /// }
 /// let mut v = VertexBuffer::<Segment>::zeros([2]);
 /// *v.length_mut(1) = 3.0;
-/// assert_eq!(*v.length(1), 3.0);
+/// *v.pos_mut(1) = [1.0, 2.0, 0.0, 1.0];
+/// assert_eq!((*v.length(1), v.pos(1)[1]), (3.0, 2.0));
+/// assert_eq!(Segment::LAYOUT.fields[1].name, "_pos"); // the shader's name is unchanged
 /// ```
 ///
 /// # Struct option
