@@ -440,6 +440,7 @@ fn padding_proof(span: Span, padding: TokenStream, message: impl Fn(&str, &str) 
 fn impl_vertex(input: &Input, krate: &Path) -> TokenStream {
     let ident = input.ident;
     let name = ident.to_string();
+    let normalized = normalize_checks(input, krate);
     let accessors = accessors_ident(input);
     let fields = input.fields.iter().map(|field| {
         let (member, ty) = (field.ident, field.ty);
@@ -479,7 +480,31 @@ fn impl_vertex(input: &Input, krate: &Path) -> TokenStream {
                 &accessors.0
             }
         }
+        #normalized
     }
+}
+
+/// For each `#[vertex(normalize)]` field, a constant that fails to compile
+/// where the field holds floats, which normalizing leaves as they are (an
+/// option without effect is an error, never silently ignored). Its type
+/// is known only once resolved: the check reads the compiled layout.
+fn normalize_checks(input: &Input, krate: &Path) -> TokenStream {
+    let ident = input.ident;
+    let checks = input.fields.iter().enumerate().filter(|(_, field)| field.attrs.normalize.is_some()).map(|(index, field)| {
+        let message = format!(
+            "`normalize` on `{}` has no effect: it holds floats, which reach the shader as they are; normalize applies to 8-, 16- and 32-bit integers (`[u8; 4]` colours): remove it, or store integers",
+            field.unraw()
+        );
+        let span = field.attrs.normalize.expect("filtered on it");
+        quote_spanned! {span=>
+            const _: () = {
+                if let ::core::option::Option::Some(ty) = <#ident as #krate::Vertex>::LAYOUT.fields[#index].ty {
+                    ::core::assert!(!::core::matches!(ty.scalar, #krate::ScalarType::F32 | #krate::ScalarType::F64), #message);
+                }
+            };
+        }
+    });
+    quote!(#(#checks)*)
 }
 
 fn impl_glium(input: &Input, krate: &Path) -> TokenStream {
