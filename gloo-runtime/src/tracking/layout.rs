@@ -93,7 +93,8 @@ use core::marker::PhantomData;
 /// ```
 ///
 /// `normalize`: integer data reaches the shader as floats in `0.0..=1.0`
-/// (unsigned) or `-1.0..=1.0` (signed): `[u8; 4]` colours as `vec4`.
+/// (unsigned) or `-1.0..=1.0` (signed): `[u8; 4]` colours as `vec4`. On a
+/// float field it would do nothing, so it is a compile error there.
 ///
 /// ```
 /// # use gloo_runtime::Vertex;
