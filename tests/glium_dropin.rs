@@ -491,3 +491,31 @@ fn records_mut_takes_any_range_expression() {
     });
     assert!(message.contains("out of bounds for 10 records"), "{message}");
 }
+
+/// glium's primitive types go in as they are, come out as gloo's (which
+/// every build has), and convert back to the same glium value.
+#[test]
+fn primitive_types_convert_both_ways() {
+    use gloo_runtime::glium::index::PrimitiveType as G;
+    let all = [
+        G::Points,
+        G::LinesList,
+        G::LinesListAdjacency,
+        G::LineStrip,
+        G::LineStripAdjacency,
+        G::LineLoop,
+        G::TrianglesList,
+        G::TrianglesListAdjacency,
+        G::TriangleStrip,
+        G::TriangleStripAdjacency,
+        G::TriangleFan,
+        G::Patches { vertices_per_patch: 3 },
+    ];
+    for glium in all {
+        let gloo = gloo_runtime::PrimitiveType::from(glium);
+        assert_eq!(G::from(gloo), glium);
+        let ib = gloo_runtime::IndexBuffer::<u16>::zeros(glium, [3]);
+        assert_eq!(ib.primitive(), gloo);
+    }
+    assert_eq!(gloo_runtime::PrimitiveType::from(G::TriangleFan), gloo_runtime::PrimitiveType::TriangleFan);
+}

@@ -5,11 +5,10 @@
 //! sent.
 #![cfg(feature = "wgpu")]
 
-use gloo_runtime::glium::index::PrimitiveType;
 use gloo_runtime::headless::HeadlessContext;
 use gloo_runtime::{
-    wgpu, wgpu_index_format, wgpu_layout, Error, GpuStorage, IndexBuffer, MergePolicy, Rect, Texture2d, UploadStats,
-    Vertex, VertexBuffer, WgpuContext,
+    wgpu, wgpu_index_format, wgpu_layout, Error, GpuStorage, IndexBuffer, MergePolicy, PrimitiveType, Rect, Texture2d,
+    UploadStats, Vertex, VertexBuffer, WgpuContext,
 };
 
 mod common;

@@ -6,8 +6,9 @@
 //! must send the same bytes and count the same.
 #![cfg(feature = "wgpu")]
 
-use gloo_runtime::glium::index::PrimitiveType;
-use gloo_runtime::{GpuStorage, IndexBuffer, MergePolicy, UploadStats, Vertex, VertexBuffer, WgpuContext};
+use gloo_runtime::{
+    GpuStorage, IndexBuffer, MergePolicy, PrimitiveType, UploadStats, Vertex, VertexBuffer, WgpuContext,
+};
 
 /// Two fields: two pending bits a record, folded by the pass.
 #[derive(Clone, Copy, Debug, PartialEq, Vertex)]

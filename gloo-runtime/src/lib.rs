@@ -71,7 +71,6 @@ pub use backends::target::{Binds, GpuTarget};
 #[cfg(feature = "glium")]
 pub use containers::any::VertexBufferAny;
 pub use containers::buffer::{BufferKind, TrackedBuffer};
-#[cfg(not(feature = "glium"))]
 pub use containers::index::PrimitiveType;
 pub use containers::index::{IndexBuffer, IndexType, Indices};
 pub use containers::texture::{Texel, Texture2d};

@@ -4,9 +4,6 @@
 use core::fmt;
 use core::marker::PhantomData;
 
-#[cfg(feature = "glium")]
-pub use glium::index::PrimitiveType;
-
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 use crate::backends::target::Binds;
 #[cfg(any(feature = "glium", feature = "wgpu"))]
@@ -61,9 +58,21 @@ macro_rules! index_type {
 index_type!(u16);
 index_type!(u32);
 
-/// How indices are assembled into primitives, in a build without glium
-/// (with glium it is glium's own `PrimitiveType`).
-#[cfg(not(feature = "glium"))]
+/// How indices are assembled into primitives: glium's list, in every
+/// build (features stay additive: code that names it compiles whether or
+/// not glium is on somewhere in the dependency graph). With glium, its
+/// own `glium::index::PrimitiveType` converts both ways, and the
+/// constructors take either.
+///
+/// # Examples
+///
+/// ```
+/// use gloo_runtime::{IndexBuffer, PrimitiveType};
+///
+/// let ib = IndexBuffer::<u16>::from_vec(PrimitiveType::TriangleStrip, [4], vec![0, 1, 2, 3])?;
+/// assert_eq!(ib.primitive(), PrimitiveType::TriangleStrip);
+/// # Ok::<(), gloo_runtime::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PrimitiveType {
@@ -71,14 +80,75 @@ pub enum PrimitiveType {
     Points,
     /// Each pair of indices is a line.
     LinesList,
+    /// Each four indices are a line (the middle two) with its neighbours,
+    /// for a geometry shader.
+    LinesListAdjacency,
     /// A line through every index.
     LineStrip,
+    /// A line strip with a neighbour at each end, for a geometry shader.
+    LineStripAdjacency,
+    /// A line through every index and back to the first.
+    LineLoop,
     /// Each three indices are a triangle.
     TrianglesList,
+    /// Each six indices are a triangle (the first, third and fifth) with
+    /// its neighbours, for a geometry shader.
+    TrianglesListAdjacency,
     /// Each index after the second makes a triangle with the two before.
     TriangleStrip,
+    /// A triangle strip with neighbours, for a geometry shader.
+    TriangleStripAdjacency,
     /// Each index after the second makes a triangle with the one before and the first.
     TriangleFan,
+    /// Patches of `vertices_per_patch` indices, for tessellation.
+    Patches {
+        /// Indices a patch.
+        vertices_per_patch: u16,
+    },
+}
+
+/// glium's primitive type as gloo's: the same list.
+#[cfg(feature = "glium")]
+impl From<glium::index::PrimitiveType> for PrimitiveType {
+    fn from(primitive: glium::index::PrimitiveType) -> Self {
+        use glium::index::PrimitiveType as G;
+        match primitive {
+            G::Points => PrimitiveType::Points,
+            G::LinesList => PrimitiveType::LinesList,
+            G::LinesListAdjacency => PrimitiveType::LinesListAdjacency,
+            G::LineStrip => PrimitiveType::LineStrip,
+            G::LineStripAdjacency => PrimitiveType::LineStripAdjacency,
+            G::LineLoop => PrimitiveType::LineLoop,
+            G::TrianglesList => PrimitiveType::TrianglesList,
+            G::TrianglesListAdjacency => PrimitiveType::TrianglesListAdjacency,
+            G::TriangleStrip => PrimitiveType::TriangleStrip,
+            G::TriangleStripAdjacency => PrimitiveType::TriangleStripAdjacency,
+            G::TriangleFan => PrimitiveType::TriangleFan,
+            G::Patches { vertices_per_patch } => PrimitiveType::Patches { vertices_per_patch },
+        }
+    }
+}
+
+/// gloo's primitive type as glium's, for its draws.
+#[cfg(feature = "glium")]
+impl From<PrimitiveType> for glium::index::PrimitiveType {
+    fn from(primitive: PrimitiveType) -> Self {
+        use glium::index::PrimitiveType as G;
+        match primitive {
+            PrimitiveType::Points => G::Points,
+            PrimitiveType::LinesList => G::LinesList,
+            PrimitiveType::LinesListAdjacency => G::LinesListAdjacency,
+            PrimitiveType::LineStrip => G::LineStrip,
+            PrimitiveType::LineStripAdjacency => G::LineStripAdjacency,
+            PrimitiveType::LineLoop => G::LineLoop,
+            PrimitiveType::TrianglesList => G::TrianglesList,
+            PrimitiveType::TrianglesListAdjacency => G::TrianglesListAdjacency,
+            PrimitiveType::TriangleStrip => G::TriangleStrip,
+            PrimitiveType::TriangleStripAdjacency => G::TriangleStripAdjacency,
+            PrimitiveType::TriangleFan => G::TriangleFan,
+            PrimitiveType::Patches { vertices_per_patch } => G::Patches { vertices_per_patch },
+        }
+    }
 }
 
 /// An N-d array (row-major) of indices, kept on the CPU and uploaded lazily
@@ -127,7 +197,7 @@ impl<I: IndexType> BufferKind for Indices<I> {
 
     fn extra(&self) -> <Self::Storage as GpuBuffer<I>>::Extra {
         #[cfg(feature = "glium")]
-        let first = self.primitive;
+        let first = glium::index::PrimitiveType::from(self.primitive);
         #[cfg(not(feature = "glium"))]
         let first = ();
         crate::backends::extra(first, crate::backends::Usage::Index)
@@ -142,7 +212,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     /// If the shape's index count or byte size overflows; [`try_zeros`](Self::try_zeros)
     /// returns the error instead.
     #[track_caller]
-    pub fn zeros(primitive: PrimitiveType, shape: [usize; N]) -> Self {
+    pub fn zeros(primitive: impl Into<PrimitiveType>, shape: [usize; N]) -> Self {
         Self::try_zeros(primitive, shape).unwrap_or_else(|error| panic!("{error}"))
     }
 
@@ -152,9 +222,9 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     ///
     /// [`Error::ShapeOverflow`] if the shape's index count or byte size
     /// overflows, [`Error::OutOfMemory`] if it fits `usize` but not in memory.
-    pub fn try_zeros(primitive: PrimitiveType, shape: [usize; N]) -> Result<Self, Error> {
+    pub fn try_zeros(primitive: impl Into<PrimitiveType>, shape: [usize; N]) -> Result<Self, Error> {
         let records = records_of(shape, I::LAYOUT.stride)?;
-        Self::new_dirty(primitive, shape, crate::tracking::tracked::try_zeroed_vec(records)?)
+        Self::new_dirty(primitive.into(), shape, crate::tracking::tracked::try_zeroed_vec(records)?)
     }
 
     /// A buffer holding `data` in row-major order, drawn as `primitive`, all
@@ -165,12 +235,12 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     /// [`Error::ShapeMismatch`] if `data.len()` is not the product of `shape`,
     /// [`Error::ShapeOverflow`] if that product overflows,
     /// [`Error::OutOfMemory`] if the dirty bits cannot be allocated.
-    pub fn from_vec(primitive: PrimitiveType, shape: [usize; N], data: Vec<I>) -> Result<Self, Error> {
+    pub fn from_vec(primitive: impl Into<PrimitiveType>, shape: [usize; N], data: Vec<I>) -> Result<Self, Error> {
         let expected = records_of(shape, I::LAYOUT.stride)?;
         if data.len() != expected {
             return Err(Error::ShapeMismatch { shape: shape.to_vec(), expected, actual: data.len() });
         }
-        Self::new_dirty(primitive, shape, data)
+        Self::new_dirty(primitive.into(), shape, data)
     }
 
     fn new_dirty(primitive: PrimitiveType, shape: [usize; N], data: Vec<I>) -> Result<Self, Error> {
