@@ -267,9 +267,8 @@ pub struct RecordRuns {
     pub runs: usize,
     /// The most clean records a run spans between dirty ones.
     pub gap: usize,
-    /// For `Auto`: the whole buffer's cost, a run's, a byte's, and the
-    /// stride.
-    budget: Option<(f64, f64, f64, usize)>,
+    /// `Auto`'s: what its plan weighs the runs against.
+    budget: Option<plan::WholeBudget>,
 }
 
 impl RecordRuns {
@@ -279,10 +278,7 @@ impl RecordRuns {
     /// more). Asked of the runs found so far it only turns true as they
     /// grow, so a pass may ask it as it goes.
     pub fn over(&self, runs: usize, covered: usize) -> bool {
-        // Exactly as `plan::whole_is_cheaper` weighs them.
-        self.budget.is_some_and(|(whole_ns, call_ns, byte_ns, stride)| {
-            whole_ns <= runs as f64 * call_ns + (covered * stride) as f64 * byte_ns
-        })
+        self.budget.is_some_and(|budget| budget.over(runs, covered))
     }
 }
 
@@ -302,9 +298,7 @@ impl Region for Range<usize> {
         costs: &UploadCosts,
         (): (),
     ) -> Option<RecordRuns> {
-        let (runs, gap) = plan::counted_runs(pending, stride, policy, costs)?;
-        let whole_ns = costs.whole_ns(pending.records() * stride);
-        let budget = (policy == MergePolicy::Auto).then_some((whole_ns, costs.call_ns, costs.byte_ns, stride));
+        let (runs, gap, budget) = plan::counted_runs(pending, stride, policy, costs)?;
         Some(RecordRuns { runs, gap, budget })
     }
 

@@ -163,11 +163,7 @@ pub(crate) fn plan_records(
         },
         MergePolicy::Coalesce { max_gap } => merged(pending, stride, max_gap),
         MergePolicy::Auto => {
-            let records = pending.records();
-            let whole_ns = costs.whole_ns(records * stride);
-            let plan_ns =
-                |runs: usize, covered: usize| runs as f64 * costs.call_ns + (covered * stride) as f64 * costs.byte_ns;
-            let over = whole_is_cheaper(costs, records, stride);
+            let budget = WholeBudget::new(costs, pending.records(), stride);
             let gap = gap_records(costs.max_gap(), stride);
             // The whole buffer once the runs cost as much. A first pass
             // counts them, a few operations a word, with the dirty records
@@ -180,73 +176,108 @@ pub(crate) fn plan_records(
             // 32nd of the records, projected over all, cost less than the
             // whole buffer, the pass stops there (7 µs at 1 %) and the
             // runs get built.
-            let counts = pending.count_runs_until(gap, |looked_at, runs, covered| {
-                let cheap = looked_at.saturating_mul(32) >= records
-                    && plan_ns(runs, covered) * (records as f64) < whole_ns * looked_at as f64;
-                over(runs, covered) || cheap
-            });
-            if counts.is_some_and(|(runs, covered)| over(runs, covered)) {
-                return vec![0..records];
+            let counts = count_runs(pending, gap, Some(&budget));
+            if counts.is_some_and(|(runs, covered, _)| budget.over(runs, covered)) {
+                return vec![0..pending.records()];
             }
             // Else the runs, built until those found so far cost as much.
-            match pending.merged_runs_until(gap, over) {
+            match pending.merged_runs_until(gap, |runs, covered| budget.over(runs, covered)) {
                 Some(merged) => merged,
-                None => vec![0..records],
+                None => vec![0..pending.records()],
             }
         }
     }
 }
 
-/// Whether, for a buffer of `records` records of `stride` bytes, `runs`
-/// runs covering `covered` records cost at least the whole buffer.
-pub(crate) fn whole_is_cheaper(costs: &UploadCosts, records: usize, stride: usize) -> impl Fn(usize, usize) -> bool {
-    let whole_ns = costs.whole_ns(records * stride);
-    let (call_ns, byte_ns) = (costs.call_ns, costs.byte_ns);
-    move |runs, covered| whole_ns <= runs as f64 * call_ns + (covered * stride) as f64 * byte_ns
+/// What `Auto` weighs runs against: the whole buffer of `records` records
+/// of `stride` bytes, with the buffer's costs. The plan and a storage that
+/// sends the runs itself (`GpuBuffer::write_records`) ask the same one.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct WholeBudget {
+    whole_ns: f64,
+    call_ns: f64,
+    byte_ns: f64,
+    records: usize,
+    stride: usize,
 }
 
-/// `Some((runs, gap))` where [`plan_records`] gives the dirty records of
-/// `pending` in runs merged across at most `gap` clean records, as
-/// `merged_runs(gap)` finds them: for `Coalesce`, and for `Auto` while the
-/// runs counted so far cost less than the whole buffer (`Auto`'s plan
-/// gives up for the whole buffer once the runs it builds cost more:
-/// check the runs sent against [`whole_is_cheaper`]). The runs are counted
-/// without being built, and as the plan counts them: over the first 32nd
-/// of the records and projected over all where that is enough to tell (a
-/// full count costs about what a pass building them does: 0.2 ms for 1 %
-/// of 1M records of two fields). For a storage that sends the records
-/// itself as it finds them. `None` where the plan must be built
-/// (`Extent`, or a slot count that is no power of two) or is the whole
-/// buffer.
+impl WholeBudget {
+    pub(crate) fn new(costs: &UploadCosts, records: usize, stride: usize) -> Self {
+        let whole_ns = costs.whole_ns(records * stride);
+        WholeBudget { whole_ns, call_ns: costs.call_ns, byte_ns: costs.byte_ns, records, stride }
+    }
+
+    /// The modelled cost of `runs` runs covering `covered` records.
+    fn runs_ns(&self, runs: usize, covered: usize) -> f64 {
+        runs as f64 * self.call_ns + (covered * self.stride) as f64 * self.byte_ns
+    }
+
+    /// Whether `runs` runs covering `covered` records cost at least the
+    /// whole buffer. Asked of the runs found so far it only turns true as
+    /// they grow.
+    pub(crate) fn over(&self, runs: usize, covered: usize) -> bool {
+        self.whole_ns <= self.runs_ns(runs, covered)
+    }
+
+    /// Whether the counts over the first `looked_at` records, projected
+    /// over all, cost less than the whole buffer.
+    fn cheap_so_far(&self, looked_at: usize, runs: usize, covered: usize) -> bool {
+        self.runs_ns(runs, covered) * (self.records as f64) < self.whole_ns * looked_at as f64
+    }
+}
+
+/// The runs of `pending` merged across `gap` records, the dirty records
+/// they cover and the records looked at, counted as the plan counts them:
+/// stopping once `budget` says the runs cost more than the whole buffer,
+/// or after the first 32nd of the records if they look cheaper there (or,
+/// with no budget, at once). `None` unless the slot count is a power of
+/// two.
+fn count_runs(pending: &DirtyBits, gap: usize, budget: Option<&WholeBudget>) -> Option<(usize, usize, usize)> {
+    let records = pending.records();
+    let mut seen = records;
+    let (runs, covered) = pending.count_runs_until(gap, |looked_at, runs, covered| {
+        seen = looked_at;
+        let a_32nd = looked_at.saturating_mul(32) >= records;
+        match budget {
+            Some(budget) => budget.over(runs, covered) || (a_32nd && budget.cheap_so_far(looked_at, runs, covered)),
+            None => a_32nd,
+        }
+    })?;
+    Some((runs, covered, seen))
+}
+
+/// `Some((runs, gap, budget))` where [`plan_records`] gives the dirty
+/// records of `pending` in runs merged across at most `gap` clean
+/// records, as `merged_runs(gap)` finds them: for `Coalesce`, and for
+/// `Auto` while the runs counted so far cost less than the whole buffer
+/// (`Auto`'s plan gives up for the whole buffer once the runs it builds
+/// cost more: check the runs sent against `budget`, `Auto`'s only). The
+/// runs are counted without being built, and as the plan counts them: over
+/// the first 32nd of the records and projected over all where that is
+/// enough to tell (a full count costs about what a pass building them
+/// does: 0.2 ms for 1 % of 1M records of two fields). For a storage that
+/// sends the records itself as it finds them. `None` where the plan must
+/// be built (`Extent`, or a slot count that is no power of two) or is the
+/// whole buffer.
 pub(crate) fn counted_runs(
     pending: &DirtyBits,
     stride: usize,
     policy: MergePolicy,
     costs: &UploadCosts,
-) -> Option<(usize, usize)> {
-    let gap = match policy {
+) -> Option<(usize, usize, Option<WholeBudget>)> {
+    let (gap, budget) = match policy {
         MergePolicy::Extent => return None,
-        MergePolicy::Coalesce { max_gap } => gap_records(max_gap, stride),
-        MergePolicy::Auto => gap_records(costs.max_gap(), stride),
+        MergePolicy::Coalesce { max_gap } => (gap_records(max_gap, stride), None),
+        MergePolicy::Auto => {
+            (gap_records(costs.max_gap(), stride), Some(WholeBudget::new(costs, pending.records(), stride)))
+        }
     };
-    let auto = policy == MergePolicy::Auto;
-    let records = pending.records();
-    let over = whole_is_cheaper(costs, records, stride);
-    let whole_ns = costs.whole_ns(records * stride);
-    let plan_ns = |runs: usize, covered: usize| runs as f64 * costs.call_ns + (covered * stride) as f64 * costs.byte_ns;
-    let mut seen = records;
-    let (runs, covered) = pending.count_runs_until(gap, |looked_at, runs, covered| {
-        seen = looked_at;
-        // As `plan_records` stops: the whole buffer is cheaper, or the
-        // first 32nd projected over all is cheaper than it.
-        let cheap = looked_at.saturating_mul(32) >= records
-            && (!auto || plan_ns(runs, covered) * (records as f64) < whole_ns * looked_at as f64);
-        (auto && over(runs, covered)) || cheap
-    })?;
-    if auto && over(runs, covered) {
+    let (runs, covered, seen) = count_runs(pending, gap, budget.as_ref())?;
+    if budget.is_some_and(|budget| budget.over(runs, covered)) {
         return None;
     }
-    Some(((runs as f64 * records as f64 / seen.max(1) as f64).ceil() as usize, gap))
+    let projected = (runs as f64 * pending.records() as f64 / seen.max(1) as f64).ceil() as usize;
+    Some((projected, gap, budget))
 }
 
 /// Runs of dirty records, merged where the clean bytes between them are at
@@ -656,14 +687,15 @@ mod tests {
                 let at = format!("{per_mille}‰, {policy:?}, {costs:?}");
                 let planned = plan_records(&pending, 20, policy, &costs);
                 match counted_runs(&pending, 20, policy, &costs) {
-                    Some((counted, gap)) => {
+                    Some((counted, gap, budget)) => {
                         let runs = pending.merged_runs(gap);
                         // The plan's runs, or, where `Auto` gave up on
                         // them past the part counted, the whole buffer: a
                         // pass sending the runs then finds them dearer.
                         let covered = runs.iter().map(Range::len).sum();
-                        let over =
-                            policy == MergePolicy::Auto && whole_is_cheaper(&costs, 64_000, 20)(runs.len(), covered);
+                        assert_eq!(budget.is_some(), policy == MergePolicy::Auto, "{at}");
+                        let over = policy == MergePolicy::Auto
+                            && WholeBudget::new(&costs, 64_000, 20).over(runs.len(), covered);
                         assert_eq!(planned, if over { vec![0..64_000] } else { runs.clone() }, "{at}");
                         // Projected from a 32nd where that tells: within
                         // half for runs of single records where the set is
