@@ -44,7 +44,6 @@ where
     type Context = Either<A::Context, B::Context>;
     type Extra = (A::Extra, B::Extra);
     type Region = A::Region;
-    const KIND: &'static str = A::KIND;
 
     fn create(
         context: &Self::Context,

@@ -33,9 +33,6 @@ impl<E: Copy, T, R: Region, X: Copy> GpuBuffer<E> for NoGpu<T, R, X> {
     type Context = NoContext;
     type Extra = X;
     type Region = R;
-    /// A buffer or a texture, as its regions say: the trace of a build
-    /// with wgpu alone names them so.
-    const KIND: &'static str = R::KIND;
 
     fn create(context: &NoContext, _: &[E], _: usize, _: X, _: GpuStorage, _: &mut Trace) -> Result<Self, Error> {
         match *context {}

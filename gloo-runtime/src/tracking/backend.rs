@@ -106,8 +106,6 @@ pub trait GpuBuffer<E: Copy>: Sized {
     /// What one write call sends: a run of records for a buffer, a
     /// rectangle for a texture.
     type Region: Region;
-    /// What the trace calls it: `"buffer"` or `"texture"`.
-    const KIND: &'static str;
 
     /// Storage with room for `capacity` records, holding `data` at its
     /// start, of the kind `storage` asks for where the backend can make it
@@ -388,7 +386,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         if gpu.storage.capacity() < self.data.len() || self.has_pending() {
             return Err(Error::PendingWrites);
         }
-        log::debug!(target: TRACE_TARGET, "GPU: Activating {} (id={})", S::KIND, gpu.id);
+        log::debug!(target: TRACE_TARGET, "GPU: Activating {} (id={})", <S::Region as Region>::KIND, gpu.id);
         Ok(gpu)
     }
 
@@ -505,7 +503,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
             GpuStorage::Scatter => ", scattered by compute",
             _ => "",
         };
-        trace.debug(format_args!("GPU: Creating {} (id={id}){how}", S::KIND));
+        trace.debug(format_args!("GPU: Creating {} (id={id}){how}", <S::Region as Region>::KIND));
         self.count(|stats| stats.buffers_created += 1);
         *self.gpu.get_mut() = Some(Gpu { storage, context: context.clone(), id });
         // Everything was sent: the whole range counts as one upload.
@@ -539,7 +537,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         let (storage, copied) = gpu.storage.grow(&gpu.context, capacity, extra, trace)?;
         trace.debug(format_args!(
             "GPU: Resizing {} (id={}): {kept} -> {capacity} records, {} bytes copied on the GPU",
-            S::KIND,
+            <S::Region as Region>::KIND,
             gpu.id,
             if copied { kept * self.stride } else { 0 },
         ));
@@ -646,7 +644,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
     fn trace_update(&self, trace: &mut Trace, id: u64, region: &S::Region, align: usize, bytes: usize, written: usize) {
         trace.debug(format_args!(
             "GPU: Updating {} (id={id}): {}, {bytes} bytes ({written} written)",
-            S::KIND,
+            <S::Region as Region>::KIND,
             region.describe(self.stride, align),
         ));
     }

@@ -80,7 +80,6 @@ macro_rules! gpu_buffer {
     ($buffer:ty, $filled:expr, $empty:expr) => {
         type Context = Rc<Context>;
         type Region = Range<usize>;
-        const KIND: &'static str = "buffer";
 
         fn create(
             context: &Rc<Context>,

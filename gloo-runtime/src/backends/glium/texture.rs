@@ -96,7 +96,6 @@ impl<P: Texel> GpuBuffer<P> for glium::Texture2d {
     type Context = Rc<Context>;
     type Extra = TextureExtra;
     type Region = Rect;
-    const KIND: &'static str = "texture";
 
     fn create(
         context: &Rc<Context>,

@@ -114,7 +114,6 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
     type Context = WgpuContext;
     type Extra = BufferUsages;
     type Region = Range<usize>;
-    const KIND: &'static str = "buffer";
 
     /// A buffer mapped at creation to take `data`. `Scatter` and `Auto`
     /// get a scattered buffer where the device runs compute shaders and

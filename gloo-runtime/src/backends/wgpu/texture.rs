@@ -54,7 +54,6 @@ impl<P: Texel> GpuBuffer<P> for WgpuTexture {
     type Context = WgpuContext;
     type Extra = TextureExtra;
     type Region = Rect;
-    const KIND: &'static str = "texture";
 
     fn create(
         context: &WgpuContext,
