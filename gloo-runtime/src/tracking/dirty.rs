@@ -56,15 +56,24 @@ const PREFETCH_WORDS: usize = 1024;
 /// machine).
 #[inline(always)]
 fn prefetch_ahead(words: &[u64], index: usize) {
+    // Past the end it asks for nothing useful, and costs nothing more.
+    prefetch_line(words.as_ptr().wrapping_add(index + PREFETCH_WORDS));
+}
+
+/// Asks the CPU for the cache line holding `at`, ahead of its use: a
+/// hint, which never faults whatever the address (on x86-64; elsewhere
+/// nothing).
+#[inline(always)]
+pub(crate) fn prefetch_line<T>(at: *const T) {
     #[cfg(target_arch = "x86_64")]
     // SAFETY: SSE is part of x86-64, and a prefetch never faults, whatever
-    // the address (past the end, it asks for nothing useful).
+    // the address.
     unsafe {
         use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>(words.as_ptr().wrapping_add(index + PREFETCH_WORDS).cast());
+        _mm_prefetch::<_MM_HINT_T0>(at.cast());
     }
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = (words, index);
+    let _ = at;
 }
 
 /// A bit set over `records × slots` bits, with record-level queries.

@@ -24,7 +24,7 @@ use ::wgpu::{
 
 use crate::backends::copy::{copy_to_mapping, copy_to_write_only};
 use crate::tracking::backend::align_out;
-use crate::tracking::dirty::DirtyBits;
+use crate::tracking::dirty::{prefetch_line, DirtyBits};
 
 /// Invocations per work group.
 const GROUP: u32 = 64;
@@ -83,19 +83,11 @@ const PREFETCH_RECORDS: usize = 8;
 /// two), if in bounds.
 #[inline(always)]
 fn prefetch(bytes: &[u8], at: usize) {
-    #[cfg(target_arch = "x86_64")]
     if at < bytes.len() {
-        // SAFETY: SSE is part of x86-64, and a prefetch never faults; the
-        // addresses are inside `bytes` or one line past a byte of it.
-        unsafe {
-            use core::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-            let line = bytes.as_ptr().wrapping_add(at);
-            _mm_prefetch::<_MM_HINT_T0>(line.cast());
-            _mm_prefetch::<_MM_HINT_T0>(line.wrapping_add(63).cast());
-        }
+        let line = bytes.as_ptr().wrapping_add(at);
+        prefetch_line(line);
+        prefetch_line(line.wrapping_add(63));
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (bytes, at);
 }
 
 /// The scatter's program for one device, shared by its buffers.
