@@ -1362,6 +1362,19 @@ mod tests {
         }
     }
 
+    /// 2000 records of `slots` slots, each bit set with `density` in a
+    /// thousand, and records 700..1100 whole.
+    fn random_bits(next: &mut impl FnMut() -> u64, slots: usize, density: u64) -> DirtyBits {
+        let mut bits = DirtyBits::new(2000, slots);
+        for bit in 0..2000 * slots {
+            if next() % 1000 < density {
+                bits.mark(bit);
+            }
+        }
+        bits.mark_records(700..1100);
+        bits
+    }
+
     #[test]
     fn taking_runs_counts_and_clears_their_bits_only() {
         let mut next = xorshift(0x2545_f491_4f6c_dd1d);
@@ -1369,13 +1382,7 @@ mod tests {
         // the bit walk (3, 5, 65).
         for slots in [1, 2, 3, 4, 5, 8, 64, 65] {
             for density in [1, 30, 500] {
-                let mut bits = DirtyBits::new(2000, slots);
-                for bit in 0..2000 * slots {
-                    if next() % 1000 < density {
-                        bits.mark(bit);
-                    }
-                }
-                bits.mark_records(700..1100);
+                let bits = random_bits(&mut next, slots, density);
                 let at = format!("slots {slots}, density {density}");
                 // Every plan holds all the bits: the counts are
                 // `count_per_slot`'s, and nothing is left.
@@ -1410,13 +1417,7 @@ mod tests {
         let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
         for slots in [1, 2, 4, 8, 16, 32, 64] {
             for density in [1, 30, 500, 1000] {
-                let mut bits = DirtyBits::new(2000, slots);
-                for bit in 0..2000 * slots {
-                    if next() % 1000 < density {
-                        bits.mark(bit);
-                    }
-                }
-                bits.mark_records(700..1100);
+                let bits = random_bits(&mut next, slots, density);
                 let at = format!("slots {slots}, density {density}");
                 let expected_records: Vec<usize> = bits.merged_runs(0).into_iter().flatten().collect();
                 let mut expected_counts = vec![0; slots];
