@@ -5,8 +5,8 @@
 /// The size from which a copy streams past the caches.
 pub(crate) const STREAM_MIN_BYTES: usize = 256 << 10;
 
-/// Copies `src` into `dst`, memory the GPU reads (or memory packed for
-/// it, as wgpu's scatter packs records).
+/// Copies `src` into `dst`, memory the GPU reads (glium's mapping, or
+/// memory its scatter packs runs in).
 ///
 /// A large copy uses non-temporal stores: the CPU never reads the
 /// destination, so streaming skips the read for ownership of each line
@@ -18,6 +18,7 @@ pub(crate) const STREAM_MIN_BYTES: usize = 256 << 10;
 /// # Panics
 ///
 /// If the lengths differ.
+#[cfg(feature = "glium")]
 #[inline]
 pub(crate) fn copy_to_mapping(dst: &mut [u8], src: &[u8]) {
     assert_eq!(dst.len(), src.len(), "copy between slices of one length");
@@ -166,6 +167,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "glium")]
     fn copy_to_mapping_copies_large_and_small_runs() {
         let src: Vec<u8> = (0..super::STREAM_MIN_BYTES + 77).map(|i| (i % 251) as u8).collect();
         for len in [3, super::STREAM_MIN_BYTES + 77] {

@@ -5,6 +5,7 @@
 
 use crate::tracking::backend::{GpuBuffer, GpuContext, GpuStorage, RecordRuns};
 use crate::tracking::dirty::DirtyBits;
+use crate::tracking::layout::FieldLayout;
 use crate::tracking::stats::Trace;
 use crate::{Error, UploadCosts};
 
@@ -108,16 +109,16 @@ where
         context: &Self::Context,
         pending: &mut DirtyBits,
         runs: RecordRuns,
-        data: &[E],
+        records: (&[E], &[FieldLayout]),
         counts: &mut [usize],
         trace: &mut Trace,
     ) -> Option<(usize, usize)> {
         match (self, context) {
             (Either::First(storage), Either::First(context)) => {
-                storage.write_records(context, pending, runs, data, counts, trace)
+                storage.write_records(context, pending, runs, records, counts, trace)
             }
             (Either::Second(storage), Either::Second(context)) => {
-                storage.write_records(context, pending, runs, data, counts, trace)
+                storage.write_records(context, pending, runs, records, counts, trace)
             }
             _ => unreachable!("the core writes storage through its own context only"),
         }

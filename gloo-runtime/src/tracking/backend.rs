@@ -7,6 +7,7 @@ use core::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::tracking::dirty::DirtyBits;
+use crate::tracking::layout::FieldLayout;
 use crate::tracking::plan::{self, MergePolicy, Rect, UploadCosts};
 use crate::tracking::stats::{Trace, UploadStats, TRACE_TARGET};
 use crate::tracking::tracked::Tracked;
@@ -155,25 +156,28 @@ pub trait GpuBuffer<E: Copy>: Sized {
     /// empties it and adds each slot's bits to `counts` (one per slot),
     /// where the storage does better so than through the plan's regions:
     /// wgpu's scatter lists each dirty record as the pass finds it, with no
-    /// runs built (see [`DirtyBits::take_records`]). (A mapped glium
-    /// buffer copying each record into its mapping as found measured no
-    /// faster than its plan's copies, and slower for clustered edits.) The
-    /// core offers it where the plan is the dirty records in `runs`, runs
-    /// merged across short gaps; the storage sends the same records (the
-    /// gaps' too) or, where [`RecordRuns::over`] says the plan would have
-    /// given up for it, the whole buffer. The runs (calls) and bytes sent,
-    /// or `None` (the default), with nothing sent and `pending` as it was,
-    /// to be sent the regions instead.
+    /// runs built, and sends the words of its dirty fields (see
+    /// [`DirtyBits::take_records`]; `records` are the data and the slots of
+    /// a record). (A mapped glium buffer copying each record into its
+    /// mapping as found measured no faster than its plan's copies, and
+    /// slower for clustered edits.) The core offers it where the plan is
+    /// the dirty records in `runs`, runs merged across short gaps; the
+    /// storage makes the same records current (sending at least their
+    /// dirty fields: the rest is current already) or, where
+    /// [`RecordRuns::over`] says the plan would have given up for it, sends
+    /// the whole buffer. The runs (calls) and bytes sent, or `None` (the
+    /// default), with nothing sent and `pending` as it was, to be sent the
+    /// regions instead.
     fn write_records(
         &mut self,
         context: &Self::Context,
         pending: &mut DirtyBits,
         runs: RecordRuns,
-        data: &[E],
+        records: (&[E], &[FieldLayout]),
         counts: &mut [usize],
         trace: &mut Trace,
     ) -> Option<(usize, usize)> {
-        let _ = (context, pending, runs, data, counts, trace);
+        let _ = (context, pending, runs, records, counts, trace);
         None
     }
 
@@ -619,7 +623,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
             // guards against the backend's callbacks coming back).
             let mut slot = unsafe { self.gpu.get_mut_shared() };
             let gpu = slot.as_mut().expect("created");
-            gpu.storage.write_records(&gpu.context, &mut pending, runs, &self.data, &mut counts, trace)
+            gpu.storage.write_records(&gpu.context, &mut pending, runs, (&self.data, self.slots), &mut counts, trace)
         };
         drop(pending);
         let Some((runs, sent)) = sent else { return false };

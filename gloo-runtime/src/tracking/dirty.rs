@@ -849,13 +849,14 @@ impl DirtyBits {
     }
 
     /// Calls `f` with each record that has a pending slot, in order, and
-    /// clears the set, adding each slot's bits to `counts` (one per slot):
+    /// its pending slots (slot `s` at bit `s`), and clears the set, adding
+    /// each slot's bits to `counts` (one per slot):
     /// [`merged_runs`](Self::merged_runs)`(0)` then
     /// [`take_runs`](Self::take_runs) in one pass over the words, with no
     /// runs built. An upload that sends each dirty record by itself (wgpu's
-    /// scatter packs them) finds them this way. `false`, with nothing done,
-    /// unless the slot count is a power of two of at most 64 (records lie
-    /// whole in a word).
+    /// scatter packs their dirty fields) finds them this way. `false`, with
+    /// nothing done, unless the slot count is a power of two of at most 64
+    /// (records lie whole in a word).
     ///
     /// # Panics
     ///
@@ -870,12 +871,12 @@ impl DirtyBits {
     /// bits.mark(2 * 3 + 1);
     /// bits.mark_records(40..42);
     /// let (mut records, mut counts) = (Vec::new(), [0; 2]);
-    /// assert!(bits.take_records(&mut counts, |record| records.push(record)));
-    /// assert_eq!((records, counts), (vec![3, 40, 41], [2, 3]));
+    /// assert!(bits.take_records(&mut counts, |record, slots| records.push((record, slots))));
+    /// assert_eq!((records, counts), (vec![(3, 0b10), (40, 0b11), (41, 0b11)], [2, 3]));
     /// assert!(bits.is_empty());
-    /// assert!(!DirtyBits::new(100, 3).take_records(&mut [0; 3], |_| {}));
+    /// assert!(!DirtyBits::new(100, 3).take_records(&mut [0; 3], |_, _| {}));
     /// ```
-    pub fn take_records(&mut self, counts: &mut [usize], mut f: impl FnMut(usize)) -> bool {
+    pub fn take_records(&mut self, counts: &mut [usize], mut f: impl FnMut(usize, u64)) -> bool {
         assert_eq!(counts.len(), self.slots, "one count per slot");
         if !self.takes_records() {
             return false;
@@ -905,9 +906,11 @@ impl DirtyBits {
     /// at most [`WORD`]: the slot count a constant, so that the fold, the
     /// shift and the counts compile to fixed operations in registers.
     #[inline(always)]
-    fn take_records_fixed<const S: usize>(&mut self, f: &mut impl FnMut(usize)) -> [usize; S] {
+    fn take_records_fixed<const S: usize>(&mut self, f: &mut impl FnMut(usize, u64)) -> [usize; S] {
         debug_assert_eq!(self.slots, S);
         let (starts, per_word, shift) = (record_starts(S), WORD / S, S.trailing_zeros());
+        // A record's slots, shifted down to bit 0.
+        let slots = if S == WORD { u64::MAX } else { (1 << S) - 1 };
         let mut counts = [0; S];
         let mut at = 0;
         while at < self.words.len() {
@@ -924,7 +927,8 @@ impl DirtyBits {
                 }
                 let mut folded = fold_records(word, S, starts);
                 while folded != 0 {
-                    f(index * per_word + (folded.trailing_zeros() >> shift) as usize);
+                    let at = folded.trailing_zeros();
+                    f(index * per_word + (at >> shift) as usize, word >> at & slots);
                     folded &= folded - 1;
                 }
             }
@@ -1419,11 +1423,19 @@ mod tests {
             for density in [1, 30, 500, 1000] {
                 let bits = random_bits(&mut next, slots, density);
                 let at = format!("slots {slots}, density {density}");
-                let expected_records: Vec<usize> = bits.merged_runs(0).into_iter().flatten().collect();
+                // Each record with a set bit, and its set slots.
+                let mut expected_records: Vec<(usize, u64)> = Vec::new();
+                for bit in bits.ones() {
+                    let (record, slot) = (bit / slots, bit % slots);
+                    match expected_records.last_mut() {
+                        Some((last, mask)) if *last == record => *mask |= 1 << slot,
+                        _ => expected_records.push((record, 1 << slot)),
+                    }
+                }
                 let mut expected_counts = vec![0; slots];
                 bits.count_per_slot(&mut expected_counts);
                 let (mut taken, mut records, mut counts) = (bits.clone(), Vec::new(), vec![0; slots]);
-                assert!(taken.take_records(&mut counts, |record| records.push(record)), "{at}");
+                assert!(taken.take_records(&mut counts, |record, slots| records.push((record, slots))), "{at}");
                 assert_eq!(records, expected_records, "{at}");
                 assert_eq!(counts, expected_counts, "{at}");
                 assert!(taken.is_empty(), "{at}");
@@ -1435,7 +1447,7 @@ mod tests {
             let mut bits = DirtyBits::new(10, slots);
             bits.mark_records(2..4);
             let before = bits.clone();
-            assert!(!bits.take_records(&mut vec![0; slots], |_| panic!("no record taken")));
+            assert!(!bits.take_records(&mut vec![0; slots], |_, _| panic!("no record taken")));
             assert_eq!(bits, before);
         }
     }

@@ -17,6 +17,7 @@ use super::WgpuContext;
 use crate::backends::copy::{copy_to_write_only, STREAM_MIN_BYTES};
 use crate::tracking::backend::{GpuBuffer, GpuStorage, RecordRuns};
 use crate::tracking::dirty::DirtyBits;
+use crate::tracking::layout::FieldLayout;
 use crate::tracking::stats::Trace;
 use crate::{Error, UploadCosts};
 
@@ -216,7 +217,7 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
         context: &WgpuContext,
         pending: &mut DirtyBits,
         planned: RecordRuns,
-        data: &[E],
+        (data, slots): (&[E], &[FieldLayout]),
         counts: &mut [usize],
         trace: &mut Trace,
     ) -> Option<(usize, usize)> {
@@ -229,7 +230,8 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
         // Whether the records cost more than the whole buffer is known only
         // once they are found: the count was projected.
         let over = |runs, records| planned.over(runs, records);
-        let Some(sent) = scatter.write_records(kit, gpu, &self.buffer, taken, (bytes, stride), over)? else {
+        let slots = slots.iter().map(|slot| slot.offset..slot.offset + slot.size);
+        let Some(sent) = scatter.write_records(kit, gpu, &self.buffer, taken, (bytes, stride, slots), over)? else {
             // The plan's whole region: every record, widened to a word.
             let at = widen(0..bytes.len(), self.buffer.size() as usize);
             write_bytes(context, &self.buffer, bytes, at.clone());
@@ -239,7 +241,7 @@ impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
             "GPU: Scattering {} records in {} ranges ({} bytes staged)",
             sent.records, sent.runs, sent.staged
         ));
-        Some((sent.runs, sent.records * stride))
+        Some((sent.runs, sent.sent))
     }
 
     /// A new buffer, and one copy of the old one's bytes into it on the GPU;

@@ -328,10 +328,11 @@ impl WgpuContext {
     }
 
     /// What uploads to a scattered buffer cost here, as [`MergePolicy::Auto`](crate::MergePolicy::Auto)
-    /// plans with them: a record's packing, table entry and share of the
-    /// dispatch, as `byte_ns` per byte of a 16-byte record, and no cost a
-    /// run (a scatter copies records, wherever their runs end, so merging
-    /// never pays), against whole writes at
+    /// plans with them: a record's packing (each word beside its place)
+    /// and share of the dispatch, as `byte_ns` per byte of a 16-byte record
+    /// sent whole (a record with only some fields dirty costs less: their
+    /// words go), and no cost a run (a scatter copies words, wherever their
+    /// runs end, so merging never pays), against whole writes at
     /// [`upload_costs`](Self::upload_costs)' rate. Measured by
     /// [`calibrate_uploads`](Self::calibrate_uploads), else
     /// [`UploadCosts::WGPU_SCATTER`]; never measured here.
@@ -383,7 +384,8 @@ impl WgpuContext {
             let (scatter, pending) = &mut *state.borrow_mut();
             (0..count).for_each(|k| pending.mark(k * (records / count)));
             let gpu = (&self.device, &self.queue);
-            scatter.write_records(kit, gpu, &target, (pending, 0, &mut [0]), (&data, RECORD), |_, _| false);
+            scatter
+                .write_records(kit, gpu, &target, (pending, 0, &mut [0]), (&data, RECORD, [0..RECORD]), |_, _| false);
         };
         // What every upload pays for its submit and the wait, ranges too.
         let submit_ns = self.median(&|| ())?;
