@@ -343,6 +343,47 @@ fn a_render_bundle_recorded_once_draws_each_upload() {
     assert_eq!(quad.stats().buffers_created, 1, "the bundle's buffer, updated in place");
 }
 
+/// A frame as a ported wgpu example (cube) records it, DESIGN.md §15's
+/// line: the buffers bound with `?`, the index format named by the type
+/// the buffer holds.
+fn draw_indexed(
+    pass: &mut wgpu::RenderPass<'_>,
+    gpu: &WgpuContext,
+    (scene, vb, ib): (&Scene, &mut VertexBuffer<Point>, &mut IndexBuffer<u16>),
+) -> Result<(), Error> {
+    pass.set_pipeline(&scene.pipeline);
+    pass.set_vertex_buffer(0, vb.bind(gpu)?);
+    pass.set_index_buffer(ib.bind(gpu)?, wgpu_index_format::<u16>());
+    pass.draw_indexed(0..ib.len() as u32, 0, 0..1);
+    Ok(())
+}
+
+/// An indexed draw binds its `u16` indices with their format, and an
+/// edited index shows in the next frame: a quad's second triangle,
+/// degenerate until its last index is written.
+#[test]
+fn an_indexed_draw_binds_its_indices_with_their_format() -> Result<(), Error> {
+    let gpu = gpu();
+    let scene = Scene::new(&gpu);
+    let corners = [[-0.5, -0.5], [0.5, -0.5], [-0.5, 0.5], [0.5, 0.5]];
+    let mut quad = VertexBuffer::<Point>::from_fn([4], |[i]| Point { position: corners[i], color: [0.0, 1.0, 0.0] });
+    let mut strip = IndexBuffer::<u16>::from_vec(PrimitiveType::TriangleStrip, [4], vec![0, 1, 2, 2])?;
+    // Rows from the top: (row 10, column 5) lies in the lower left
+    // triangle, (row 5, column 10) in the upper right one.
+    let (lower_left, upper_right) = (10 * 16 + 5, 5 * 16 + 10);
+    let mut result = Ok(());
+    let pixels = scene.frame(&gpu, |pass| result = draw_indexed(pass, &gpu, (&scene, &mut quad, &mut strip)));
+    result?;
+    assert_eq!((pixels[lower_left], pixels[upper_right]), ([0, 255, 0, 255], [0, 0, 0, 255]));
+    *strip.at_mut([3]) = 3;
+    let mut result = Ok(());
+    let pixels = scene.frame(&gpu, |pass| result = draw_indexed(pass, &gpu, (&scene, &mut quad, &mut strip)));
+    result?;
+    assert_eq!((pixels[lower_left], pixels[upper_right]), ([0, 255, 0, 255], [0, 255, 0, 255]));
+    assert_eq!(strip.stats().upload_calls, 2, "created, then the edited index's word");
+    Ok(())
+}
+
 #[test]
 fn a_draw_through_wgpu_shows_each_upload() {
     let gpu = gpu();
