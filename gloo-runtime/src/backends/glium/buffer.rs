@@ -1,0 +1,228 @@
+//! The storage of glium's vertex and index buffers, the core's
+//! [`GpuBuffer`]: created dynamic, persistently mapped or with a scatter
+//! kit as the context allows, written a slice or a mapped copy a run (or
+//! one compute dispatch for many runs), grown by a GPU-side copy, read
+//! back.
+
+use core::fmt;
+use core::ops::Range;
+use std::rc::Rc;
+
+use glium::backend::Context;
+use glium::buffer::Buffer;
+use glium::index::{IndexBuffer, PrimitiveType};
+use glium::{Api, Version};
+
+use super::creation_error;
+use super::scatter::Scatter;
+use crate::backends::copy::copy_to_mapping;
+use crate::tracking::backend::GpuBuffer;
+use crate::tracking::stats::Trace;
+use crate::tracking::storage::GpuStorage;
+use crate::Error;
+
+/// A glium vertex or index buffer as a tracked container keeps it: the
+/// buffer, and its scatter kit where its storage is
+/// [`Scatter`](crate::GpuStorage::Scatter) and the context has one.
+pub struct GlBuffer<B> {
+    buffer: B,
+    scatter: Option<Scatter>,
+}
+
+impl<B> core::ops::Deref for GlBuffer<B> {
+    type Target = B;
+
+    fn deref(&self) -> &B {
+        &self.buffer
+    }
+}
+
+impl<B> fmt::Debug for GlBuffer<B> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GlBuffer").field("scatter", &self.scatter.is_some()).finish_non_exhaustive()
+    }
+}
+
+/// Whether the context can map a buffer persistently (OpenGL 4.4 or
+/// `GL_ARB_buffer_storage`).
+fn can_map(context: &Rc<Context>) -> bool {
+    let version = *context.get_opengl_version();
+    version >= Version(Api::Gl, 4, 4) || glium::CapabilitiesSource::get_extensions(&**context).gl_arb_buffer_storage
+}
+
+/// Whether the context renders on the CPU (Mesa's llvmpipe and softpipe,
+/// SwiftShader), where GPU memory is the CPU's: a mapped buffer then costs
+/// draws nothing, and its uploads beat a scatter, whose dispatch runs on
+/// the CPU too (on llvmpipe, 0.6 ms against 3.4 ms for 10k scattered
+/// records of 20 bytes; `cargo bench --bench upload`).
+fn software_renderer(context: &Rc<Context>) -> bool {
+    let renderer = context.get_opengl_renderer_string().to_ascii_lowercase();
+    ["llvmpipe", "softpipe", "swiftshader", "software"].iter().any(|name| renderer.contains(name))
+}
+
+/// The fewest runs an upload sends through a scatter: below it one call
+/// per run costs less than the dispatch (about 75 µs on llvmpipe, some
+/// microseconds on a GPU).
+const SCATTER_MIN_RUNS: usize = 64;
+
+/// What glium's vertex and index buffers do the same way, on the untyped
+/// buffer behind them; `$filled` and `$empty` create one, persistently
+/// mapped when their last argument says so.
+macro_rules! gpu_buffer {
+    ($buffer:ty, $filled:expr, $empty:expr) => {
+        type Context = Rc<Context>;
+        type Region = Range<usize>;
+
+        fn create(
+            context: &Rc<Context>,
+            data: &[E],
+            capacity: usize,
+            extra: Self::Extra,
+            storage: GpuStorage,
+            trace: &mut Trace,
+        ) -> Result<Self, Error> {
+            let stride = core::mem::size_of::<E>();
+            let (mapped, scatter) = match storage {
+                GpuStorage::Mapped => (true, None),
+                GpuStorage::Scatter => (false, Scatter::new(context, stride, capacity * stride, trace)),
+                GpuStorage::Auto => match Scatter::new(context, stride, capacity * stride, trace) {
+                    Some(scatter) if !software_renderer(context) => (false, Some(scatter)),
+                    _ => (can_map(context), None),
+                },
+                _ => (false, None),
+            };
+            let buffer: $buffer = if capacity == data.len() {
+                $filled(context, data, extra, mapped).map_err(creation_error)?
+            } else {
+                let mut buffer = $empty(context, capacity, extra, mapped).map_err(creation_error)?;
+                write_records(&mut buffer, &[0..data.len()], data);
+                buffer
+            };
+            Ok(GlBuffer { buffer, scatter })
+        }
+
+        fn storage(&self) -> GpuStorage {
+            if self.is_persistent() {
+                GpuStorage::Mapped
+            } else if self.scatter.is_some() {
+                GpuStorage::Scatter
+            } else {
+                GpuStorage::Dynamic
+            }
+        }
+
+        fn costs(&self, _: &Rc<Context>) -> crate::UploadCosts {
+            match self.storage() {
+                GpuStorage::Mapped => crate::UploadCosts::MAPPED,
+                GpuStorage::Scatter => crate::UploadCosts::SCATTER,
+                _ => crate::UploadCosts::default(),
+            }
+        }
+
+        fn capacity(&self) -> usize {
+            self.len()
+        }
+
+        /// Through the scatter when there is one and the plan has many
+        /// runs, else one call per run; also when the scatter cannot have
+        /// its staging buffer (the upload then goes out all the same).
+        fn write(&mut self, context: &Rc<Context>, regions: &[Range<usize>], data: &[E], trace: &mut Trace) {
+            if let Some(scatter) = self.scatter.as_mut().filter(|_| regions.len() >= SCATTER_MIN_RUNS) {
+                let stride = core::mem::size_of::<E>();
+                match scatter.write(context, self.buffer.as_slice_any(), regions, data, stride, trace) {
+                    Ok(()) => return,
+                    Err(error) => trace.warn(format_args!(
+                        "gloo: no staging buffer for a scatter of {} runs ({error}); sending one call per run",
+                        regions.len()
+                    )),
+                }
+            }
+            write_records(&mut self.buffer, regions, data);
+        }
+
+        fn grow(
+            &self,
+            context: &Rc<Context>,
+            capacity: usize,
+            extra: Self::Extra,
+            trace: &mut Trace,
+        ) -> Result<(Self, bool), Error> {
+            let buffer: $buffer = $empty(context, capacity, extra, self.is_persistent()).map_err(creation_error)?;
+            let copied = self.copy_to(buffer.slice(0..self.len()).expect("inside the new buffer"));
+            let scatter = match self.scatter {
+                Some(_) => {
+                    Scatter::new(context, core::mem::size_of::<E>(), capacity * core::mem::size_of::<E>(), trace)
+                }
+                None => None,
+            };
+            Ok((GlBuffer { buffer, scatter }, copied.is_ok()))
+        }
+
+        fn read(&self, _: &Rc<Context>, len: usize) -> Result<Vec<E>, Error> {
+            Ok(self.slice(0..len).expect("inside the buffer").read()?)
+        }
+    };
+}
+
+impl<E: glium::Vertex + bytemuck::Pod> GpuBuffer<E> for GlBuffer<glium::VertexBuffer<E>> {
+    type Extra = ();
+
+    gpu_buffer!(
+        glium::VertexBuffer<E>,
+        |context: &Rc<Context>, data: &[E], (): (), mapped| if mapped {
+            glium::VertexBuffer::persistent(context, data)
+        } else {
+            glium::VertexBuffer::dynamic(context, data)
+        },
+        |context: &Rc<Context>, capacity: usize, (): (), mapped| if mapped {
+            glium::VertexBuffer::empty_persistent(context, capacity)
+        } else {
+            glium::VertexBuffer::empty_dynamic(context, capacity)
+        }
+    );
+}
+
+impl<E: glium::index::Index + bytemuck::Pod> GpuBuffer<E> for GlBuffer<IndexBuffer<E>> {
+    type Extra = PrimitiveType;
+
+    gpu_buffer!(
+        IndexBuffer<E>,
+        |context: &Rc<Context>, data: &[E], primitive, mapped| if mapped {
+            IndexBuffer::persistent(context, primitive, data)
+        } else {
+            IndexBuffer::dynamic(context, primitive, data)
+        },
+        |context: &Rc<Context>, capacity: usize, primitive, mapped| if mapped {
+            IndexBuffer::empty_persistent(context, primitive, capacity)
+        } else {
+            IndexBuffer::empty_dynamic(context, primitive, capacity)
+        }
+    );
+}
+
+/// Writes each run `data[records]` into the same records of `buffer`.
+///
+/// A persistently mapped buffer is mapped once (the whole of it: glium's
+/// fence wait misses a fence whose range contains a slice's) and each run
+/// copied in (see [`copy_to_mapping`]); glium flushes the mapping when it
+/// drops. Otherwise one `glBufferSubData` per run, and a run covering the
+/// whole buffer lets glium invalidate the old storage first.
+fn write_records<E: bytemuck::Pod>(buffer: &mut Buffer<[E]>, runs: &[Range<usize>], data: &[E]) {
+    if buffer.is_persistent() {
+        let mut mapping = buffer.map();
+        for records in runs {
+            copy_to_mapping(
+                bytemuck::cast_slice_mut(&mut mapping[records.clone()]),
+                bytemuck::cast_slice(&data[records.clone()]),
+            );
+        }
+        return;
+    }
+    for records in runs {
+        if *records == (0..buffer.len()) {
+            buffer.write(&data[records.clone()]);
+        } else if !records.is_empty() {
+            buffer.slice(records.clone()).expect("plan inside the buffer").write(&data[records.clone()]);
+        }
+    }
+}
