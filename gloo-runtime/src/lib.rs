@@ -78,10 +78,10 @@ pub use containers::vertex::{VertexBuffer, Vertices};
 #[cfg(feature = "ndarray")]
 pub use containers::views::{FieldArray, FieldView, FieldViewMut, Scalar};
 pub use error::Error;
-pub use tracking::backend::GpuStorage;
 pub use tracking::layout::{AttributeField, AttributeType, Field, FieldLayout, Layout, ScalarType, Vertex};
 pub use tracking::plan::{MergePolicy, Rect, UploadCosts};
 pub use tracking::stats::{UploadStats, TRACE_TARGET};
+pub use tracking::storage::GpuStorage;
 
 /// `#[derive(Vertex)]`: see the [`Vertex`](trait@Vertex) trait.
 pub use gloo_derive::Vertex;

@@ -3,10 +3,11 @@
 //! the storage, so storage always meets a context of its own backend; a
 //! context of the other backend is [`Error::ContextMismatch`].
 
-use crate::tracking::backend::{GpuBuffer, GpuContext, GpuStorage, RecordRuns};
+use crate::tracking::backend::{GpuBuffer, GpuContext, RecordRuns};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::FieldLayout;
 use crate::tracking::stats::Trace;
+use crate::tracking::storage::GpuStorage;
 use crate::{Error, UploadCosts};
 
 /// A context of backend `A` or of backend `B`.

@@ -5,8 +5,9 @@ use core::convert::Infallible;
 use core::marker::PhantomData;
 use core::ops::Range;
 
-use crate::tracking::backend::{GpuBuffer, GpuContext, GpuStorage, Region};
+use crate::tracking::backend::{GpuBuffer, GpuContext, Region};
 use crate::tracking::stats::Trace;
+use crate::tracking::storage::GpuStorage;
 use crate::{Error, UploadCosts};
 
 /// Never made: there is no GPU API to have a context of.

@@ -10,10 +10,11 @@ use core::ops::{Bound, Range, RangeBounds};
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 use crate::backends::target::GpuTarget;
 use crate::backends::Context as BackendContext;
-use crate::tracking::backend::{Gpu, GpuBuffer, GpuStorage, Region};
+use crate::tracking::backend::{Gpu, GpuBuffer, Region};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::plan::{MergePolicy, UploadCosts};
 use crate::tracking::stats::UploadStats;
+use crate::tracking::storage::GpuStorage;
 use crate::tracking::tracked::Tracked;
 use crate::Error;
 

@@ -2,8 +2,9 @@
 //!
 //! A vertex's [`layout`] (its fields, offsets and attribute types, proven by
 //! the derive), the pending-write bits ([`dirty`]), the merge policies and
-//! their cost model ([`plan`]), the upload counters (`stats`), the tracked
-//! records every container is built on (`tracked`), and the two small
+//! their cost model ([`plan`]), the upload counters (`stats`), where a GPU
+//! copy lives (`storage`), the tracked records every container is built on
+//! (`tracked`), and the two small
 //! traits a GPU API implements, one for its context (identity, costs) and
 //! one for its storage (create, write a region, grow, read back), with the
 //! upload logic all backends share (`backend`). Nothing here names glium or
@@ -17,4 +18,5 @@ pub mod dirty;
 pub(crate) mod layout;
 pub mod plan;
 pub(crate) mod stats;
+pub(crate) mod storage;
 pub(crate) mod tracked;

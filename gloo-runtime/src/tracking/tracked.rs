@@ -7,11 +7,11 @@
 use core::cell::{Cell, RefCell, UnsafeCell};
 use core::ops::Range;
 
-use crate::tracking::backend::{GpuCopy, GpuStorage};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::FieldLayout;
 use crate::tracking::plan::{MergePolicy, UploadCosts};
 use crate::tracking::stats::UploadStats;
+use crate::tracking::storage::{GpuCopy, GpuStorage};
 use crate::Error;
 
 /// Records of type `E` with dirty tracking, and their GPU copy of type `G`

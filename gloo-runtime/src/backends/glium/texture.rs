@@ -10,8 +10,9 @@ use glium::CapabilitiesSource;
 
 use super::creation_error;
 use crate::containers::texture::{Texel, TextureExtra};
-use crate::tracking::backend::{GpuBuffer, GpuStorage};
+use crate::tracking::backend::GpuBuffer;
 use crate::tracking::stats::Trace;
+use crate::tracking::storage::GpuStorage;
 use crate::{Error, Rect, ScalarType, UploadCosts};
 
 /// Runs `$body` with `$image` bound to a `RawImage2d` of `$texels` (a

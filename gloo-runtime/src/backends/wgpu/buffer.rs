@@ -15,10 +15,11 @@ use ::wgpu::{
 use super::scatter::{widen, Scatter};
 use super::WgpuContext;
 use crate::backends::copy::{copy_to_write_only, STREAM_MIN_BYTES};
-use crate::tracking::backend::{GpuBuffer, GpuStorage, RecordRuns};
+use crate::tracking::backend::{GpuBuffer, RecordRuns};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::FieldLayout;
 use crate::tracking::stats::Trace;
+use crate::tracking::storage::GpuStorage;
 use crate::{Error, UploadCosts};
 
 /// wgpu's copy alignment, in bytes: every offset and size a write or a

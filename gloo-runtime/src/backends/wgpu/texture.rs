@@ -10,8 +10,9 @@ use ::wgpu::{
 
 use super::WgpuContext;
 use crate::containers::texture::{Texel, TextureExtra};
-use crate::tracking::backend::{GpuBuffer, GpuStorage};
+use crate::tracking::backend::GpuBuffer;
 use crate::tracking::stats::Trace;
+use crate::tracking::storage::GpuStorage;
 use crate::{Error, Rect, ScalarType, UploadCosts};
 
 /// A wgpu texture as a texture container keeps it.
