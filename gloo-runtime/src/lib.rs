@@ -73,7 +73,7 @@ pub use containers::any::VertexBufferAny;
 pub use containers::buffer::{BufferKind, TrackedBuffer};
 pub use containers::index::PrimitiveType;
 pub use containers::index::{IndexBuffer, IndexType, Indices};
-pub use containers::texture::{Texel, Texture2d};
+pub use containers::texture::Texture2d;
 pub use containers::vertex::{VertexBuffer, Vertices};
 #[cfg(feature = "ndarray")]
 pub use containers::views::{FieldArray, FieldView, FieldViewMut, Scalar};
@@ -82,6 +82,7 @@ pub use tracking::layout::{AttributeField, AttributeType, Field, FieldLayout, La
 pub use tracking::plan::{MergePolicy, Rect, UploadCosts};
 pub use tracking::stats::{UploadStats, TRACE_TARGET};
 pub use tracking::storage::GpuStorage;
+pub use tracking::texel::Texel;
 
 /// `#[derive(Vertex)]`: see the [`Vertex`](trait@Vertex) trait.
 pub use gloo_derive::Vertex;

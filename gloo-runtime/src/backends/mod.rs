@@ -9,7 +9,7 @@
 //! containers pass in (a context, what creation needs) goes through the
 //! functions here, so that the containers name no configuration.
 
-use crate::containers::texture::TextureExtra;
+use crate::tracking::texel::TextureExtra;
 
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 pub(crate) mod copy;
@@ -40,7 +40,7 @@ mod first {
     pub(crate) type Context = none::NoContext;
     pub(crate) type VertexStorage<T> = none::NoGpu<T>;
     pub(crate) type IndexStorage<I> = none::NoGpu<I>;
-    pub(crate) type TextureStorage = none::NoGpu<(), crate::Rect, crate::containers::texture::TextureExtra>;
+    pub(crate) type TextureStorage = none::NoGpu<(), crate::Rect, crate::tracking::texel::TextureExtra>;
 }
 
 #[cfg(not(feature = "wgpu"))]

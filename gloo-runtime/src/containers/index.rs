@@ -107,50 +107,6 @@ pub enum PrimitiveType {
     },
 }
 
-/// glium's primitive type as gloo's: the same list.
-#[cfg(feature = "glium")]
-impl From<glium::index::PrimitiveType> for PrimitiveType {
-    fn from(primitive: glium::index::PrimitiveType) -> Self {
-        use glium::index::PrimitiveType as G;
-        match primitive {
-            G::Points => PrimitiveType::Points,
-            G::LinesList => PrimitiveType::LinesList,
-            G::LinesListAdjacency => PrimitiveType::LinesListAdjacency,
-            G::LineStrip => PrimitiveType::LineStrip,
-            G::LineStripAdjacency => PrimitiveType::LineStripAdjacency,
-            G::LineLoop => PrimitiveType::LineLoop,
-            G::TrianglesList => PrimitiveType::TrianglesList,
-            G::TrianglesListAdjacency => PrimitiveType::TrianglesListAdjacency,
-            G::TriangleStrip => PrimitiveType::TriangleStrip,
-            G::TriangleStripAdjacency => PrimitiveType::TriangleStripAdjacency,
-            G::TriangleFan => PrimitiveType::TriangleFan,
-            G::Patches { vertices_per_patch } => PrimitiveType::Patches { vertices_per_patch },
-        }
-    }
-}
-
-/// gloo's primitive type as glium's, for its draws.
-#[cfg(feature = "glium")]
-impl From<PrimitiveType> for glium::index::PrimitiveType {
-    fn from(primitive: PrimitiveType) -> Self {
-        use glium::index::PrimitiveType as G;
-        match primitive {
-            PrimitiveType::Points => G::Points,
-            PrimitiveType::LinesList => G::LinesList,
-            PrimitiveType::LinesListAdjacency => G::LinesListAdjacency,
-            PrimitiveType::LineStrip => G::LineStrip,
-            PrimitiveType::LineStripAdjacency => G::LineStripAdjacency,
-            PrimitiveType::LineLoop => G::LineLoop,
-            PrimitiveType::TrianglesList => G::TrianglesList,
-            PrimitiveType::TrianglesListAdjacency => G::TrianglesListAdjacency,
-            PrimitiveType::TriangleStrip => G::TriangleStrip,
-            PrimitiveType::TriangleStripAdjacency => G::TriangleStripAdjacency,
-            PrimitiveType::TriangleFan => G::TriangleFan,
-            PrimitiveType::Patches { vertices_per_patch } => G::Patches { vertices_per_patch },
-        }
-    }
-}
-
 /// An N-d array (row-major) of indices, kept on the CPU and uploaded lazily
 /// like a [`VertexBuffer`](crate::VertexBuffer): every write is tracked, and
 /// [`bind`](IndexBuffer::bind) sends only what changed.

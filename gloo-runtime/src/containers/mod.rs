@@ -13,6 +13,8 @@ pub(crate) mod any;
 pub(crate) mod buffer;
 #[cfg(feature = "glam")]
 pub(crate) mod glam_fields;
+#[cfg(feature = "glium")]
+mod glium;
 pub(crate) mod index;
 pub(crate) mod texture;
 pub(crate) mod vertex;

@@ -3,110 +3,19 @@
 
 use core::fmt;
 
-#[cfg(feature = "glium")]
-use glium::backend::Facade;
-
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 use crate::backends::target::{Binds, GpuTarget};
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 use crate::backends::TextureStorage;
-#[cfg(feature = "glium")]
-use crate::backends::{from_glium, glium_side};
 use crate::containers::buffer::records_of;
 use crate::tracking::backend::Gpu;
-use crate::tracking::layout::{AttributeType, FieldLayout, ScalarType};
 use crate::tracking::plan::{plan_rects, MergePolicy, Rect, UploadCosts};
 use crate::tracking::stats::UploadStats;
+use crate::tracking::texel::Texel;
+#[cfg(any(feature = "glium", feature = "wgpu"))]
+use crate::tracking::texel::TextureExtra;
 use crate::tracking::tracked::{try_zeroed_vec, Tracked};
 use crate::Error;
-
-mod sealed {
-    pub trait Sealed {}
-}
-
-/// A texel type a [`Texture2d`] holds: `u8`, `[u8; 2]`, `[u8; 3]`,
-/// `[u8; 4]`, `u16`, `f32`, `[f32; 2]`, `[f32; 3]` or `[f32; 4]`. Sealed:
-/// these are the formats every backend can upload and read back as they
-/// are.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a texel type",
-    note = "texels are u8, [u8; 2], [u8; 3], [u8; 4], u16, f32, [f32; 2], [f32; 3] and [f32; 4]"
-)]
-pub trait Texel: sealed::Sealed + bytemuck::Pod {
-    /// Its scalar and channel count, as an attribute type (a scalar or a
-    /// vector of 2 to 4).
-    const TYPE: AttributeType;
-    /// Its channels as an ndarray element: the texel itself for one
-    /// channel, its scalar for more.
-    #[cfg(feature = "ndarray")]
-    type Scalar: bytemuck::Pod;
-    /// A view's dimension: `(height, width)` for one channel, `(height,
-    /// width, channels)` for more.
-    #[cfg(feature = "ndarray")]
-    type Dim: ndarray::Dimension;
-    /// The view shape of a `width` × `height` image.
-    #[cfg(feature = "ndarray")]
-    fn view_dim(width: usize, height: usize) -> Self::Dim;
-    #[doc(hidden)]
-    const SLOTS: &'static [FieldLayout];
-}
-
-macro_rules! texels {
-    ($($texel:ty => $scalar:ty, $kind:ident, $channels:tt;)*) => {$(
-        impl sealed::Sealed for $texel {}
-        impl Texel for $texel {
-            const TYPE: AttributeType = if $channels == 1 {
-                AttributeType::scalar(ScalarType::$kind)
-            } else {
-                AttributeType::vector(ScalarType::$kind, $channels)
-            };
-            #[cfg(feature = "ndarray")]
-            type Scalar = $scalar;
-            #[cfg(feature = "ndarray")]
-            type Dim = texels!(@dim $channels);
-            #[cfg(feature = "ndarray")]
-            fn view_dim(width: usize, height: usize) -> Self::Dim {
-                texels!(@shape $channels, width, height)
-            }
-            const SLOTS: &'static [FieldLayout] = &[FieldLayout {
-                name: "texel",
-                ident: "texel",
-                offset: 0,
-                size: size_of::<$texel>(),
-                ty: Some(<$texel as Texel>::TYPE),
-                normalize: false,
-                location: None,
-            }];
-        }
-    )*};
-    (@dim 1) => { ndarray::Ix2 };
-    (@dim $channels:literal) => { ndarray::Ix3 };
-    (@shape 1, $width:ident, $height:ident) => { ndarray::Dim([$height, $width]) };
-    (@shape $channels:literal, $width:ident, $height:ident) => { ndarray::Dim([$height, $width, $channels]) };
-}
-
-texels! {
-    u8 => u8, U8, 1;
-    [u8; 2] => u8, U8, 2;
-    [u8; 3] => u8, U8, 3;
-    [u8; 4] => u8, U8, 4;
-    u16 => u16, U16, 1;
-    f32 => f32, F32, 1;
-    [f32; 2] => f32, F32, 2;
-    [f32; 3] => f32, F32, 3;
-    [f32; 4] => f32, F32, 4;
-}
-
-/// What creating a texture's GPU copy needs besides its texels.
-#[doc(hidden)]
-#[derive(Clone, Copy, Debug)]
-#[cfg_attr(not(feature = "glium"), allow(dead_code))]
-pub struct TextureExtra {
-    /// Texels per row.
-    pub width: usize,
-    /// Whether the GPU copy has mipmaps, regenerated after each upload.
-    pub mipmaps: bool,
-}
 
 /// The GPU copy of a texture of texels `P`, in the backend compiled in.
 type TextureGpu<P> = Gpu<crate::backends::TextureStorage, P>;
@@ -142,7 +51,7 @@ type TextureGpu<P> = Gpu<crate::backends::TextureStorage, P>;
 /// # Ok::<(), gloo_runtime::Error>(())
 /// ```
 pub struct Texture2d<P: Texel> {
-    core: Tracked<P, TextureGpu<P>>,
+    pub(super) core: Tracked<P, TextureGpu<P>>,
     width: usize,
     height: usize,
     mipmaps: bool,
@@ -506,23 +415,6 @@ impl<P: Texel> Texture2d<P> {
     /// [`drawable`](Self::drawable); [`Error::Read`] if GL cannot read it.
     pub fn read_gpu<C: GpuTarget + ?Sized>(&self, target: &C) -> Result<Vec<P>, Error> {
         self.core.read_gpu(&target.backend_context())
-    }
-}
-
-/// The GL side.
-#[cfg(feature = "glium")]
-impl<P: Texel> Texture2d<P> {
-    /// The GPU copy through a shared borrow, for code that needs the
-    /// texture while drawing. Call [`upload`](Self::upload) first.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::NotUploaded`] before the first upload,
-    /// [`Error::ContextMismatch`] in another context,
-    /// [`Error::PendingWrites`] if texels were written since.
-    pub fn drawable<F: Facade + ?Sized>(&self, facade: &F) -> Result<&glium::Texture2d, Error> {
-        let gpu = self.core.drawable(&from_glium(facade.get_context()))?;
-        glium_side(&gpu.storage).ok_or(Error::ContextMismatch)
     }
 }
 

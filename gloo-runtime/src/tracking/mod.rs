@@ -3,7 +3,8 @@
 //! A vertex's [`layout`] (its fields, offsets and attribute types, proven by
 //! the derive), the pending-write bits ([`dirty`]), the merge policies and
 //! their cost model ([`plan`]), the upload counters (`stats`), where a GPU
-//! copy lives (`storage`), the tracked records every container is built on
+//! copy lives (`storage`), what a texel is (`texel`), the tracked records
+//! every container is built on
 //! (`tracked`), and the two small
 //! traits a GPU API implements, one for its context (identity, costs) and
 //! one for its storage (create, write a region, grow, read back), with the
@@ -19,4 +20,5 @@ pub(crate) mod layout;
 pub mod plan;
 pub(crate) mod stats;
 pub(crate) mod storage;
+pub(crate) mod texel;
 pub(crate) mod tracked;

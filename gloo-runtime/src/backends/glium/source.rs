@@ -145,16 +145,3 @@ impl<'a, I: glium::index::Index> From<BoundIndices<'a, I>> for IndicesSource<'a>
         bound.slice.into()
     }
 }
-
-/// `&v` in a draw, alone or in a tuple: the buffer as it is on the GPU.
-///
-/// # Panics
-///
-/// If writes are pending (draw `v.source()?` instead, which sends them) or
-/// the buffer has no GL copy: either would draw stale data.
-impl<'a, T: crate::Vertex, const N: usize> From<&'a crate::VertexBuffer<T, N>> for VerticesSource<'a> {
-    #[track_caller]
-    fn from(buffer: &'a crate::VertexBuffer<T, N>) -> VerticesSource<'a> {
-        buffer.clean_source().into()
-    }
-}

@@ -9,10 +9,10 @@ use glium::texture::{ClientFormat, MipmapsOption, RawImage2d, UncompressedFloatF
 use glium::CapabilitiesSource;
 
 use super::creation_error;
-use crate::containers::texture::{Texel, TextureExtra};
 use crate::tracking::backend::GpuBuffer;
 use crate::tracking::stats::Trace;
 use crate::tracking::storage::GpuStorage;
+use crate::tracking::texel::{Texel, TextureExtra};
 use crate::{Error, Rect, ScalarType, UploadCosts};
 
 /// Runs `$body` with `$image` bound to a `RawImage2d` of `$texels` (a

@@ -9,10 +9,10 @@ use ::wgpu::{
 };
 
 use super::WgpuContext;
-use crate::containers::texture::{Texel, TextureExtra};
 use crate::tracking::backend::GpuBuffer;
 use crate::tracking::stats::Trace;
 use crate::tracking::storage::GpuStorage;
+use crate::tracking::texel::{Texel, TextureExtra};
 use crate::{Error, Rect, ScalarType, UploadCosts};
 
 /// A wgpu texture as a texture container keeps it.
