@@ -54,6 +54,9 @@ fn fallback(node: &DeriveInput, input: Option<&Input>) -> Option<TokenStream> {
         #[automatically_derived]
         unsafe impl #krate::Vertex for #ident {
             const LAYOUT: #krate::Layout = #krate::Layout { name: "", stride: 0, fields: &[] };
+        }
+        #[automatically_derived]
+        unsafe impl #krate::NamedAccessors for #ident {
             type Accessors<const N: usize> = #accessors_type;
             fn __buffer<const N: usize>(_: &Self::Accessors<N>) -> &#krate::VertexBuffer<Self, N> {
                 ::core::unreachable!()
@@ -466,8 +469,7 @@ fn impl_vertex(input: &Input, krate: &Path) -> TokenStream {
     quote! {
         // SAFETY: the layout comes from `offset_of!` and `size_of`, the fields
         // are listed in declaration order, which the proofs show is their
-        // memory order in the struct as compiled, tiling it with no gap,
-        // and `Accessors` is the `repr(transparent)` wrapper emitted below.
+        // memory order in the struct as compiled, tiling it with no gap.
         #[automatically_derived]
         unsafe impl #krate::Vertex for #ident {
             const LAYOUT: #krate::Layout = #krate::Layout {
@@ -475,6 +477,12 @@ fn impl_vertex(input: &Input, krate: &Path) -> TokenStream {
                 stride: ::core::mem::size_of::<#ident>(),
                 fields: &[#(#fields),*],
             };
+        }
+        // SAFETY: `Accessors` is the `repr(transparent)` wrapper emitted
+        // below, around this crate's `VertexBuffer` (which `__buffer`'s
+        // signature proves, whatever path `crate` named).
+        #[automatically_derived]
+        unsafe impl #krate::NamedAccessors for #ident {
             type Accessors<const N: usize> = #accessors<N>;
             fn __buffer<const N: usize>(accessors: &Self::Accessors<N>) -> &#krate::VertexBuffer<Self, N> {
                 &accessors.0

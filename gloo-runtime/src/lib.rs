@@ -74,7 +74,7 @@ pub use containers::buffer::{BufferKind, TrackedBuffer};
 pub use containers::index::PrimitiveType;
 pub use containers::index::{IndexBuffer, IndexType, Indices};
 pub use containers::texture::Texture2d;
-pub use containers::vertex::{VertexBuffer, Vertices};
+pub use containers::vertex::{NamedAccessors, VertexBuffer, Vertices};
 #[cfg(feature = "ndarray")]
 pub use containers::views::{FieldArray, FieldView, FieldViewMut, Scalar};
 pub use error::Error;

@@ -6,7 +6,7 @@ use gloo_runtime::Vertex;
 
 mod swapped {
     pub use gloo_runtime::__private;
-    pub use gloo_runtime::{AttributeField, AttributeType, Field, FieldLayout, Layout, Vertex};
+    pub use gloo_runtime::{AttributeField, AttributeType, Field, FieldLayout, Layout, NamedAccessors, Vertex};
 
     /// Has every method the accessors call, and another layout.
     pub struct VertexBuffer<T, const N: usize>(pub Vec<T>);

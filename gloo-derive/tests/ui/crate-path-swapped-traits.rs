@@ -5,7 +5,7 @@
 use gloo_runtime::Vertex;
 
 mod swapped {
-    pub use gloo_runtime::{AttributeType, Field, FieldLayout, Layout, Vertex, VertexBuffer};
+    pub use gloo_runtime::{AttributeType, Field, FieldLayout, Layout, NamedAccessors, Vertex, VertexBuffer};
 
     pub trait AttributeField {}
     impl<T> AttributeField for T {}

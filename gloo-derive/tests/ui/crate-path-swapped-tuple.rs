@@ -5,7 +5,7 @@
 use gloo_runtime::Vertex;
 
 mod swapped {
-    pub use gloo_runtime::{AttributeField, AttributeType, Field, FieldLayout, Layout, Vertex, VertexBuffer};
+    pub use gloo_runtime::{AttributeField, AttributeType, Field, FieldLayout, Layout, NamedAccessors, Vertex, VertexBuffer};
 
     pub mod __private {
         pub use gloo_runtime::__private::{attribute_type, bytemuck, glium_attribute, impl_glium_vertex, Cow, PodField};

@@ -393,17 +393,41 @@ fn unravel<const N: usize>(mut flat: usize, shape: [usize; N]) -> [usize; N] {
     index
 }
 
-impl<T: Vertex, const N: usize> Deref for VertexBuffer<T, N> {
+/// The named field accessors (`position`, `position_mut`, …) of a vertex
+/// type's buffers, which `#[derive(Vertex)]` implements beside
+/// [`Vertex`]: a [`VertexBuffer<T, N>`] dereferences to
+/// [`Accessors<N>`](NamedAccessors::Accessors), so the accessors need no
+/// import. The container's side of the derive, as [`Vertex`] (the layout)
+/// is the core's: bytemuck separates `Pod` from `Zeroable` so.
+///
+/// # Safety
+///
+/// [`Accessors<N>`](NamedAccessors::Accessors) is a `#[repr(transparent)]`
+/// wrapper around [`VertexBuffer<Self, N>`] and nothing else: the buffer
+/// reinterprets a reference to itself as a reference to it.
+pub unsafe trait NamedAccessors: Vertex {
+    /// The type that carries the named field accessors of a
+    /// [`VertexBuffer<Self, N>`].
+    type Accessors<const N: usize>;
+
+    /// The buffer inside the accessors. Never called: its signature makes
+    /// the compiler prove that the wrapper holds this crate's
+    /// `VertexBuffer`, whatever path `#[vertex(crate = "...")]` named.
+    #[doc(hidden)]
+    fn __buffer<const N: usize>(accessors: &Self::Accessors<N>) -> &VertexBuffer<Self, N>;
+}
+
+impl<T: NamedAccessors, const N: usize> Deref for VertexBuffer<T, N> {
     type Target = T::Accessors<N>;
 
     fn deref(&self) -> &T::Accessors<N> {
-        // SAFETY: `Vertex`'s contract makes `Accessors<N>` a
+        // SAFETY: `NamedAccessors`' contract makes `Accessors<N>` a
         // `repr(transparent)` wrapper around `VertexBuffer<T, N>`.
         unsafe { &*(self as *const Self).cast::<T::Accessors<N>>() }
     }
 }
 
-impl<T: Vertex, const N: usize> DerefMut for VertexBuffer<T, N> {
+impl<T: NamedAccessors, const N: usize> DerefMut for VertexBuffer<T, N> {
     fn deref_mut(&mut self) -> &mut T::Accessors<N> {
         // SAFETY: as in `deref`; the exclusive borrow carries over.
         unsafe { &mut *(self as *mut Self).cast::<T::Accessors<N>>() }

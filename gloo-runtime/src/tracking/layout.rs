@@ -181,9 +181,6 @@ use core::marker::PhantomData;
 /// - [`LAYOUT`](Vertex::LAYOUT) describes `Self` exactly: `stride` is
 ///   `size_of::<Self>()`, the fields are listed in memory order and tile the
 ///   struct with no gap, each `offset` is the field's `offset_of!`.
-/// - [`Accessors<N>`](Vertex::Accessors) is a `#[repr(transparent)]` wrapper
-///   around [`VertexBuffer<Self, N>`](crate::VertexBuffer) and nothing else: the
-///   buffer reinterprets a reference to itself as a reference to it.
 ///
 /// # Examples
 ///
@@ -205,17 +202,6 @@ use core::marker::PhantomData;
 pub unsafe trait Vertex: crate::__private::BackendVertex + bytemuck::Pod {
     /// The layout of `Self`, usable in const context.
     const LAYOUT: Layout;
-
-    /// The type that carries the named field accessors (`position`,
-    /// `position_mut`, …) of a [`VertexBuffer<Self, N>`](crate::VertexBuffer).
-    /// The buffer dereferences to it, so the accessors need no import.
-    type Accessors<const N: usize>;
-
-    /// The buffer inside the accessors. Never called: its signature makes
-    /// the compiler prove that the wrapper holds this crate's
-    /// `VertexBuffer`, whatever path `#[vertex(crate = "...")]` named.
-    #[doc(hidden)]
-    fn __buffer<const N: usize>(accessors: &Self::Accessors<N>) -> &crate::VertexBuffer<Self, N>;
 }
 
 /// The memory layout of a vertex struct, as `#[derive(Vertex)]` computed it.
