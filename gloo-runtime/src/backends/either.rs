@@ -3,7 +3,7 @@
 //! the storage, so storage always meets a context of its own backend; a
 //! context of the other backend is [`Error::ContextMismatch`].
 
-use crate::tracking::backend::{GpuBuffer, GpuContext, RecordRuns};
+use crate::tracking::backend::{GpuContext, GpuResource, RecordRuns};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::FieldLayout;
 use crate::tracking::stats::Trace;
@@ -37,11 +37,11 @@ impl<A: GpuContext, B: GpuContext> GpuContext for Either<A, B> {
 }
 
 /// Storage of backend `A` or of backend `B`, for records `E`.
-impl<E, A, B> GpuBuffer<E> for Either<A, B>
+impl<E, A, B> GpuResource<E> for Either<A, B>
 where
     E: Copy,
-    A: GpuBuffer<E>,
-    B: GpuBuffer<E, Region = A::Region>,
+    A: GpuResource<E>,
+    B: GpuResource<E, Region = A::Region>,
 {
     type Context = Either<A::Context, B::Context>;
     type Extra = (A::Extra, B::Extra);

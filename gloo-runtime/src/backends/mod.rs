@@ -1,4 +1,4 @@
-//! GPU APIs behind the core's `GpuBuffer` and `GpuContext` traits: glium
+//! GPU APIs behind the core's `GpuResource` and `GpuContext` traits: glium
 //! (feature `glium`, on by default) with the headless EGL context, or
 //! without it a stand-in that can never hold a GPU copy; and beside either,
 //! wgpu (feature `wgpu`).

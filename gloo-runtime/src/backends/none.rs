@@ -5,7 +5,7 @@ use core::convert::Infallible;
 use core::marker::PhantomData;
 use core::ops::Range;
 
-use crate::tracking::backend::{GpuBuffer, GpuContext, Region};
+use crate::tracking::backend::{GpuContext, GpuResource, Region};
 use crate::tracking::stats::Trace;
 use crate::tracking::storage::GpuStorage;
 use crate::{Error, UploadCosts};
@@ -30,7 +30,7 @@ impl GpuContext for NoContext {
 #[derive(Debug)]
 pub struct NoGpu<T, R = Range<usize>, X = ()>(Infallible, PhantomData<(T, R, X)>);
 
-impl<E: Copy, T, R: Region, X: Copy> GpuBuffer<E> for NoGpu<T, R, X> {
+impl<E: Copy, T, R: Region, X: Copy> GpuResource<E> for NoGpu<T, R, X> {
     type Context = NoContext;
     type Extra = X;
     type Region = R;

@@ -10,7 +10,7 @@ use core::ops::{Bound, Range, RangeBounds};
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 use crate::backends::target::GpuTarget;
 use crate::backends::Context as BackendContext;
-use crate::tracking::backend::{Gpu, GpuBuffer, Region};
+use crate::tracking::backend::{Gpu, GpuResource, Region};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::plan::{MergePolicy, UploadCosts};
 use crate::tracking::stats::UploadStats;
@@ -33,11 +33,11 @@ pub trait BufferKind: sealed::Sealed + Clone {
 
     /// The backend's storage for the records.
     #[doc(hidden)]
-    type Storage: GpuBuffer<Self::Record, Context = BackendContext, Region = Range<usize>>;
+    type Storage: GpuResource<Self::Record, Context = BackendContext, Region = Range<usize>>;
 
     /// What the backend needs to create the storage besides the records.
     #[doc(hidden)]
-    fn extra(&self) -> <Self::Storage as GpuBuffer<Self::Record>>::Extra;
+    fn extra(&self) -> <Self::Storage as GpuResource<Self::Record>>::Extra;
 }
 
 /// An N-d array (row-major) of records kept on the CPU, whose every
@@ -248,7 +248,7 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     /// `Scatter` (the one [`gpu_storage`](Self::gpu_storage) asked for,
     /// where the context can have it; see [`GpuStorage`]).
     pub fn active_storage(&self) -> Option<GpuStorage> {
-        self.core.gpu.get().map(|gpu| gpu.storage.storage())
+        self.core.gpu.get().map(|gpu| gpu.resource.storage())
     }
 
     /// The memory the tracker holds beside the records, in bytes: one bit

@@ -9,7 +9,7 @@ use crate::backends::target::Binds;
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 use crate::backends::IndexStorage as Storage;
 use crate::containers::buffer::{records_of, BufferKind, TrackedBuffer};
-use crate::tracking::backend::GpuBuffer;
+use crate::tracking::backend::GpuResource;
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::{FieldLayout, Layout};
 use crate::tracking::tracked::Tracked;
@@ -151,7 +151,7 @@ impl<I: IndexType> BufferKind for Indices<I> {
     type Record = I;
     type Storage = crate::backends::IndexStorage<I>;
 
-    fn extra(&self) -> <Self::Storage as GpuBuffer<I>>::Extra {
+    fn extra(&self) -> <Self::Storage as GpuResource<I>>::Extra {
         #[cfg(feature = "glium")]
         let first = glium::index::PrimitiveType::from(self.primitive);
         #[cfg(not(feature = "glium"))]
@@ -230,7 +230,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     fn activate<C: Binds<Storage<I>> + ?Sized>(&self) -> Result<C::Bound<'_>, Error> {
         let gpu = self.core.gpu.get().expect("uploaded");
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
-        C::bound(&gpu.storage, self.core.data.len())
+        C::bound(&gpu.resource, self.core.data.len())
     }
 
     /// As [`bind`](Self::bind), after checking that every index names one
@@ -354,7 +354,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     #[cfg(any(feature = "glium", feature = "wgpu"))]
     pub fn drawable<C: Binds<Storage<I>> + ?Sized>(&self, target: &C) -> Result<C::Bound<'_>, Error> {
         let gpu = self.core.drawable(&target.backend_context())?;
-        C::bound(&gpu.storage, self.core.data.len())
+        C::bound(&gpu.resource, self.core.data.len())
     }
 }
 

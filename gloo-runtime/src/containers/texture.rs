@@ -330,7 +330,7 @@ impl<P: Texel> Texture2d<P> {
     }
 
     #[cfg(any(feature = "glium", feature = "wgpu"))]
-    fn extra(&self) -> <crate::backends::TextureStorage as crate::tracking::backend::GpuBuffer<P>>::Extra {
+    fn extra(&self) -> <crate::backends::TextureStorage as crate::tracking::backend::GpuResource<P>>::Extra {
         crate::backends::texture_extra(TextureExtra { width: self.width, mipmaps: self.mipmaps })
     }
 }
@@ -394,7 +394,7 @@ impl<P: Texel> Texture2d<P> {
     pub fn bind<C: Binds<TextureStorage> + ?Sized>(&mut self, target: &C) -> Result<C::Bound<'_>, Error> {
         let gpu = self.core.upload(&target.backend_context(), self.extra(), self.width)?;
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating texture (id={})", gpu.id);
-        C::bound(&gpu.storage, 0)
+        C::bound(&gpu.resource, 0)
     }
 
     /// Brings the GPU copy up to date without returning it.

@@ -10,7 +10,7 @@ use crate::backends::target::Binds;
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 use crate::backends::VertexStorage as Storage;
 use crate::containers::buffer::{records_of, sealed, BufferKind, TrackedBuffer};
-use crate::tracking::backend::GpuBuffer;
+use crate::tracking::backend::GpuResource;
 use crate::tracking::layout::{Field, Vertex};
 use crate::tracking::tracked::Tracked;
 use crate::Error;
@@ -83,7 +83,7 @@ impl<T: Vertex> BufferKind for Vertices<T> {
     type Record = T;
     type Storage = crate::backends::VertexStorage<T>;
 
-    fn extra(&self) -> <Self::Storage as GpuBuffer<T>>::Extra {
+    fn extra(&self) -> <Self::Storage as GpuResource<T>>::Extra {
         crate::backends::extra((), crate::backends::Usage::Vertex)
     }
 }
@@ -315,7 +315,7 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
         let len = self.core.data.len();
         let gpu = self.core.upload(&target.backend_context(), self.kind.extra(), ())?;
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
-        C::bound(&gpu.storage, len)
+        C::bound(&gpu.resource, len)
     }
 
     /// The GPU copy, bound as [`bind`](Self::bind) binds it (a vertex
@@ -379,7 +379,7 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// ```
     pub fn drawable<C: Binds<Storage<T>> + ?Sized>(&self, target: &C) -> Result<C::Bound<'_>, Error> {
         let gpu = self.core.drawable(&target.backend_context())?;
-        C::bound(&gpu.storage, self.core.data.len())
+        C::bound(&gpu.resource, self.core.data.len())
     }
 }
 

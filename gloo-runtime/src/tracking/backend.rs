@@ -24,14 +24,15 @@ pub trait GpuContext: Clone {
     fn calibrate(&self) -> Result<UploadCosts, Error>;
 }
 
-/// What a GPU API's storage does for a tracked container of records `E`:
-/// hold them, take writes of regions, grow on the GPU, read back. A backend
+/// What a GPU API's resource (a buffer or a texture) does for a tracked
+/// container of records `E`: hold them, take writes of regions, grow on the
+/// GPU, read back, and say where it lives ([`GpuStorage`]). A backend
 /// implements it for its buffer types (and, with `Region` a rectangle, for
 /// its textures); everything else (when to create, what to send, the
 /// counters and the trace) is the core's.
 ///
 /// Public only so that a container's kind can name it; the module is not.
-pub trait GpuBuffer<E: Copy>: Sized {
+pub trait GpuResource<E: Copy>: Sized {
     /// The context the storage lives in. Writes take it too: a GPU API
     /// whose writes go through a queue (wgpu) finds the queue there.
     type Context: GpuContext;
@@ -137,7 +138,7 @@ pub(crate) fn align_out(bytes: Range<usize>, align: usize) -> Range<usize> {
 /// What one write call sends, as the core plans it from the pending set:
 /// a run of records of a buffer, a rectangle of a texture.
 ///
-/// Public only so that [`GpuBuffer`] can name it; the module is not.
+/// Public only so that [`GpuResource`] can name it; the module is not.
 pub trait Region: Clone + Sized {
     /// What the trace calls storage of such regions: `"buffer"` or
     /// `"texture"`.
@@ -160,7 +161,7 @@ pub trait Region: Clone + Sized {
     /// Where the plan for `pending` is its dirty records in runs merged
     /// across short gaps, those runs, counted without building them, for
     /// a storage that sends the records itself
-    /// ([`GpuBuffer::write_records`]); `None` (the default) where the plan
+    /// ([`GpuResource::write_records`]); `None` (the default) where the plan
     /// must be built.
     fn counted_runs(
         pending: &DirtyBits,
@@ -189,13 +190,13 @@ pub trait Region: Clone + Sized {
     fn describe(&self, stride: usize, align: usize) -> String;
 }
 
-/// The plan a storage may send itself ([`GpuBuffer::write_records`]): the
+/// The plan a storage may send itself ([`GpuResource::write_records`]): the
 /// dirty records in runs merged across gaps of at most `gap` clean
 /// records, about `runs` of them (counted over part of the records and
 /// projected, as the plan counts them), and, for `Auto`, the costs past
 /// which the plan would have been the whole buffer.
 ///
-/// Public only so that [`GpuBuffer`] can name it; the module is not.
+/// Public only so that [`GpuResource`] can name it; the module is not.
 #[derive(Clone, Copy, Debug)]
 pub struct RecordRuns {
     /// About how many runs.
@@ -273,17 +274,17 @@ impl Region for Rect {
     }
 }
 
-/// The GPU copy of a container: a backend's storage `S`, and the context
+/// The GPU copy of a container: a backend's resource `S`, and the context
 /// it belongs to.
-pub struct Gpu<S: GpuBuffer<E>, E: Copy> {
-    pub(crate) storage: S,
+pub struct Gpu<S: GpuResource<E>, E: Copy> {
+    pub(crate) resource: S,
     context: S::Context,
     pub(crate) id: u64,
 }
 
-impl<S: GpuBuffer<E>, E: Copy> GpuCopy for Gpu<S, E> {
+impl<S: GpuResource<E>, E: Copy> GpuCopy for Gpu<S, E> {
     fn costs(&self) -> UploadCosts {
-        self.storage.costs(&self.context)
+        self.resource.costs(&self.context)
     }
 }
 
@@ -294,7 +295,7 @@ fn next_id() -> u64 {
 }
 
 /// What every GPU copy answers, whatever its regions.
-impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
+impl<E: Copy, S: GpuResource<E>> Tracked<E, Gpu<S, E>> {
     /// The GPU copy, if there is one and it belongs to `context`.
     pub(crate) fn gpu_in(&self, context: &S::Context) -> Result<&Gpu<S, E>, Error> {
         let gpu = self.gpu.get().ok_or(Error::NotUploaded)?;
@@ -314,7 +315,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
     /// every record, nothing pending.
     pub(crate) fn clean_gpu(&self) -> Result<&Gpu<S, E>, Error> {
         let gpu = self.gpu.get().ok_or(Error::NotUploaded)?;
-        if gpu.storage.capacity() < self.data.len() || self.has_pending() {
+        if gpu.resource.capacity() < self.data.len() || self.has_pending() {
             return Err(Error::PendingWrites);
         }
         log::debug!(target: TRACE_TARGET, "GPU: Activating {} (id={})", <S::Region as Region>::KIND, gpu.id);
@@ -324,7 +325,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
     /// The byte alignment the GPU copy's writes are widened to (1 before
     /// there is one: creation sends the records as they are).
     pub(crate) fn align(&self) -> usize {
-        self.gpu.get().map_or(1, |gpu| gpu.storage.align())
+        self.gpu.get().map_or(1, |gpu| gpu.resource.align())
     }
 
     /// The context the GPU copy lives in, if there is one.
@@ -335,13 +336,13 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
     /// The first `len()` records of the GPU copy, read back.
     pub(crate) fn read_gpu(&self, context: &S::Context) -> Result<Vec<E>, Error> {
         let gpu = self.gpu_in(context)?;
-        gpu.storage.read(context, self.data.len().min(gpu.storage.capacity()))
+        gpu.resource.read(context, self.data.len().min(gpu.resource.capacity()))
     }
 }
 
 /// The upload logic every backend shares, for storage written in regions
 /// the core plans (`shape` is what the plan needs of the container).
-impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
+impl<E: Copy, S: GpuResource<E>> Tracked<E, Gpu<S, E>> {
     /// Brings the GPU copy up to date: creates it on first use, grows it when
     /// the records outgrew it, then sends the upload plan.
     pub(crate) fn upload(
@@ -392,7 +393,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
     pub(crate) fn sync(&self, extra: S::Extra, shape: <S::Region as Region>::Shape) -> Result<&Gpu<S, E>, Error> {
         let gpu = self.gpu.get().ok_or(Error::NotUploaded)?;
         let mut trace = Trace::default();
-        let grown = if gpu.storage.capacity() < self.data.len() {
+        let grown = if gpu.resource.capacity() < self.data.len() {
             // SAFETY: the copy is smaller than the records (`GpuCell`'s rule).
             unsafe { self.grow(extra, &mut trace) }
         } else {
@@ -421,22 +422,22 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         // `&mut self`: no logger can reach this container, but the backend
         // traces into a `Trace` all the same, and the lines keep its order.
         let mut trace = Trace::default();
-        let storage = S::create(context, &self.data, capacity, extra, wanted, &mut trace);
-        let storage = match storage {
-            Ok(storage) => storage,
+        let resource = S::create(context, &self.data, capacity, extra, wanted, &mut trace);
+        let resource = match resource {
+            Ok(resource) => resource,
             Err(error) => {
                 trace.emit();
                 return Err(error);
             }
         };
-        let how = match storage.storage() {
+        let how = match resource.storage() {
             GpuStorage::Mapped => ", persistently mapped",
             GpuStorage::Scatter => ", scattered by compute",
             _ => "",
         };
         trace.debug(format_args!("GPU: Creating {} (id={id}){how}", <S::Region as Region>::KIND));
         self.count(|stats| stats.buffers_created += 1);
-        *self.gpu.get_mut() = Some(Gpu { storage, context: context.clone(), id });
+        *self.gpu.get_mut() = Some(Gpu { resource, context: context.clone(), id });
         // Everything was sent: the whole range counts as one upload.
         let (nbytes, written) = (self.nbytes(), self.bytes_pending());
         if nbytes > 0 {
@@ -463,16 +464,16 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         // cell guards against coming back).
         let mut slot = unsafe { self.gpu.get_mut_shared() };
         let gpu = slot.as_mut().expect("grow needs a GPU buffer");
-        let kept = gpu.storage.capacity();
+        let kept = gpu.resource.capacity();
         let capacity = self.data.len().max(kept.saturating_mul(2));
-        let (storage, copied) = gpu.storage.grow(&gpu.context, capacity, extra, trace)?;
+        let (grown, copied) = gpu.resource.grow(&gpu.context, capacity, extra, trace)?;
         trace.debug(format_args!(
             "GPU: Resizing {} (id={}): {kept} -> {capacity} records, {} bytes copied on the GPU",
             <S::Region as Region>::KIND,
             gpu.id,
             if copied { kept * self.stride } else { 0 },
         ));
-        gpu.storage = storage;
+        gpu.resource = grown;
         drop(slot);
         self.count(|stats| {
             stats.buffers_created += 1;
@@ -495,7 +496,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
         // The dirty records in merged runs: the storage may send them in
         // one pass over the pending set. Not while the trace is on: it
         // shows each run, which the plan's regions give.
-        let takes = self.gpu.get().is_some_and(|gpu| gpu.storage.takes_records());
+        let takes = self.gpu.get().is_some_and(|gpu| gpu.resource.takes_records());
         if takes && !trace.wants(log::Level::Debug) {
             let counted =
                 S::Region::counted_runs(&self.pending.borrow(), self.stride, self.policy, &self.plan_costs(), shape);
@@ -515,8 +516,8 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
             // guards against the backend's callbacks coming back).
             let mut slot = unsafe { self.gpu.get_mut_shared() };
             let gpu = slot.as_mut().expect("created");
-            gpu.storage.write(&gpu.context, &regions, &self.data, trace);
-            (gpu.id, gpu.storage.align())
+            gpu.resource.write(&gpu.context, &regions, &self.data, trace);
+            (gpu.id, gpu.resource.align())
         };
         let mut sent = 0;
         for region in &regions {
@@ -532,7 +533,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
     }
 
     /// Offers the storage the pending records, in `runs`, to send itself in
-    /// one pass (see [`GpuBuffer::write_records`]); whether it did, and
+    /// one pass (see [`GpuResource::write_records`]); whether it did, and
     /// counted them.
     ///
     /// # Safety
@@ -550,7 +551,7 @@ impl<E: Copy, S: GpuBuffer<E>> Tracked<E, Gpu<S, E>> {
             // guards against the backend's callbacks coming back).
             let mut slot = unsafe { self.gpu.get_mut_shared() };
             let gpu = slot.as_mut().expect("created");
-            gpu.storage.write_records(&gpu.context, &mut pending, runs, (&self.data, self.slots), &mut counts, trace)
+            gpu.resource.write_records(&gpu.context, &mut pending, runs, (&self.data, self.slots), &mut counts, trace)
         };
         drop(pending);
         let Some((runs, sent)) = sent else { return false };

@@ -191,7 +191,7 @@ pub(crate) fn plan_records(
 
 /// What `Auto` weighs runs against: the whole buffer of `records` records
 /// of `stride` bytes, with the buffer's costs. The plan and a storage that
-/// sends the runs itself (`GpuBuffer::write_records`) ask the same one.
+/// sends the runs itself (`GpuResource::write_records`) ask the same one.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct WholeBudget {
     whole_ns: f64,

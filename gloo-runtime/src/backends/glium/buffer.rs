@@ -1,5 +1,5 @@
 //! The storage of glium's vertex and index buffers, the core's
-//! [`GpuBuffer`]: created dynamic, persistently mapped or with a scatter
+//! [`GpuResource`]: created dynamic, persistently mapped or with a scatter
 //! kit as the context allows, written a slice or a mapped copy a run (or
 //! one compute dispatch for many runs), grown by a GPU-side copy, read
 //! back.
@@ -16,7 +16,7 @@ use glium::{Api, Version};
 use super::creation_error;
 use super::scatter::Scatter;
 use crate::backends::copy::copy_to_mapping;
-use crate::tracking::backend::GpuBuffer;
+use crate::tracking::backend::GpuResource;
 use crate::tracking::stats::Trace;
 use crate::tracking::storage::GpuStorage;
 use crate::Error;
@@ -164,7 +164,7 @@ macro_rules! gpu_buffer {
     };
 }
 
-impl<E: glium::Vertex + bytemuck::Pod> GpuBuffer<E> for GlBuffer<glium::VertexBuffer<E>> {
+impl<E: glium::Vertex + bytemuck::Pod> GpuResource<E> for GlBuffer<glium::VertexBuffer<E>> {
     type Extra = ();
 
     gpu_buffer!(
@@ -182,7 +182,7 @@ impl<E: glium::Vertex + bytemuck::Pod> GpuBuffer<E> for GlBuffer<glium::VertexBu
     );
 }
 
-impl<E: glium::index::Index + bytemuck::Pod> GpuBuffer<E> for GlBuffer<IndexBuffer<E>> {
+impl<E: glium::index::Index + bytemuck::Pod> GpuResource<E> for GlBuffer<IndexBuffer<E>> {
     type Extra = PrimitiveType;
 
     gpu_buffer!(

@@ -1,7 +1,7 @@
 //! The glium backend: the core's
 //! [`GpuContext`](crate::tracking::backend::GpuContext) for glium's context
 //! (identity, cost calibration; `context.rs`) and
-//! [`GpuBuffer`](crate::tracking::backend::GpuBuffer) for its vertex and
+//! [`GpuResource`](crate::tracking::backend::GpuResource) for its vertex and
 //! index buffers (slice writes, GPU-side copies, read-back; `buffer.rs`),
 //! the vertex and index sources `draw` takes (`source.rs`), the mapping of
 //! gloo's attribute types to glium's (here), and the headless EGL context.

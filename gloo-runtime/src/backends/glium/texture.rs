@@ -9,7 +9,7 @@ use glium::texture::{ClientFormat, MipmapsOption, RawImage2d, UncompressedFloatF
 use glium::CapabilitiesSource;
 
 use super::creation_error;
-use crate::tracking::backend::GpuBuffer;
+use crate::tracking::backend::GpuResource;
 use crate::tracking::stats::Trace;
 use crate::tracking::storage::GpuStorage;
 use crate::tracking::texel::{Texel, TextureExtra};
@@ -93,7 +93,7 @@ fn read_row<P: Texel>(texture: &glium::Texture2d, y: u32) -> Vec<P> {
     }
 }
 
-impl<P: Texel> GpuBuffer<P> for glium::Texture2d {
+impl<P: Texel> GpuResource<P> for glium::Texture2d {
     type Context = Rc<Context>;
     type Extra = TextureExtra;
     type Region = Rect;

@@ -1,4 +1,4 @@
-//! The core's [`GpuBuffer`] for a wgpu buffer: creation mapped, one
+//! The core's [`GpuResource`] for a wgpu buffer: creation mapped, one
 //! `write_buffer` per planned run widened to wgpu's 4-byte alignment or,
 //! for many runs of a scattered buffer, one compute dispatch (`scatter.rs`),
 //! growth copied on the GPU, read-back through a staging buffer.
@@ -15,7 +15,7 @@ use ::wgpu::{
 use super::scatter::{widen, Scatter};
 use super::WgpuContext;
 use crate::backends::copy::{copy_to_write_only, STREAM_MIN_BYTES};
-use crate::tracking::backend::{GpuBuffer, RecordRuns};
+use crate::tracking::backend::{GpuResource, RecordRuns};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::FieldLayout;
 use crate::tracking::stats::Trace;
@@ -112,7 +112,7 @@ fn write_bytes(context: &WgpuContext, buffer: &Buffer, bytes: &[u8], at: Range<u
 
 /// A wgpu buffer of records `E`: a vertex buffer with `Extra` =
 /// `BufferUsages::VERTEX`, an index buffer with `INDEX`.
-impl<E: bytemuck::Pod> GpuBuffer<E> for WgpuBuffer<E> {
+impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
     type Context = WgpuContext;
     type Extra = BufferUsages;
     type Region = Range<usize>;

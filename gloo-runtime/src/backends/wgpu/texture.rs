@@ -9,7 +9,7 @@ use ::wgpu::{
 };
 
 use super::WgpuContext;
-use crate::tracking::backend::GpuBuffer;
+use crate::tracking::backend::GpuResource;
 use crate::tracking::stats::Trace;
 use crate::tracking::storage::GpuStorage;
 use crate::tracking::texel::{Texel, TextureExtra};
@@ -51,7 +51,7 @@ fn format<P: Texel>() -> Result<TextureFormat, Error> {
 }
 
 /// The texels `P` of a width × height texture, all in one texture.
-impl<P: Texel> GpuBuffer<P> for WgpuTexture {
+impl<P: Texel> GpuResource<P> for WgpuTexture {
     type Context = WgpuContext;
     type Extra = TextureExtra;
     type Region = Rect;
@@ -99,7 +99,7 @@ impl<P: Texel> GpuBuffer<P> for WgpuTexture {
             }))
         })?;
         let mut storage = WgpuTexture { texture };
-        GpuBuffer::<P>::write(&mut storage, context, &[Rect::new(0, 0, width, height)], data, trace);
+        GpuResource::<P>::write(&mut storage, context, &[Rect::new(0, 0, width, height)], data, trace);
         Ok(storage)
     }
 
