@@ -1,88 +1,15 @@
 //! The examples, run off-screen the way a user runs them: `cargo run
 //! --example NAME -- ARGS`, with the cargo, target directory, profile and
-//! features of this test build, so nothing already built is built again.
+//! features of this test build, so nothing already built is built again
+//! (tests/common/run.rs). wgpu-quad's test is in wgpu/tests.
 
-use std::fs::File;
-use std::io::BufReader;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+#[path = "common/run.rs"]
+mod run;
 
-/// `cargo run --example name -- args`, checked for success.
-fn run_example(name: &str, args: &[&str], configure: impl FnOnce(&mut Command)) -> Output {
-    let mut command = Command::new(env!("CARGO"));
-    command.args(["run", "--quiet", "--example", name, "--manifest-path"]);
-    command.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"));
-    if let Some(target_dir) = target_dir() {
-        command.arg("--target-dir").arg(target_dir);
-    }
-    if !cfg!(debug_assertions) {
-        command.arg("--release");
-    }
-    if !cfg!(feature = "windowed") {
-        command.arg("--no-default-features");
-        if cfg!(feature = "wgpu") {
-            command.args(["--features", "wgpu"]);
-        }
-    }
-    command.arg("--").args(args);
-    configure(&mut command);
-    let output = command.output().expect("cargo runs");
-    assert!(
-        output.status.success(),
-        "`{name} {}` failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
-        args.join(" "),
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
-    );
-    output
-}
-
-/// The target directory this test was built in (`<dir>/<profile>/deps/<test>`).
-fn target_dir() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let deps = exe.parent().filter(|dir| dir.ends_with("deps"))?;
-    Some(deps.parent()?.parent()?.to_owned())
-}
-
-/// A fresh path for an output file, removed if it exists.
-fn output_path(name: &str) -> PathBuf {
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_file(&path);
-    path
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
-}
-
-/// An RGBA8 PNG, decoded.
-struct Image {
-    width: usize,
-    height: usize,
-    pixels: Vec<u8>,
-}
-
-impl Image {
-    fn open(path: &Path) -> Image {
-        let file = File::open(path).unwrap_or_else(|error| panic!("open {}: {error}", path.display()));
-        let mut reader = png::Decoder::new(BufReader::new(file)).read_info().expect("a PNG");
-        let mut pixels = vec![0; reader.output_buffer_size().expect("a sane size")];
-        let info = reader.next_frame(&mut pixels).expect("PNG data");
-        assert_eq!((info.color_type, info.bit_depth), (png::ColorType::Rgba, png::BitDepth::Eight));
-        pixels.truncate(info.buffer_size());
-        Image { width: info.width as usize, height: info.height as usize, pixels }
-    }
-
-    /// The pixel `x` from the left, `y` from the top.
-    fn at(&self, x: usize, y: usize) -> [u8; 4] {
-        let start = (y * self.width + x) * 4;
-        self.pixels[start..start + 4].try_into().expect("4 bytes")
-    }
-}
-
-const YELLOW: [u8; 4] = [255, 255, 0, 255];
-const BLACK: [u8; 4] = [0, 0, 0, 255];
+/// Built without a window (`--no-default-features`), the examples run so
+/// too, the root package's alone.
+const CARGO_FLAGS: &[&str] = if cfg!(feature = "windowed") { &[] } else { &["-p", "gloo", "--no-default-features"] };
+use run::{output_path, run_example, text, Image, BLACK, YELLOW};
 
 #[test]
 fn gloo_quad_headless_traces_one_creation_then_updates_and_draws_a_yellow_quad() {
@@ -103,31 +30,6 @@ fn gloo_quad_headless_traces_one_creation_then_updates_and_draws_a_yellow_quad()
     assert_eq!((image.width, image.height), (800, 800));
     assert_eq!(image.at(400, 400), YELLOW, "centre");
     for (x, y) in [(0, 0), (799, 0), (0, 799), (799, 799)] {
-        assert_eq!(image.at(x, y), BLACK, "corner ({x}, {y})");
-    }
-}
-
-#[test]
-#[cfg(feature = "wgpu")]
-fn wgpu_quad_traces_one_creation_then_updates_and_draws_a_yellow_quad() {
-    let png = output_path("wgpu-quad.png");
-    let args = ["--frames", "3", "--debug", "--size", "200x100", "--output", png.to_str().expect("UTF-8 path")];
-    let output = run_example("wgpu-quad", &args, |_| {});
-    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
-
-    assert!(stdout.contains("[i] Using wgpu ("), "{stdout}");
-    assert!(stdout.contains("[i] Rendered 3 frames of 200x100"), "{stdout}");
-    let trace: Vec<&str> = stderr.lines().filter(|line| line.starts_with("GPU: ")).collect();
-    let creations = trace.iter().filter(|line| line.starts_with("GPU: Creating buffer")).count();
-    assert_eq!(creations, 1, "{stderr}");
-    let updates: Vec<_> = trace.iter().filter(|line| line.starts_with("GPU: Updating buffer")).collect();
-    assert_eq!(updates.len(), 3, "one at creation, then one per later frame:\n{stderr}");
-    assert!(updates[1].ends_with(": 0..32, 32 bytes (32 written)"), "{stderr}");
-
-    let image = Image::open(&png);
-    assert_eq!((image.width, image.height), (200, 100));
-    assert_eq!(image.at(100, 50), YELLOW, "centre");
-    for (x, y) in [(0, 0), (199, 0), (0, 99), (199, 99)] {
         assert_eq!(image.at(x, y), BLACK, "corner ({x}, {y})");
     }
 }

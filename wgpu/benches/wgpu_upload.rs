@@ -19,8 +19,9 @@
 use criterion::{Criterion, SamplingMode};
 use gloo_runtime::{wgpu, GpuStorage, MergePolicy, UploadCosts, VertexBuffer, WgpuContext};
 
+#[path = "../../benches/common/mod.rs"]
 mod common;
-#[path = "common/edits.rs"]
+#[path = "../../benches/common/edits.rs"]
 mod edits;
 use common::{best_other, mean_ns, speedup, summarize, turns, Turns};
 use edits::{patterns, point, Point, RECORDS};

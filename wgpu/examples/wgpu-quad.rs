@@ -22,6 +22,7 @@ use clap::Parser;
 use gloo_runtime::glium::texture::RawImage2d;
 use gloo_runtime::{wgpu, wgpu_layout, Vertex, VertexBuffer, WgpuContext};
 
+#[path = "../../examples/common/mod.rs"]
 mod common;
 
 /// One corner of the quad.

@@ -3,7 +3,6 @@
 //! first use, the plan sent range by range, growth, read-back, the trace,
 //! `ContextMismatch` across contexts and backends, and a draw of what was
 //! sent.
-#![cfg(feature = "wgpu")]
 
 use gloo_runtime::headless::HeadlessContext;
 use gloo_runtime::{
@@ -11,6 +10,7 @@ use gloo_runtime::{
     UploadStats, Vertex, VertexBuffer, WgpuContext,
 };
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 use common::trace::{capture, take_lines};
 

@@ -1,7 +1,6 @@
 //! `wgpu_layout::<T>()` against layouts written by hand with
 //! `wgpu::vertex_attr_array!`: formats, offsets and locations (feature
 //! `wgpu`, on for this package's tests).
-#![cfg(feature = "wgpu")]
 
 use gloo_runtime::{wgpu, wgpu_layout, Vertex};
 use wgpu::{vertex_attr_array, VertexAttribute, VertexFormat, VertexStepMode};

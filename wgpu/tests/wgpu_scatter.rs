@@ -6,7 +6,6 @@
 //! which sends only the words of the dirty fields (the rest of each record
 //! is current on the GPU already), and must leave the same bytes on the
 //! GPU and count the same runs.
-#![cfg(feature = "wgpu")]
 
 use gloo_runtime::{
     GpuStorage, IndexBuffer, MergePolicy, PrimitiveType, UploadStats, Vertex, VertexBuffer, WgpuContext,
