@@ -71,8 +71,8 @@ const SHORT_MAX_BYTES: usize = 32;
 /// Copies `len <= 32` bytes inline: two loads and two stores of the widest
 /// width that fits twice, overlapping in the middle (as `memcpy` does for
 /// short copies, but without its call). Scattered edits upload one record
-/// at a time, and a `memcpy` call per 20-byte record cost 2.6 times the
-/// copy itself (26 ns against 10 in cache, 77 against 54 out of it).
+/// at a time, and a `memcpy` call per 20-byte record cost more than the
+/// copy itself (BENCHMARKS.md).
 ///
 /// # Safety
 ///

@@ -128,9 +128,8 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
     /// [`bytes_pending`](Self::bytes_pending) then
     /// [`forget_pending`](Self::forget_pending) would, looking only at the
     /// runs' words (see [`DirtyBits::take_runs`]): after a sparse upload,
-    /// a few words where those two passed over every one. For 1M records
-    /// of two fields, with cold caches: 4 µs instead of 28 at 0.01 %
-    /// scattered, 10 instead of 44 at 0.1 %; the same from 1 %.
+    /// a few words where those two passed over every one (measured in
+    /// BENCHMARKS.md).
     pub(crate) fn take_pending_in(&self, runs: impl Iterator<Item = Range<usize>>) -> usize {
         let mut pending = self.pending.borrow_mut();
         self.remember_unchecked(&pending);

@@ -53,8 +53,8 @@ fn can_map(context: &Rc<Context>) -> bool {
 /// Whether the context renders on the CPU (Mesa's llvmpipe and softpipe,
 /// SwiftShader), where GPU memory is the CPU's: a mapped buffer then costs
 /// draws nothing, and its uploads beat a scatter, whose dispatch runs on
-/// the CPU too (on llvmpipe, 0.6 ms against 3.4 ms for 10k scattered
-/// records of 20 bytes; `cargo bench --bench upload`).
+/// the CPU too (`cargo bench --bench upload`, "Auto" against "Auto
+/// scatter" in BENCHMARKS.md).
 fn software_renderer(context: &Rc<Context>) -> bool {
     let renderer = context.get_opengl_renderer_string().to_ascii_lowercase();
     ["llvmpipe", "softpipe", "swiftshader", "software"].iter().any(|name| renderer.contains(name))

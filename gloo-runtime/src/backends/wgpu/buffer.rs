@@ -84,9 +84,9 @@ const PIECE_BYTES: usize = 4 << 20;
 /// queue's staging memory with streaming stores (see `copy_to_write_only`),
 /// which leaves the caches to the records and their pending bits, in
 /// pieces of [`PIECE_BYTES`], each submitted as soon as it is copied: the
-/// device copies one piece into the buffer while the CPU copies the next.
-/// A 20 MB write took 2.6 ms in pieces of 5 MB against 3.7 ms in one
-/// (lavapipe, whose copies run on the other core; medians of 15).
+/// device copies one piece into the buffer while the CPU copies the next
+/// (on lavapipe, whose copies run on the other core, a 20 MB write takes
+/// about two thirds of the time of one piece: BENCHMARKS.md).
 fn write_bytes(context: &WgpuContext, buffer: &Buffer, bytes: &[u8], at: Range<usize>) {
     if at.end <= bytes.len() && at.len() < STREAM_MIN_BYTES {
         context.queue().write_buffer(buffer, at.start as BufferAddress, &bytes[at]);

@@ -26,11 +26,8 @@ const PREFETCH_WORDS: usize = 1024;
 /// The hardware prefetcher follows a scan only to the end of its 4 KiB
 /// page, so a scan of a large set that the caches lost (after a frame's
 /// other work) would wait at every page for its first line and its
-/// address translation. Asked once a block, two pages ahead, with cold
-/// caches: `Auto`'s plan for 1k scattered records of a 1M-record buffer
-/// of two fields (a pass over its 256 KB of bits) went from 72 to 62 µs,
-/// for 10k records from 273 to 243 µs (three runs each, on the 2-core
-/// machine).
+/// address translation. Asked once a block, two pages ahead (the gain,
+/// with cold caches, is in BENCHMARKS.md).
 #[inline(always)]
 pub(super) fn prefetch_ahead(words: &[u64], index: usize) {
     // Past the end it asks for nothing useful, and costs nothing more.

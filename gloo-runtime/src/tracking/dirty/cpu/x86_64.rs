@@ -4,9 +4,8 @@
 /// `f()`, built with the `popcnt` instruction where the CPU has it.
 ///
 /// x86-64's baseline lacks it, and `count_ones` built for the baseline is
-/// a dozen instructions: counting the 2M bits of a 1M-record buffer of two
-/// fields (an upload's statistics, when it sends the whole buffer) took
-/// 0.15 ms, a quarter of a 1 % scattered upload. `f` is built into a copy
+/// a dozen instructions, which made counting an upload's bits a good part
+/// of a scattered upload (BENCHMARKS.md). `f` is built into a copy
 /// with the feature when inlined there: mark the closure
 /// `#[inline(always)]` (a closure left to the inliner was built without
 /// it).
