@@ -187,12 +187,7 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
             if let Some(kit) = context.scatter_kit() {
                 let gpu = (context.device(), context.queue());
                 if let Some(sent) = scatter.write(kit, gpu, &self.buffer, regions, bytes, stride) {
-                    trace.debug(format_args!(
-                        "GPU: Scattering {} records in {} ranges ({} bytes staged)",
-                        sent.records,
-                        regions.len(),
-                        sent.staged
-                    ));
+                    sent.trace(trace);
                     return;
                 }
             }
@@ -231,17 +226,14 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
         // Whether the records cost more than the whole buffer is known only
         // once they are found: the count was projected.
         let over = |runs, records| planned.over(runs, records);
-        let slots = slots.iter().map(|slot| slot.offset..slot.offset + slot.size);
+        let slots = slots.iter().map(FieldLayout::bytes);
         let Some(sent) = scatter.write_records(kit, gpu, &self.buffer, taken, (bytes, stride, slots), over)? else {
             // The plan's whole region: every record, widened to a word.
             let at = widen(0..bytes.len(), self.buffer.size() as usize);
             write_bytes(context, &self.buffer, bytes, at.clone());
             return Some((1, at.len()));
         };
-        trace.debug(format_args!(
-            "GPU: Scattering {} records in {} ranges ({} bytes staged)",
-            sent.records, sent.runs, sent.staged
-        ));
+        sent.trace(trace);
         Some((sent.runs, sent.sent))
     }
 

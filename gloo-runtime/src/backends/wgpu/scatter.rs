@@ -29,6 +29,7 @@ use ::wgpu::{
 use crate::backends::copy::copy_to_write_only;
 use crate::tracking::backend::align_out;
 use crate::tracking::dirty::{prefetch_line, DirtyBits};
+use crate::tracking::stats::Trace;
 
 /// Invocations per work group.
 const GROUP: u32 = 64;
@@ -194,6 +195,16 @@ pub(super) struct Scattered {
     pub(super) staged: usize,
 }
 
+impl Scattered {
+    /// Says what was sent, in the trace.
+    pub(super) fn trace(&self, trace: &mut Trace) {
+        trace.debug(format_args!(
+            "GPU: Scattering {} records in {} ranges ({} bytes staged)",
+            self.records, self.runs, self.staged
+        ));
+    }
+}
+
 /// The word at `bytes[at..at + 4]`, as its bytes lie in memory; past the
 /// end, zeros (the padding of a buffer rounded up to whole words).
 #[inline(always)]
@@ -231,9 +242,7 @@ impl Scatter {
         if !kit.stages(count) {
             return None;
         }
-        self.words.clear();
-        self.words.reserve(HEADER + count);
-        self.words.resize(HEADER, [0; 2]);
+        self.start_words(count);
         for span in spans {
             self.words.extend(span.step_by(4).map(|at| [(at / 4) as u32, word_at(bytes, at)]));
         }
@@ -311,13 +320,7 @@ impl Scatter {
     /// over the bits, each waited for its own).
     fn pack(&mut self, bytes: &[u8], stride: usize) {
         let record_words = stride / 4;
-        let all = match self.slot_words.len() {
-            64 => u64::MAX,
-            slots => (1 << slots) - 1,
-        };
-        self.words.clear();
-        self.words.reserve(HEADER + self.found.len() * record_words);
-        self.words.resize(HEADER, [0; 2]);
+        self.start_words(self.found.len() * record_words);
         for (at, &(record, dirty)) in self.found.iter().enumerate() {
             if let Some(&(ahead, _)) = self.found.get(at + PREFETCH_RECORDS) {
                 prefetch(bytes, ahead as usize * stride);
@@ -325,10 +328,6 @@ impl Scatter {
             let first = record as usize * record_words;
             let Some(record) = bytes.get(first * 4..first * 4 + stride) else { continue };
             let mut word = |w: usize| [(first + w) as u32, word_at(record, w * 4)];
-            if dirty == all {
-                self.words.extend((0..record_words).map(&mut word));
-                continue;
-            }
             // The dirty slots' words, in order; two slots may share one.
             let mut next = 0;
             let mut dirty = dirty;
@@ -339,6 +338,14 @@ impl Scatter {
                 dirty &= dirty - 1;
             }
         }
+    }
+
+    /// Empties `words` but for a header to fill, with room for `count`
+    /// words after it.
+    fn start_words(&mut self, count: usize) {
+        self.words.clear();
+        self.words.reserve(HEADER + count);
+        self.words.resize(HEADER, [0; 2]);
     }
 
     /// Sends the header and the words [`write`](Self::write) or
