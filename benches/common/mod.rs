@@ -3,12 +3,23 @@
 
 /// Criterion's mean for one benchmark of this run, in nanoseconds.
 pub fn mean_ns(group: &str, bench: &str) -> Option<f64> {
-    let dir = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
-    let path = format!("{dir}/criterion/{group}/{bench}/new/estimates.json");
+    let path = format!("{}/criterion/{group}/{bench}/new/estimates.json", target_dir()?);
     let text = std::fs::read_to_string(path).ok()?;
     let mean = &text[text.find("\"mean\"")?..];
     let value = &mean[mean.find("\"point_estimate\":")? + 17..];
     value[..value.find(',')?].trim().parse().ok()
+}
+
+/// Cargo's target directory, where criterion keeps its estimates:
+/// `CARGO_TARGET_DIR`, else the one this benchmark was built in
+/// (`target/release/deps/<bench>`), wherever the bench runs from (a bench
+/// of another workspace member runs in that member's folder).
+fn target_dir() -> Option<String> {
+    if let Ok(dir) = std::env::var("CARGO_TARGET_DIR") {
+        return Some(dir);
+    }
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.parent()?.parent()?.to_str()?.to_owned())
 }
 
 use std::time::Instant;
