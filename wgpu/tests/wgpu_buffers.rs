@@ -47,7 +47,7 @@ fn vertex_buffers_upload_their_plan_through_wgpu_and_read_it_back() {
     };
     assert_eq!(v.stats(), created);
     assert_eq!(v.read_gpu(&gpu).unwrap(), v.as_slice());
-    assert_eq!(v.active_storage(), Some(GpuStorage::Dynamic), "wgpu has no persistent mapping");
+    assert_eq!(v.active_storage(), Some(GpuStorage::Dynamic), "20 KB, below 1 MiB: dynamic");
 
     *v.color_mut(10) = [1.0, 0.0, 0.0];
     *v.position_mut(500) = [-1.0, -1.0];
@@ -402,17 +402,18 @@ fn a_draw_through_wgpu_shows_each_upload() {
     assert_eq!(quad.stats().upload_calls, 3);
 }
 
-/// A scattered buffer (a large one's storage out of the box) sends an
-/// upload of many runs as one staging write and one compute dispatch, and
-/// says so; a few runs still go one `write_buffer` each.
+/// A scattered buffer (a large one's storage out of the box on a GPU)
+/// sends an upload of many runs as one staging write and one compute
+/// dispatch, and says so; a few runs still go one `write_buffer` each.
 #[test]
 fn scattered_buffers_send_many_runs_in_one_dispatch() {
     let gpu = gpu();
     capture();
     let mut v = VertexBuffer::<Point>::from_fn([100_000], |[i]| point(i));
     v.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+    v.set_gpu_storage(GpuStorage::Scatter);
     v.upload(&gpu).unwrap();
-    assert_eq!(v.active_storage(), Some(GpuStorage::Scatter), "2 MB on a device with compute shaders");
+    assert_eq!(v.active_storage(), Some(GpuStorage::Scatter), "a device with compute shaders");
     take_lines();
     for k in 0..200 {
         *v.position_mut(k * 499) = [k as f32, -1.0];
@@ -430,6 +431,62 @@ fn scattered_buffers_send_many_runs_in_one_dispatch() {
     assert_eq!(v.read_gpu(&gpu).unwrap()[7], v.as_slice()[7]);
 }
 
+/// On a device that runs on the CPU (lavapipe here) and maps vertex
+/// buffers, a large buffer is mapped out of the box: an upload copies the
+/// plan's runs, as they are, into the buffer's own mapping, with no
+/// `write_buffer`, no staging and no dispatch; the trace shows each run
+/// and the creation says where the buffer lives. A GPU scatters instead.
+#[test]
+fn large_buffers_on_a_cpu_device_are_mapped() {
+    let gpu = gpu();
+    capture();
+    let on_cpu = gpu.device().adapter_info().device_type == wgpu::DeviceType::Cpu;
+    let maps = gpu.device().features().contains(wgpu::Features::MAPPABLE_PRIMARY_BUFFERS);
+    let mut v = VertexBuffer::<Point>::from_fn([100_000], |[i]| point(i));
+    v.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+    v.upload(&gpu).unwrap();
+    if !(on_cpu && maps) {
+        assert_eq!(v.active_storage(), Some(GpuStorage::Scatter), "a GPU scatters");
+        return;
+    }
+    assert_eq!(v.active_storage(), Some(GpuStorage::Mapped));
+    assert!(v.is_mapped());
+    let created = take_lines();
+    assert!(created[0].starts_with("GPU: Creating buffer") && created[0].ends_with("), mapped"), "{created:?}");
+    for k in 0..200 {
+        *v.position_mut(k * 499) = [k as f32, -1.0];
+    }
+    *v.color_mut(7) = [1.0; 3];
+    let before = v.stats();
+    v.upload(&gpu).unwrap();
+    let after = v.stats();
+    // 200 runs of one record (20 bytes each, not widened to words) and
+    // record 7, 12 bytes of it written.
+    assert_eq!(after.upload_calls - before.upload_calls, 201);
+    assert_eq!(after.bytes_uploaded - before.bytes_uploaded, 201 * 20);
+    assert_eq!(after.bytes_written - before.bytes_written, 200 * 8 + 12);
+    let lines = take_lines();
+    assert_eq!(lines.iter().filter(|line| line.starts_with("GPU: Updating buffer")).count(), 201, "{lines:?}");
+    assert!(lines.iter().all(|line| !line.contains("Scattering")), "{lines:?}");
+    assert_eq!(v.read_gpu(&gpu).unwrap(), v.as_slice());
+
+    // A mapped buffer grows mapped, its records copied on the GPU.
+    v.extend_from_slice(&[point(3); 60_000]);
+    *v.position_mut(5) = [5.0, 5.0];
+    v.upload(&gpu).unwrap();
+    assert_eq!((v.active_storage(), v.stats().reallocations), (Some(GpuStorage::Mapped), 1));
+    assert_eq!(v.read_gpu(&gpu).unwrap(), v.as_slice());
+
+    // Asked for, a small buffer is mapped too.
+    let mut small = VertexBuffer::<Point>::from_fn([10], |[i]| point(i));
+    small.set_gpu_storage(GpuStorage::Mapped);
+    small.upload(&gpu).unwrap();
+    *small.color_mut(9) = [0.5; 3];
+    small.upload(&gpu).unwrap();
+    assert_eq!(small.active_storage(), Some(GpuStorage::Mapped));
+    assert_eq!(small.read_gpu(&gpu).unwrap(), small.as_slice());
+}
+
 /// 2-byte indices scatter in whole words: each edited index goes with its
 /// neighbour in the word, as a `write_buffer` of it would.
 #[test]
@@ -439,6 +496,7 @@ fn scattered_two_byte_indices_go_in_words() {
         IndexBuffer::<u16>::from_vec(PrimitiveType::Points, [1 << 20], (0..1 << 20).map(|i| i as u16).collect())
             .unwrap();
     ib.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+    ib.set_gpu_storage(GpuStorage::Scatter);
     ib.upload(&gpu).unwrap();
     assert_eq!(ib.active_storage(), Some(GpuStorage::Scatter));
     for k in 0..300 {
@@ -451,10 +509,11 @@ fn scattered_two_byte_indices_go_in_words() {
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig { cases: 12, ..Default::default() })]
 
-    /// Random edits, growth and uploads of a scattered buffer, by every
-    /// policy: after each upload the GPU holds what the CPU does.
+    /// Random edits, growth and uploads of a scattered buffer and of a
+    /// mapped one, by every policy: after each upload the GPU holds what
+    /// the CPU does.
     #[test]
-    fn scattered_uploads_match_the_records(
+    fn scattered_and_mapped_uploads_match_the_records(
         rounds in proptest::collection::vec(
             (proptest::collection::vec(0usize..6000, 0..400), 0usize..3, 0usize..4),
             1..5,
@@ -467,10 +526,13 @@ proptest::proptest! {
             MergePolicy::Coalesce { max_gap: 64 },
             MergePolicy::Auto,
         ];
+        let maps = gpu.device().features().contains(wgpu::Features::MAPPABLE_PRIMARY_BUFFERS);
+        let mapped = if maps { GpuStorage::Mapped } else { GpuStorage::Dynamic };
+        for (storage, expected) in [(GpuStorage::Scatter, GpuStorage::Scatter), (GpuStorage::Mapped, mapped)] {
         let mut v = VertexBuffer::<Point>::from_fn([5000], |[i]| point(i));
-        v.set_gpu_storage(GpuStorage::Scatter);
+        v.set_gpu_storage(storage);
         v.upload(&gpu).unwrap();
-        for (round, (edits, pushes, policy)) in rounds.into_iter().enumerate() {
+        for (round, (edits, pushes, policy)) in rounds.iter().cloned().enumerate() {
             v.set_policy(policies[policy]);
             for _ in 0..pushes * 700 {
                 v.push(point(v.len()));
@@ -480,8 +542,9 @@ proptest::proptest! {
                 *v.position_mut(at) = [round as f32, at as f32];
             }
             v.upload(&gpu).unwrap();
-            proptest::prop_assert_eq!(v.active_storage(), Some(GpuStorage::Scatter));
+            proptest::prop_assert_eq!(v.active_storage(), Some(expected));
             proptest::prop_assert_eq!(v.read_gpu(&gpu).unwrap(), v.as_slice());
+        }
         }
     }
 }

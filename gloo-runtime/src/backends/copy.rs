@@ -1,6 +1,6 @@
 //! Copies into memory the GPU reads: a persistent mapping (glium), a
-//! staging buffer a queue write fills (wgpu). A large copy streams past the
-//! caches.
+//! mapped buffer or a staging buffer a queue write fills (wgpu). A large
+//! copy streams past the caches.
 
 /// The size from which a copy streams past the caches.
 pub(crate) const STREAM_MIN_BYTES: usize = 256 << 10;

@@ -431,7 +431,7 @@ impl<E: Copy, S: GpuResource<E>> Tracked<E, Gpu<S, E>> {
             }
         };
         let how = match resource.storage() {
-            GpuStorage::Mapped => ", persistently mapped",
+            GpuStorage::Mapped => ", mapped",
             GpuStorage::Scatter => ", scattered by compute",
             _ => "",
         };

@@ -15,9 +15,9 @@ use crate::tracking::plan::UploadCosts;
 ///
 /// - A *mapped* buffer costs nothing per call: an upload maps it once and
 ///   copies each planned range into the mapping. Its price is on the draw
-///   side: glium puts a fence after every draw that reads it, and on a
-///   discrete GPU the driver may keep it in host memory, where every draw
-///   reads it across the bus.
+///   side: glium puts a fence after every draw that reads it (wgpu's
+///   mapping waits for those draws), and on a discrete GPU the driver may
+///   keep it in host memory, where every draw reads it across the bus.
 /// - A *scattered* buffer stays an ordinary buffer in the GPU's memory. An
 ///   upload packs its planned ranges into one mapped staging buffer beside
 ///   it, and one compute dispatch copies each word to its place: the
@@ -27,24 +27,37 @@ use crate::tracking::plan::UploadCosts;
 pub enum GpuStorage {
     /// For a buffer of at least [`GpuStorage::MAPPED_MIN_BYTES`], the
     /// backend's choice among the others by what the context can do; a
-    /// smaller buffer is dynamic. The wgpu backend chooses
-    /// [`Scatter`](GpuStorage::Scatter) where the device runs compute
-    /// shaders (a `write_buffer` costs microseconds each there, on every
-    /// device). The glium backend chooses
-    /// [`Scatter`](GpuStorage::Scatter) on a GPU that has it, so that
-    /// draws read GPU memory, and [`Mapped`](GpuStorage::Mapped) on a
-    /// renderer that runs on the CPU (Mesa's llvmpipe), where mapped
-    /// memory is all there is and a mapped upload measured 5.6× faster
-    /// than a scatter (1 % of 20 MB edited); else [`Mapped`](GpuStorage::Mapped) where the
-    /// context can map, else [`Dynamic`](GpuStorage::Dynamic).
+    /// smaller buffer is dynamic.
+    ///
+    /// - The glium backend chooses [`Scatter`](GpuStorage::Scatter) on a
+    ///   GPU that has it, so that draws read GPU memory, and
+    ///   [`Mapped`](GpuStorage::Mapped) on a renderer that runs on the CPU
+    ///   (Mesa's llvmpipe), where mapped memory is all there is and a
+    ///   mapped upload measured 5.6× faster than a scatter (1 % of 20 MB
+    ///   edited); else [`Mapped`](GpuStorage::Mapped) where the context
+    ///   can map, else [`Dynamic`](GpuStorage::Dynamic).
+    /// - The wgpu backend chooses [`Mapped`](GpuStorage::Mapped) on a
+    ///   device that runs on the CPU (Mesa's lavapipe) and maps vertex and
+    ///   index buffers (`Features::MAPPABLE_PRIMARY_BUFFERS`, which
+    ///   `WgpuContext::headless` asks for), for the same reason: there an
+    ///   upload is the copy of its bytes, with no staging write and no
+    ///   dispatch (see BENCHMARKS.md). Else
+    ///   [`Scatter`](GpuStorage::Scatter) where the device runs compute
+    ///   shaders (a `write_buffer` costs microseconds each there, on every
+    ///   device), else [`Dynamic`](GpuStorage::Dynamic).
     #[default]
     Auto,
     /// A dynamic buffer, written with one call (`glBufferSubData`) per
     /// planned range.
     Dynamic,
-    /// A persistently mapped buffer, where the context can have one
-    /// (otherwise a dynamic one): each upload copies the planned ranges
-    /// into the mapping, once the GPU is done with its earlier draws.
+    /// A mapped buffer, where the context can have one (otherwise a
+    /// dynamic one): each upload copies the planned ranges into the
+    /// mapping, once the GPU is done with its earlier draws. Through glium
+    /// the buffer is mapped persistently (OpenGL 4.4 or
+    /// `GL_ARB_buffer_storage`); through wgpu each upload maps it and
+    /// unmaps it, on a device with `Features::MAPPABLE_PRIMARY_BUFFERS`
+    /// (on a discrete GPU the driver may then keep the buffer in host
+    /// memory, where draws read it across the bus).
     Mapped,
     /// A dynamic buffer whose uploads of many ranges go through a staging
     /// buffer and one compute dispatch, where the context has compute

@@ -1,7 +1,9 @@
-//! The core's [`GpuResource`] for a wgpu buffer: creation mapped, one
-//! `write_buffer` per planned run widened to wgpu's 4-byte alignment or,
-//! for many runs of a scattered buffer, one compute dispatch (`scatter.rs`),
-//! growth copied on the GPU, read-back through a staging buffer.
+//! The core's [`GpuResource`] for a wgpu buffer: creation mapped; uploads
+//! copied into the buffer's own mapping where the device maps vertex and
+//! index buffers and the buffer asked for it, else one `write_buffer` per
+//! planned run widened to wgpu's 4-byte alignment or, for many runs of a
+//! scattered buffer, one compute dispatch (`scatter.rs`); growth copied on
+//! the GPU, read-back through a staging buffer.
 
 use core::marker::PhantomData;
 use core::mem::size_of;
@@ -12,6 +14,7 @@ use ::wgpu::{
     COPY_BUFFER_ALIGNMENT,
 };
 
+use super::mapped::write_runs;
 use super::scatter::{widen, Scatter};
 use super::WgpuContext;
 use crate::backends::copy::{copy_to_write_only, STREAM_MIN_BYTES};
@@ -33,10 +36,30 @@ pub struct WgpuBuffer<E> {
     buffer: Buffer,
     capacity: usize,
     usage: BufferUsages,
-    /// The staging side of a scattered buffer (`STORAGE` usage); `None`
-    /// for a dynamic one.
-    scatter: Option<Scatter>,
+    kind: Kind,
     records: PhantomData<E>,
+}
+
+/// How a buffer's uploads reach it.
+#[derive(Debug)]
+enum Kind {
+    /// One `write_buffer` a run.
+    Dynamic,
+    /// Copied into the buffer's own mapping (`MAP_WRITE` usage).
+    Mapped,
+    /// Through a compute dispatch from the staging side (`STORAGE` usage),
+    /// for many runs.
+    Scatter(Scatter),
+}
+
+impl Kind {
+    /// The staging side of a scattered buffer.
+    fn scatter(&mut self) -> Option<&mut Scatter> {
+        match self {
+            Kind::Scatter(scatter) => Some(scatter),
+            _ => None,
+        }
+    }
 }
 
 impl<E> WgpuBuffer<E> {
@@ -117,10 +140,12 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
     type Extra = BufferUsages;
     type Region = Range<usize>;
 
-    /// A buffer mapped at creation to take `data`. `Scatter` and `Auto`
-    /// get a scattered buffer where the device runs compute shaders and
-    /// can bind the buffer whole; otherwise (and for `Mapped`: wgpu has no
-    /// persistently mapped buffers) it is dynamic.
+    /// A buffer mapped at creation to take `data`. `Mapped` gets a buffer
+    /// the CPU maps where the device has them
+    /// (`Features::MAPPABLE_PRIMARY_BUFFERS`), `Scatter` a scattered one
+    /// where the device runs compute shaders and can bind the buffer whole;
+    /// `Auto` the first on a device that runs on the CPU, else the second;
+    /// otherwise it is dynamic.
     fn create(
         context: &WgpuContext,
         data: &[E],
@@ -130,9 +155,19 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
         _: &mut Trace,
     ) -> Result<Self, Error> {
         let size = aligned_size::<E>(capacity)?;
-        let scattered = matches!(storage, GpuStorage::Scatter | GpuStorage::Auto)
+        let mapped = match storage {
+            GpuStorage::Mapped => context.maps_buffers(),
+            GpuStorage::Auto => context.maps_by_default(),
+            _ => false,
+        };
+        let scattered = !mapped
+            && matches!(storage, GpuStorage::Scatter | GpuStorage::Auto)
             && context.scatter_kit().is_some_and(|kit| kit.serves(size));
-        let extra = if scattered { BufferUsages::STORAGE } else { BufferUsages::empty() };
+        let (kind, extra) = match (mapped, scattered) {
+            (true, _) => (Kind::Mapped, BufferUsages::MAP_WRITE),
+            (_, true) => (Kind::Scatter(Scatter::default()), BufferUsages::STORAGE),
+            _ => (Kind::Dynamic, BufferUsages::empty()),
+        };
         let usage = usage | BufferUsages::COPY_DST | BufferUsages::COPY_SRC | extra;
         let bytes: &[u8] = bytemuck::cast_slice(data);
         let buffer = context.scoped(Error::BufferCreation, || {
@@ -145,24 +180,25 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
             }
             Ok(buffer)
         })?;
-        let scatter = scattered.then(Scatter::default);
-        Ok(WgpuBuffer { buffer, capacity, usage, scatter, records: PhantomData })
+        Ok(WgpuBuffer { buffer, capacity, usage, kind, records: PhantomData })
     }
 
     fn storage(&self) -> GpuStorage {
-        if self.scatter.is_some() {
-            GpuStorage::Scatter
-        } else {
-            GpuStorage::Dynamic
+        match self.kind {
+            Kind::Dynamic => GpuStorage::Dynamic,
+            Kind::Mapped => GpuStorage::Mapped,
+            Kind::Scatter(_) => GpuStorage::Scatter,
         }
     }
 
     /// The context's costs (measured by `calibrate_uploads`, else
-    /// lavapipe's) of a `write_buffer` or of a scattered record.
+    /// lavapipe's) of a `write_buffer` or of a scattered record; a mapped
+    /// buffer's are a copy's, as glium's mapped buffers' on llvmpipe.
     fn costs(&self, context: &WgpuContext) -> UploadCosts {
-        match self.scatter {
-            Some(_) => context.scatter_costs(),
-            None => context.upload_costs(),
+        match self.kind {
+            Kind::Dynamic => context.upload_costs(),
+            Kind::Mapped => UploadCosts::MAPPED,
+            Kind::Scatter(_) => context.scatter_costs(),
         }
     }
 
@@ -170,20 +206,31 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
         self.capacity
     }
 
-    /// wgpu's copy alignment: runs go out widened to 4 bytes.
+    /// wgpu's copy alignment: runs go out widened to 4 bytes; into a
+    /// mapping, as they are.
     fn align(&self) -> usize {
-        ALIGN
+        match self.kind {
+            Kind::Mapped => 1,
+            _ => ALIGN,
+        }
     }
 
-    /// Through the scatter when the buffer has one and the plan has many
-    /// runs; else one `write_buffer` per run, its bytes widened to wgpu's
-    /// 4-byte alignment: the neighbours' bytes come from `data` too (it
-    /// holds every record), and past the last record the padding is zeros.
+    /// Into the mapping of a mapped buffer, mapped once; through the
+    /// scatter when the buffer has one and the plan has many runs; else one
+    /// `write_buffer` per run, its bytes widened to wgpu's 4-byte
+    /// alignment: the neighbours' bytes come from `data` too (it holds
+    /// every record), and past the last record the padding is zeros.
     fn write(&mut self, context: &WgpuContext, regions: &[Range<usize>], data: &[E], trace: &mut Trace) {
         let bytes: &[u8] = bytemuck::cast_slice(data);
         let (stride, size) = (size_of::<E>(), self.buffer.size() as usize);
+        if let Kind::Mapped = self.kind {
+            let runs = regions.iter().map(|records| records.start * stride..records.end * stride);
+            if write_runs(context, &self.buffer, bytes, runs).is_ok() {
+                return;
+            }
+        }
         // Only a scattered buffer asks for the kit, made when it was.
-        if let Some(scatter) = self.scatter.as_mut().filter(|_| regions.len() >= context.scatter_min_runs()) {
+        if let Some(scatter) = self.kind.scatter().filter(|_| regions.len() >= context.scatter_min_runs()) {
             if let Some(kit) = context.scatter_kit() {
                 let gpu = (context.device(), context.queue());
                 if let Some(sent) = scatter.write(kit, gpu, &self.buffer, regions, bytes, stride) {
@@ -199,9 +246,11 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
         }
     }
 
-    /// A scattered buffer does.
+    /// A scattered buffer does. (A mapped one copying each record as the
+    /// pass over the pending bits finds it measured no faster than its
+    /// plan's copies, and slower for clustered edits, as glium's.)
     fn takes_records(&self) -> bool {
-        self.scatter.is_some()
+        matches!(self.kind, Kind::Scatter(_))
     }
 
     /// Through the scatter, each dirty record packed as the pass over the
@@ -217,7 +266,7 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
         counts: &mut [usize],
         trace: &mut Trace,
     ) -> Option<(usize, usize)> {
-        let scatter = self.scatter.as_mut().filter(|_| planned.runs >= context.scatter_min_runs())?;
+        let scatter = self.kind.scatter().filter(|_| planned.runs >= context.scatter_min_runs())?;
         let kit = context.scatter_kit()?;
         let gpu = (context.device(), context.queue());
         let stride = size_of::<E>();
@@ -343,6 +392,35 @@ mod tests {
         assert_eq!(aligned_size::<[u16; 3]>(9).ok(), Some(56));
         assert_eq!(aligned_size::<u8>(0).ok(), Some(4));
         assert!(aligned_size::<u64>(usize::MAX).is_err());
+    }
+
+    /// A mapped buffer (where the device maps vertex buffers, as lavapipe
+    /// does) has `MAP_WRITE` usage, takes its runs as they are, unaligned,
+    /// and grows mapped.
+    #[test]
+    fn mapped_buffers_write_unaligned_runs_into_their_mapping() {
+        let context = context();
+        let before: Vec<[u8; 3]> = (0..9).map(|i| [i; 3]).collect();
+        let created =
+            WgpuBuffer::create(&context, &before, 9, BufferUsages::VERTEX, GpuStorage::Mapped, &mut Trace::default());
+        let mut buffer = created.expect("created");
+        if !context.maps_buffers() {
+            assert_eq!(buffer.storage(), GpuStorage::Dynamic, "no mapped buffers on this device");
+            return;
+        }
+        assert_eq!((buffer.storage(), buffer.align()), (GpuStorage::Mapped, 1));
+        assert!(buffer.usage().contains(BufferUsages::MAP_WRITE | BufferUsages::VERTEX));
+        let mut after = before.clone();
+        for i in [1, 4, 5, 8] {
+            after[i] = [100 + i as u8; 3];
+        }
+        // Bytes 3..6, 12..18 and 24..27: none on a word's edge.
+        buffer.write(&context, &[1..2, 4..6, 8..9], &after, &mut Trace::default());
+        assert_eq!(buffer.read(&context, 9).expect("read back"), after);
+        let (grown, copied) = buffer.grow(&context, 20, BufferUsages::VERTEX, &mut Trace::default()).expect("grown");
+        assert!(copied);
+        assert_eq!(grown.storage(), GpuStorage::Mapped);
+        assert_eq!(grown.read(&context, 9).expect("read back"), after);
     }
 
     #[test]

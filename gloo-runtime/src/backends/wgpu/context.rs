@@ -140,6 +140,10 @@ pub struct WgpuContext {
     scatter: Arc<OnceLock<Option<ScatterKit>>>,
     /// What a scattered record costs, once calibrated.
     scatter_costs: Arc<OnceLock<ScatterCosts>>,
+    /// Whether the device runs on the CPU (Mesa's lavapipe), as the device
+    /// itself says: what the scatter's dispatch and `Auto`'s storage are
+    /// chosen by.
+    on_cpu: bool,
     id: u64,
 }
 
@@ -157,7 +161,9 @@ impl WgpuContext {
     /// }
     /// ```
     pub fn new(device: Device, queue: Queue) -> Self {
+        let on_cpu = device.adapter_info().device_type == DeviceType::Cpu;
         WgpuContext {
+            on_cpu,
             device,
             queue,
             adapter: None,
@@ -171,8 +177,11 @@ impl WgpuContext {
     /// A context on the first adapter wgpu finds without a window, among all
     /// its backends: a GPU where there is one, else a software renderer,
     /// Vulkan's (Mesa's lavapipe) before OpenGL's (llvmpipe). The device
-    /// gets the adapter's own limits, and 16-bit normalized texture formats
-    /// where it has them.
+    /// gets the adapter's own limits, and where the adapter has them,
+    /// 16-bit normalized texture formats and vertex and index buffers the
+    /// CPU maps (`Features::MAPPABLE_PRIMARY_BUFFERS`, for
+    /// [`GpuStorage::Mapped`](crate::GpuStorage::Mapped); asking for the
+    /// feature changes no buffer that does not use it).
     ///
     /// # Errors
     ///
@@ -205,11 +214,12 @@ impl WgpuContext {
             .or_else(|_| request(Backends::GL))
             .map_err(|e| Error::NoAdapter(e.to_string()))?;
         let info = adapter.get_info();
-        // 16-bit normalized textures (`Texture2d<u16>`) where the adapter
-        // has them.
+        // 16-bit normalized textures (`Texture2d<u16>`) and mapped buffers
+        // where the adapter has them.
         let descriptor = DeviceDescriptor {
             label: Some("gloo headless"),
-            required_features: adapter.features() & Features::TEXTURE_FORMAT_16BIT_NORM,
+            required_features: adapter.features()
+                & (Features::TEXTURE_FORMAT_16BIT_NORM | Features::MAPPABLE_PRIMARY_BUFFERS),
             required_limits: adapter.limits(),
             ..DeviceDescriptor::default()
         };
@@ -221,9 +231,8 @@ impl WgpuContext {
 
     /// Wraps the application's own device and queue, as [`new`](Self::new)
     /// does, with the adapter they came from: [`adapter`](Self::adapter)
-    /// and [`adapter_info`](Self::adapter_info) answer, and the scatter
-    /// sizes its dispatch for the device (on a CPU renderer such as
-    /// lavapipe an invocation copies several records).
+    /// and [`adapter_info`](Self::adapter_info) answer. (What gloo itself
+    /// needs to know of the device, [`new`](Self::new) asks the device.)
     ///
     /// # Examples
     ///
@@ -319,8 +328,7 @@ impl WgpuContext {
     /// refused the program.
     pub(super) fn scatter_kit(&self) -> Option<&ScatterKit> {
         // On the CPU an invocation's own cost outweighs its copy.
-        let on_cpu = self.adapter_info().is_some_and(|info| info.device_type == DeviceType::Cpu);
-        let per = if on_cpu { CPU_UNITS_PER_INVOCATION } else { 1 };
+        let per = if self.on_cpu { CPU_UNITS_PER_INVOCATION } else { 1 };
         let kit = self.scatter.get_or_init(|| {
             self.scoped(Error::BufferCreation, || Ok(ScatterKit::new(&self.device, per))).ok().flatten()
         });
@@ -399,6 +407,37 @@ impl WgpuContext {
         // its fixed cost is that of as many calls.
         let min_runs = (fixed_ns / whole.call_ns).ceil().clamp(1.0, 4096.0) as usize;
         Ok(ScatterCosts { costs: UploadCosts { call_ns: 0.0, byte_ns, whole_factor }, min_runs })
+    }
+
+    /// Whether a buffer of `GpuStorage::Auto` is mapped here: on a device
+    /// that runs on the CPU (Mesa's lavapipe), where the device's memory is
+    /// the process's and a copy into it is all an upload needs, as glium's
+    /// mapped buffers on llvmpipe; where the device maps vertex and index
+    /// buffers (`Features::MAPPABLE_PRIMARY_BUFFERS`).
+    pub(super) fn maps_by_default(&self) -> bool {
+        self.on_cpu && self.maps_buffers()
+    }
+
+    /// Whether the device maps vertex and index buffers
+    /// (`Features::MAPPABLE_PRIMARY_BUFFERS`), as mapped storage needs.
+    pub(super) fn maps_buffers(&self) -> bool {
+        self.device.features().contains(Features::MAPPABLE_PRIMARY_BUFFERS)
+    }
+
+    /// Maps `buffer` (of `MAP_WRITE` usage) for writing, whole, waiting for
+    /// the device to finish the work queued before that reads it (its
+    /// draws, and its pending writes, which wgpu submits first).
+    ///
+    /// The wait runs the mapping callbacks of every buffer of the device,
+    /// the application's too: the caller holds nothing they could reach.
+    pub(super) fn map_for_write(&self, buffer: &Buffer) -> Result<(), Error> {
+        let (sender, mapped) = mpsc::channel();
+        buffer.map_async(MapMode::Write, .., move |result| drop(sender.send(result)));
+        self.device
+            .poll(PollType::wait_indefinitely())
+            .map_err(|e| Error::BufferCreation(format!("waiting for the wgpu device failed: {e}")))?;
+        let failed = |e: &dyn std::fmt::Display| Error::BufferCreation(format!("mapping a wgpu buffer: {e}"));
+        mapped.recv().map_err(|e| failed(&e))?.map_err(|e| failed(&e))
     }
 
     /// The device buffers are created on.

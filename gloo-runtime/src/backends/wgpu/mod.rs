@@ -11,6 +11,7 @@ use crate::IndexType;
 
 mod buffer;
 mod context;
+mod mapped;
 mod scatter;
 mod texture;
 

@@ -181,7 +181,7 @@ pub(super) struct Scatter {
     words: Vec<[u32; 2]>,
     /// The records the pass over the pending bits found, with their
     /// dirty slots.
-    found: Vec<(u32, u64)>,
+    found: Vec<(usize, u64)>,
     /// Each slot's words in a record, from its first.
     slot_words: Vec<Range<usize>>,
 }
@@ -278,23 +278,8 @@ impl Scatter {
         }
         self.slot_words.clear();
         self.slot_words.extend(slots.into_iter().map(|slot| align_out(slot, 4)).map(|w| w.start / 4..w.end / 4));
-        let found = &mut self.found;
-        found.clear();
-        // Runs and the records they cover, counted as the records come:
-        // one further than `gap` clean records from the last starts one.
-        let (mut runs, mut covered, mut next) = (0, 0, None);
-        let taken = pending.take_records(counts, |record, dirty| {
-            covered += match next {
-                Some(next) if record - next <= gap => record + 1 - next,
-                _ => {
-                    runs += 1;
-                    1
-                }
-            };
-            next = Some(record + 1);
-            found.push((record as u32, dirty));
-        });
-        if !taken || found.is_empty() {
+        let (runs, covered) = pending.take_found(counts, gap, &mut self.found)?;
+        if self.found.is_empty() {
             return None;
         }
         if over(runs, covered) {
@@ -306,7 +291,7 @@ impl Scatter {
             // Not sent (wgpu refused the staging write): pending again.
             let slot_count = pending.slots();
             for &(record, dirty) in &self.found {
-                let first = record as usize * slot_count;
+                let first = record * slot_count;
                 (0..slot_count).filter(|slot| dirty >> slot & 1 == 1).for_each(|slot| pending.mark(first + slot));
             }
             return None;
@@ -323,9 +308,9 @@ impl Scatter {
         self.start_words(self.found.len() * record_words);
         for (at, &(record, dirty)) in self.found.iter().enumerate() {
             if let Some(&(ahead, _)) = self.found.get(at + PREFETCH_RECORDS) {
-                prefetch(bytes, ahead as usize * stride);
+                prefetch(bytes, ahead * stride);
             }
-            let first = record as usize * record_words;
+            let first = record * record_words;
             let Some(record) = bytes.get(first * 4..first * 4 + stride) else { continue };
             let mut word = |w: usize| [(first + w) as u32, word_at(record, w * 4)];
             // The dirty slots' words, in order; two slots may share one.

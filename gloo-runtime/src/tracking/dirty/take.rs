@@ -103,6 +103,57 @@ impl DirtyBits {
         true
     }
 
+    /// [`take_records`](Self::take_records) into `found`, emptied first:
+    /// each dirty record with its pending slots, in order; and the runs an
+    /// upload's plan makes of them, records at most `gap` clean records
+    /// apart sharing one: how many runs, and how many records they cover.
+    /// `None`, with nothing done, where `take_records` cannot take this
+    /// set's records.
+    ///
+    /// # Panics
+    ///
+    /// If `counts` is not one per slot.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gloo_runtime::dirty::DirtyBits;
+    ///
+    /// let mut bits = DirtyBits::new(100, 2);
+    /// bits.mark(2 * 3 + 1);
+    /// bits.mark_records(6..8);
+    /// bits.mark(2 * 50);
+    /// let (mut found, mut counts) = (Vec::new(), [0; 2]);
+    /// // Records 3, 6 and 7 in one run across a gap of two, 50 in another.
+    /// assert_eq!(bits.take_found(&mut counts, 2, &mut found), Some((2, 6)));
+    /// assert_eq!(found, [(3, 0b10), (6, 0b11), (7, 0b11), (50, 0b01)]);
+    /// assert_eq!(counts, [3, 3]);
+    /// assert!(bits.is_empty());
+    /// ```
+    pub fn take_found(
+        &mut self,
+        counts: &mut [usize],
+        gap: usize,
+        found: &mut Vec<(usize, u64)>,
+    ) -> Option<(usize, usize)> {
+        found.clear();
+        // A record further than `gap` clean records from the last starts a
+        // run.
+        let (mut runs, mut covered, mut next) = (0, 0, None);
+        let taken = self.take_records(counts, |record, slots| {
+            covered += match next {
+                Some(next) if record - next <= gap => record + 1 - next,
+                _ => {
+                    runs += 1;
+                    1
+                }
+            };
+            next = Some(record + 1);
+            found.push((record, slots));
+        });
+        taken.then_some((runs, covered))
+    }
+
     /// Whether [`take_records`](Self::take_records) can take this set's
     /// records: its slot count is a power of two of at most 64.
     pub fn takes_records(&self) -> bool {
