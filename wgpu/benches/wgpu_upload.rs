@@ -1,10 +1,12 @@
 //! benches/upload.rs through wgpu: the per-frame upload of a 1M-vertex
 //! (20 MB) buffer after editing a fraction of its vertices, for each merge
-//! policy out of the box (a scattered buffer where the device runs compute
+//! policy out of the box (a mapped buffer on a device that runs on the CPU,
+//! such as lavapipe, else a scattered one where the device runs compute
 //! shaders; `Auto` plans with the built-in costs, no calibration asked
-//! for), `Coalesce0` on a dynamic buffer (one `write_buffer` a run,
-//! gloo's only way before the scatter), against one whole
-//! `queue.write_buffer` of the same data edited in a plain `Vec`. Each
+//! for), `Auto` on a scattered buffer (what a GPU gets), `Coalesce0` on a
+//! dynamic buffer (one `write_buffer` a run, gloo's only way before the
+//! scatter), against one whole `queue.write_buffer` of the same data
+//! edited in a plain `Vec`. Each
 //! frame ends with a submit and a wait for the device, so the GPU's work is
 //! inside the time.
 //!
@@ -27,10 +29,11 @@ use common::{best_other, mean_ns, speedup, summarize, turns, Turns};
 use edits::{patterns, point, Point, RECORDS};
 
 /// gloo's contenders: a policy, on a buffer of a storage.
-const POLICIES: [(&str, MergePolicy, GpuStorage); 4] = [
+const POLICIES: [(&str, MergePolicy, GpuStorage); 5] = [
     ("Extent", MergePolicy::Extent, GpuStorage::Auto),
     ("Coalesce0", MergePolicy::Coalesce { max_gap: 0 }, GpuStorage::Auto),
     ("Auto", MergePolicy::Auto, GpuStorage::Auto),
+    ("Auto scattered", MergePolicy::Auto, GpuStorage::Scatter),
     ("Coalesce0 ranges", MergePolicy::Coalesce { max_gap: 0 }, GpuStorage::Dynamic),
 ];
 
@@ -170,6 +173,10 @@ fn main() {
     let gpu = WgpuContext::headless().unwrap_or_else(|error| panic!("{error}"));
     let info = gpu.adapter_info().expect("headless() records its adapter");
     println!("[i] Using wgpu ({:?}, {})", info.backend, info.name);
+    let mut probe = VertexBuffer::<Point>::zeros([RECORDS]);
+    probe.upload(&gpu).unwrap();
+    println!("[i] A 20 MB buffer out of the box is {:?}", probe.active_storage().expect("uploaded"));
+    drop(probe);
     let mut c = Criterion::default().configure_from_args();
     let paired = uploads(&mut c, &gpu);
     c.final_summary();
