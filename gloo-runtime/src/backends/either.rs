@@ -61,6 +61,14 @@ where
         })
     }
 
+    fn in_context(&self, context: &Self::Context) -> bool {
+        match (self, context) {
+            (Either::First(storage), Either::First(context)) => storage.in_context(context),
+            (Either::Second(storage), Either::Second(context)) => storage.in_context(context),
+            _ => false,
+        }
+    }
+
     fn storage(&self) -> GpuStorage {
         match self {
             Either::First(storage) => storage.storage(),
@@ -68,11 +76,10 @@ where
         }
     }
 
-    fn costs(&self, context: &Self::Context) -> UploadCosts {
-        match (self, context) {
-            (Either::First(storage), Either::First(context)) => storage.costs(context),
-            (Either::Second(storage), Either::Second(context)) => storage.costs(context),
-            _ => UploadCosts::default(),
+    fn costs(&self) -> UploadCosts {
+        match self {
+            Either::First(storage) => storage.costs(),
+            Either::Second(storage) => storage.costs(),
         }
     }
 
@@ -90,11 +97,10 @@ where
         }
     }
 
-    fn write(&mut self, context: &Self::Context, regions: &[Self::Region], data: &[E], trace: &mut Trace) {
-        match (self, context) {
-            (Either::First(storage), Either::First(context)) => storage.write(context, regions, data, trace),
-            (Either::Second(storage), Either::Second(context)) => storage.write(context, regions, data, trace),
-            _ => unreachable!("the core writes storage through its own context only"),
+    fn write(&mut self, regions: &[Self::Region], data: &[E], trace: &mut Trace) {
+        match self {
+            Either::First(storage) => storage.write(regions, data, trace),
+            Either::Second(storage) => storage.write(regions, data, trace),
         }
     }
 
@@ -107,47 +113,33 @@ where
 
     fn write_records(
         &mut self,
-        context: &Self::Context,
         pending: &mut DirtyBits,
         runs: RecordRuns,
         records: (&[E], &[FieldLayout]),
         counts: &mut [usize],
         trace: &mut Trace,
     ) -> Option<(usize, usize)> {
-        match (self, context) {
-            (Either::First(storage), Either::First(context)) => {
-                storage.write_records(context, pending, runs, records, counts, trace)
-            }
-            (Either::Second(storage), Either::Second(context)) => {
-                storage.write_records(context, pending, runs, records, counts, trace)
-            }
-            _ => unreachable!("the core writes storage through its own context only"),
+        match self {
+            Either::First(storage) => storage.write_records(pending, runs, records, counts, trace),
+            Either::Second(storage) => storage.write_records(pending, runs, records, counts, trace),
         }
     }
 
-    fn grow(
-        &self,
-        context: &Self::Context,
-        capacity: usize,
-        (a, b): Self::Extra,
-        trace: &mut Trace,
-    ) -> Result<(Self, bool), Error> {
-        match (self, context) {
-            (Either::First(storage), Either::First(context)) => {
-                storage.grow(context, capacity, a, trace).map(|(storage, copied)| (Either::First(storage), copied))
+    fn grow(&self, capacity: usize, (a, b): Self::Extra, trace: &mut Trace) -> Result<(Self, bool), Error> {
+        match self {
+            Either::First(storage) => {
+                storage.grow(capacity, a, trace).map(|(storage, copied)| (Either::First(storage), copied))
             }
-            (Either::Second(storage), Either::Second(context)) => {
-                storage.grow(context, capacity, b, trace).map(|(storage, copied)| (Either::Second(storage), copied))
+            Either::Second(storage) => {
+                storage.grow(capacity, b, trace).map(|(storage, copied)| (Either::Second(storage), copied))
             }
-            _ => Err(Error::ContextMismatch),
         }
     }
 
-    fn read(&self, context: &Self::Context, len: usize) -> Result<Vec<E>, Error> {
-        match (self, context) {
-            (Either::First(storage), Either::First(context)) => storage.read(context, len),
-            (Either::Second(storage), Either::Second(context)) => storage.read(context, len),
-            _ => Err(Error::ContextMismatch),
+    fn read(&self, len: usize) -> Result<Vec<E>, Error> {
+        match self {
+            Either::First(storage) => storage.read(len),
+            Either::Second(storage) => storage.read(len),
         }
     }
 }

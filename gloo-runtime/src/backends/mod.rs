@@ -29,7 +29,7 @@ mod first {
     pub(crate) type Context = std::rc::Rc<::glium::backend::Context>;
     pub(crate) type VertexStorage<T> = super::glium::GlBuffer<::glium::VertexBuffer<T>>;
     pub(crate) type IndexStorage<I> = super::glium::GlBuffer<::glium::IndexBuffer<I>>;
-    pub(crate) type TextureStorage = ::glium::Texture2d;
+    pub(crate) type TextureStorage = super::glium::GlTexture;
 }
 
 /// The first backend: glium, or the stand-in.

@@ -39,11 +39,15 @@ impl<E: Copy, T, R: Region, X: Copy> GpuResource<E> for NoGpu<T, R, X> {
         match *context {}
     }
 
+    fn in_context(&self, _: &NoContext) -> bool {
+        match self.0 {}
+    }
+
     fn storage(&self) -> GpuStorage {
         match self.0 {}
     }
 
-    fn costs(&self, _: &NoContext) -> UploadCosts {
+    fn costs(&self) -> UploadCosts {
         match self.0 {}
     }
 
@@ -51,15 +55,15 @@ impl<E: Copy, T, R: Region, X: Copy> GpuResource<E> for NoGpu<T, R, X> {
         match self.0 {}
     }
 
-    fn write(&mut self, _: &NoContext, _: &[R], _: &[E], _: &mut Trace) {
+    fn write(&mut self, _: &[R], _: &[E], _: &mut Trace) {
         match self.0 {}
     }
 
-    fn grow(&self, _: &NoContext, _: usize, _: X, _: &mut Trace) -> Result<(Self, bool), Error> {
+    fn grow(&self, _: usize, _: X, _: &mut Trace) -> Result<(Self, bool), Error> {
         match self.0 {}
     }
 
-    fn read(&self, _: &NoContext, _: usize) -> Result<Vec<E>, Error> {
+    fn read(&self, _: usize) -> Result<Vec<E>, Error> {
         match self.0 {}
     }
 }

@@ -81,7 +81,7 @@ mod glium_target {
         type Bound<'a> = &'a glium::Texture2d;
 
         fn bound(storage: &TextureStorage, _: usize) -> Result<&glium::Texture2d, Error> {
-            glium_side(storage).ok_or(Error::ContextMismatch)
+            glium_side(storage).map(|texture| &**texture).ok_or(Error::ContextMismatch)
         }
     }
 }

@@ -532,8 +532,7 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     /// # Ok::<(), gloo_runtime::Error>(())
     /// ```
     pub fn read(&self) -> Result<Vec<K::Record>, Error> {
-        let context = self.core.context().ok_or(Error::NotUploaded)?;
-        self.core.read_gpu(context)
+        self.core.read_own()
     }
 }
 

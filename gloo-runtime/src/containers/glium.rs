@@ -265,6 +265,6 @@ impl<P: Texel> Texture2d<P> {
     /// [`Error::PendingWrites`] if texels were written since.
     pub fn drawable<F: Facade + ?Sized>(&self, facade: &F) -> Result<&glium::Texture2d, Error> {
         let gpu = self.core.drawable(&from_glium(facade.get_context()))?;
-        glium_side(&gpu.resource).ok_or(Error::ContextMismatch)
+        glium_side(&gpu.resource).map(|texture| &**texture).ok_or(Error::ContextMismatch)
     }
 }

@@ -33,7 +33,8 @@ pub trait GpuContext: Clone {
 ///
 /// Public only so that a container's kind can name it; the module is not.
 pub trait GpuResource<E: Copy>: Sized {
-    /// The context the storage lives in. Writes take it too: a GPU API
+    /// The context the storage lives in, which it keeps from its creation:
+    /// a resource and a context of another cannot be paired, and a GPU API
     /// whose writes go through a queue (wgpu) finds the queue there.
     type Context: GpuContext;
     /// What creation needs besides the records (an index buffer's primitive type).
@@ -59,11 +60,14 @@ pub trait GpuResource<E: Copy>: Sized {
         trace: &mut Trace,
     ) -> Result<Self, Error>;
 
+    /// Whether it lives in `context`.
+    fn in_context(&self, context: &Self::Context) -> bool;
+
     /// What it is: `Dynamic`, `Mapped` or `Scatter`, never `Auto`.
     fn storage(&self) -> GpuStorage;
 
     /// What writes into it cost, for [`MergePolicy::Auto`](crate::MergePolicy::Auto).
-    fn costs(&self, context: &Self::Context) -> UploadCosts;
+    fn costs(&self) -> UploadCosts;
 
     /// How many records it has room for.
     fn capacity(&self) -> usize;
@@ -77,7 +81,7 @@ pub trait GpuResource<E: Copy>: Sized {
 
     /// Writes each region of `data` into the same place: the whole plan of
     /// one upload, so that a mapped storage maps once.
-    fn write(&mut self, context: &Self::Context, regions: &[Self::Region], data: &[E], trace: &mut Trace);
+    fn write(&mut self, regions: &[Self::Region], data: &[E], trace: &mut Trace);
 
     /// Whether [`write_records`](Self::write_records) may send records:
     /// the core counts the runs to offer only where it does. `false` by
@@ -104,30 +108,23 @@ pub trait GpuResource<E: Copy>: Sized {
     /// regions instead.
     fn write_records(
         &mut self,
-        context: &Self::Context,
         pending: &mut DirtyBits,
         runs: RecordRuns,
         records: (&[E], &[FieldLayout]),
         counts: &mut [usize],
         trace: &mut Trace,
     ) -> Option<(usize, usize)> {
-        let _ = (context, pending, runs, records, counts, trace);
+        let _ = (pending, runs, records, counts, trace);
         None
     }
 
     /// Storage of the same kind (dynamic, mapped or scattered) with room for `capacity`
     /// records, holding this one's records, copied on the GPU; `false` with
     /// it if the copy failed (the caller then sends them).
-    fn grow(
-        &self,
-        context: &Self::Context,
-        capacity: usize,
-        extra: Self::Extra,
-        trace: &mut Trace,
-    ) -> Result<(Self, bool), Error>;
+    fn grow(&self, capacity: usize, extra: Self::Extra, trace: &mut Trace) -> Result<(Self, bool), Error>;
 
     /// The first `len` records, read back.
-    fn read(&self, context: &Self::Context, len: usize) -> Result<Vec<E>, Error>;
+    fn read(&self, len: usize) -> Result<Vec<E>, Error>;
 }
 
 /// `bytes` widened outward to multiples of `align`.
@@ -274,17 +271,17 @@ impl Region for Rect {
     }
 }
 
-/// The GPU copy of a container: a backend's resource `S`, and the context
-/// it belongs to.
+/// The GPU copy of a container: a backend's resource `S` (which keeps
+/// the context it belongs to), and its id in the trace.
 pub struct Gpu<S: GpuResource<E>, E: Copy> {
     pub(crate) resource: S,
-    context: S::Context,
     pub(crate) id: u64,
+    records: core::marker::PhantomData<E>,
 }
 
 impl<S: GpuResource<E>, E: Copy> GpuCopy for Gpu<S, E> {
     fn costs(&self) -> UploadCosts {
-        self.resource.costs(&self.context)
+        self.resource.costs()
     }
 }
 
@@ -299,7 +296,7 @@ impl<E: Copy, S: GpuResource<E>> Tracked<E, Gpu<S, E>> {
     /// The GPU copy, if there is one and it belongs to `context`.
     pub(crate) fn gpu_in(&self, context: &S::Context) -> Result<&Gpu<S, E>, Error> {
         let gpu = self.gpu.get().ok_or(Error::NotUploaded)?;
-        if !gpu.context.same(context) {
+        if !gpu.resource.in_context(context) {
             return Err(Error::ContextMismatch);
         }
         Ok(gpu)
@@ -328,15 +325,18 @@ impl<E: Copy, S: GpuResource<E>> Tracked<E, Gpu<S, E>> {
         self.gpu.get().map_or(1, |gpu| gpu.resource.align())
     }
 
-    /// The context the GPU copy lives in, if there is one.
-    pub(crate) fn context(&self) -> Option<&S::Context> {
-        self.gpu.get().map(|gpu| &gpu.context)
+    /// The first `len()` records of the GPU copy, read back, if it belongs
+    /// to `context`.
+    pub(crate) fn read_gpu(&self, context: &S::Context) -> Result<Vec<E>, Error> {
+        self.gpu_in(context)?;
+        self.read_own()
     }
 
-    /// The first `len()` records of the GPU copy, read back.
-    pub(crate) fn read_gpu(&self, context: &S::Context) -> Result<Vec<E>, Error> {
-        let gpu = self.gpu_in(context)?;
-        gpu.resource.read(context, self.data.len().min(gpu.resource.capacity()))
+    /// The first `len()` records of the GPU copy, read back through its
+    /// own context.
+    pub(crate) fn read_own(&self) -> Result<Vec<E>, Error> {
+        let gpu = self.gpu.get().ok_or(Error::NotUploaded)?;
+        gpu.resource.read(self.data.len().min(gpu.resource.capacity()))
     }
 }
 
@@ -352,7 +352,7 @@ impl<E: Copy, S: GpuResource<E>> Tracked<E, Gpu<S, E>> {
         shape: <S::Region as Region>::Shape,
     ) -> Result<&Gpu<S, E>, Error> {
         match self.gpu.get() {
-            Some(gpu) if !gpu.context.same(context) => return Err(Error::ContextMismatch),
+            Some(gpu) if !gpu.resource.in_context(context) => return Err(Error::ContextMismatch),
             Some(_) => {}
             None => self.create(context, extra, shape)?,
         }
@@ -437,7 +437,7 @@ impl<E: Copy, S: GpuResource<E>> Tracked<E, Gpu<S, E>> {
         };
         trace.debug(format_args!("GPU: Creating {} (id={id}){how}", <S::Region as Region>::KIND));
         self.count(|stats| stats.buffers_created += 1);
-        *self.gpu.get_mut() = Some(Gpu { resource, context: context.clone(), id });
+        *self.gpu.get_mut() = Some(Gpu { resource, id, records: core::marker::PhantomData });
         // Everything was sent: the whole range counts as one upload.
         let (nbytes, written) = (self.nbytes(), self.bytes_pending());
         if nbytes > 0 {
@@ -466,7 +466,7 @@ impl<E: Copy, S: GpuResource<E>> Tracked<E, Gpu<S, E>> {
         let gpu = slot.as_mut().expect("grow needs a GPU buffer");
         let kept = gpu.resource.capacity();
         let capacity = self.data.len().max(kept.saturating_mul(2));
-        let (grown, copied) = gpu.resource.grow(&gpu.context, capacity, extra, trace)?;
+        let (grown, copied) = gpu.resource.grow(capacity, extra, trace)?;
         trace.debug(format_args!(
             "GPU: Resizing {} (id={}): {kept} -> {capacity} records, {} bytes copied on the GPU",
             <S::Region as Region>::KIND,
@@ -516,7 +516,7 @@ impl<E: Copy, S: GpuResource<E>> Tracked<E, Gpu<S, E>> {
             // guards against the backend's callbacks coming back).
             let mut slot = unsafe { self.gpu.get_mut_shared() };
             let gpu = slot.as_mut().expect("created");
-            gpu.resource.write(&gpu.context, &regions, &self.data, trace);
+            gpu.resource.write(&regions, &self.data, trace);
             (gpu.id, gpu.resource.align())
         };
         let mut sent = 0;
@@ -551,7 +551,7 @@ impl<E: Copy, S: GpuResource<E>> Tracked<E, Gpu<S, E>> {
             // guards against the backend's callbacks coming back).
             let mut slot = unsafe { self.gpu.get_mut_shared() };
             let gpu = slot.as_mut().expect("created");
-            gpu.resource.write_records(&gpu.context, &mut pending, runs, (&self.data, self.slots), &mut counts, trace)
+            gpu.resource.write_records(&mut pending, runs, (&self.data, self.slots), &mut counts, trace)
         };
         drop(pending);
         let Some((runs, sent)) = sent else { return false };

@@ -101,6 +101,10 @@ macro_rules! gpu_buffer {
             Ok(GlBuffer { buffer, scatter })
         }
 
+        fn in_context(&self, context: &Rc<Context>) -> bool {
+            Rc::ptr_eq(self.get_context(), context)
+        }
+
         fn storage(&self) -> GpuStorage {
             if self.is_persistent() {
                 GpuStorage::Mapped
@@ -111,7 +115,7 @@ macro_rules! gpu_buffer {
             }
         }
 
-        fn costs(&self, _: &Rc<Context>) -> crate::UploadCosts {
+        fn costs(&self) -> crate::UploadCosts {
             match self.storage() {
                 GpuStorage::Mapped => crate::UploadCosts::MAPPED,
                 GpuStorage::Scatter => crate::UploadCosts::SCATTER,
@@ -126,9 +130,10 @@ macro_rules! gpu_buffer {
         /// Through the scatter when there is one and the plan has many
         /// runs, else one call per run; also when the scatter cannot have
         /// its staging buffer (the upload then goes out all the same).
-        fn write(&mut self, context: &Rc<Context>, regions: &[Range<usize>], data: &[E], trace: &mut Trace) {
+        fn write(&mut self, regions: &[Range<usize>], data: &[E], trace: &mut Trace) {
             if let Some(scatter) = self.scatter.as_mut().filter(|_| regions.len() >= SCATTER_MIN_RUNS) {
                 let stride = core::mem::size_of::<E>();
+                let context = self.buffer.get_context();
                 match scatter.write(context, self.buffer.as_slice_any(), regions, data, stride, trace) {
                     Ok(()) => return,
                     Err(error) => trace.warn(format_args!(
@@ -140,13 +145,8 @@ macro_rules! gpu_buffer {
             write_records(&mut self.buffer, regions, data);
         }
 
-        fn grow(
-            &self,
-            context: &Rc<Context>,
-            capacity: usize,
-            extra: Self::Extra,
-            trace: &mut Trace,
-        ) -> Result<(Self, bool), Error> {
+        fn grow(&self, capacity: usize, extra: Self::Extra, trace: &mut Trace) -> Result<(Self, bool), Error> {
+            let context = self.get_context();
             let buffer: $buffer = $empty(context, capacity, extra, self.is_persistent()).map_err(creation_error)?;
             let copied = self.copy_to(buffer.slice(0..self.len()).expect("inside the new buffer"));
             let scatter = match self.scatter {
@@ -158,7 +158,7 @@ macro_rules! gpu_buffer {
             Ok((GlBuffer { buffer, scatter }, copied.is_ok()))
         }
 
-        fn read(&self, _: &Rc<Context>, len: usize) -> Result<Vec<E>, Error> {
+        fn read(&self, len: usize) -> Result<Vec<E>, Error> {
             Ok(self.slice(0..len).expect("inside the buffer").read()?)
         }
     };

@@ -19,6 +19,7 @@ mod texture;
 
 pub use buffer::GlBuffer;
 pub use source::{Bound, BoundIndices};
+pub use texture::GlTexture;
 
 fn creation_error(error: impl fmt::Display) -> Error {
     Error::BufferCreation(error.to_string())

@@ -18,7 +18,7 @@ use super::mapped::write_runs;
 use super::scatter::{widen, Scatter};
 use super::WgpuContext;
 use crate::backends::copy::{copy_to_write_only, STREAM_MIN_BYTES};
-use crate::tracking::backend::{GpuResource, RecordRuns};
+use crate::tracking::backend::{GpuContext, GpuResource, RecordRuns};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::FieldLayout;
 use crate::tracking::stats::Trace;
@@ -34,6 +34,7 @@ const ALIGN: usize = COPY_BUFFER_ALIGNMENT as usize;
 #[derive(Debug)]
 pub struct WgpuBuffer<E> {
     buffer: Buffer,
+    context: WgpuContext,
     capacity: usize,
     usage: BufferUsages,
     kind: Kind,
@@ -180,7 +181,11 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
             }
             Ok(buffer)
         })?;
-        Ok(WgpuBuffer { buffer, capacity, usage, kind, records: PhantomData })
+        Ok(WgpuBuffer { buffer, context: context.clone(), capacity, usage, kind, records: PhantomData })
+    }
+
+    fn in_context(&self, context: &WgpuContext) -> bool {
+        self.context.same(context)
     }
 
     fn storage(&self) -> GpuStorage {
@@ -194,7 +199,8 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
     /// The context's costs (measured by `calibrate_uploads`, else
     /// lavapipe's) of a `write_buffer` or of a scattered record; a mapped
     /// buffer's are a copy's, as glium's mapped buffers' on llvmpipe.
-    fn costs(&self, context: &WgpuContext) -> UploadCosts {
+    fn costs(&self) -> UploadCosts {
+        let context = &self.context;
         match self.kind {
             Kind::Dynamic => context.upload_costs(),
             Kind::Mapped => UploadCosts::MAPPED,
@@ -220,7 +226,8 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
     /// `write_buffer` per run, its bytes widened to wgpu's 4-byte
     /// alignment: the neighbours' bytes come from `data` too (it holds
     /// every record), and past the last record the padding is zeros.
-    fn write(&mut self, context: &WgpuContext, regions: &[Range<usize>], data: &[E], trace: &mut Trace) {
+    fn write(&mut self, regions: &[Range<usize>], data: &[E], trace: &mut Trace) {
+        let context = &self.context;
         let bytes: &[u8] = bytemuck::cast_slice(data);
         let (stride, size) = (size_of::<E>(), self.buffer.size() as usize);
         if let Kind::Mapped = self.kind {
@@ -259,13 +266,13 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
     /// records found cost more (see [`RecordRuns::over`]).
     fn write_records(
         &mut self,
-        context: &WgpuContext,
         pending: &mut DirtyBits,
         planned: RecordRuns,
         (data, slots): (&[E], &[FieldLayout]),
         counts: &mut [usize],
         trace: &mut Trace,
     ) -> Option<(usize, usize)> {
+        let context = &self.context;
         let scatter = self.kind.scatter().filter(|_| planned.runs >= context.scatter_min_runs())?;
         let kit = context.scatter_kit()?;
         let gpu = (context.device(), context.queue());
@@ -288,13 +295,8 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
 
     /// A new buffer, and one copy of the old one's bytes into it on the GPU;
     /// `false` with it where wgpu refused the copy.
-    fn grow(
-        &self,
-        context: &WgpuContext,
-        capacity: usize,
-        usage: BufferUsages,
-        trace: &mut Trace,
-    ) -> Result<(Self, bool), Error> {
+    fn grow(&self, capacity: usize, usage: BufferUsages, trace: &mut Trace) -> Result<(Self, bool), Error> {
+        let context = &self.context;
         let grown = Self::create(context, &[], capacity, usage, self.storage(), trace)?;
         let size = self.buffer.size().min(grown.buffer.size());
         let copied = context.scoped(Error::BufferCreation, || {
@@ -307,7 +309,8 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
     }
 
     /// Copies the records' bytes into a staging buffer, maps it, and waits.
-    fn read(&self, context: &WgpuContext, len: usize) -> Result<Vec<E>, Error> {
+    fn read(&self, len: usize) -> Result<Vec<E>, Error> {
+        let context = &self.context;
         if len == 0 {
             return Ok(Vec::new());
         }
@@ -344,8 +347,8 @@ mod tests {
     fn write_back<E: bytemuck::Pod>(before: &[E], after: &[E], regions: &[Range<usize>]) -> Vec<E> {
         let context = context();
         let mut buffer = create(&context, before, before.len());
-        buffer.write(&context, regions, after, &mut Trace::default());
-        buffer.read(&context, after.len()).expect("read back")
+        buffer.write(regions, after, &mut Trace::default());
+        buffer.read(after.len()).expect("read back")
     }
 
     #[test]
@@ -356,10 +359,10 @@ mod tests {
         assert_eq!((buffer.capacity(), buffer.storage()), (16, GpuStorage::Dynamic));
         assert_eq!(buffer.buffer().size(), 32);
         assert_eq!(buffer.usage(), BufferUsages::VERTEX | BufferUsages::COPY_DST | BufferUsages::COPY_SRC);
-        assert_eq!(buffer.read(&context, 11).expect("read back"), data);
-        assert!(buffer.read(&context, 0).expect("read back").is_empty());
+        assert_eq!(buffer.read(11).expect("read back"), data);
+        assert!(buffer.read(0).expect("read back").is_empty());
         let empty = create::<[u16; 3]>(&context, &[], 0);
-        assert!(empty.read(&context, 0).expect("read back").is_empty());
+        assert!(empty.read(0).expect("read back").is_empty());
     }
 
     #[test]
@@ -415,12 +418,12 @@ mod tests {
             after[i] = [100 + i as u8; 3];
         }
         // Bytes 3..6, 12..18 and 24..27: none on a word's edge.
-        buffer.write(&context, &[1..2, 4..6, 8..9], &after, &mut Trace::default());
-        assert_eq!(buffer.read(&context, 9).expect("read back"), after);
-        let (grown, copied) = buffer.grow(&context, 20, BufferUsages::VERTEX, &mut Trace::default()).expect("grown");
+        buffer.write(&[1..2, 4..6, 8..9], &after, &mut Trace::default());
+        assert_eq!(buffer.read(9).expect("read back"), after);
+        let (grown, copied) = buffer.grow(20, BufferUsages::VERTEX, &mut Trace::default()).expect("grown");
         assert!(copied);
         assert_eq!(grown.storage(), GpuStorage::Mapped);
-        assert_eq!(grown.read(&context, 9).expect("read back"), after);
+        assert_eq!(grown.read(9).expect("read back"), after);
     }
 
     #[test]
@@ -428,14 +431,13 @@ mod tests {
         let context = context();
         let mut data: Vec<[u16; 3]> = (0..5).map(|i| [i; 3]).collect();
         let buffer = create(&context, &data, 5);
-        let (mut grown, copied) =
-            buffer.grow(&context, 20, BufferUsages::VERTEX, &mut Trace::default()).expect("grown");
+        let (mut grown, copied) = buffer.grow(20, BufferUsages::VERTEX, &mut Trace::default()).expect("grown");
         assert!(copied);
         assert_eq!(grown.capacity(), 20);
-        assert_eq!(grown.read(&context, 5).expect("read back"), data);
+        assert_eq!(grown.read(5).expect("read back"), data);
         data.extend([[7; 3], [8; 3]]);
-        grown.write(&context, &[5..7], &data, &mut Trace::default());
-        assert_eq!(grown.read(&context, 7).expect("read back"), data);
+        grown.write(&[5..7], &data, &mut Trace::default());
+        assert_eq!(grown.read(7).expect("read back"), data);
     }
 
     #[test]

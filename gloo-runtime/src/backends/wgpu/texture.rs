@@ -9,7 +9,7 @@ use ::wgpu::{
 };
 
 use super::WgpuContext;
-use crate::tracking::backend::GpuResource;
+use crate::tracking::backend::{GpuContext, GpuResource};
 use crate::tracking::stats::Trace;
 use crate::tracking::storage::GpuStorage;
 use crate::tracking::texel::{Texel, TextureExtra};
@@ -19,6 +19,7 @@ use crate::{Error, Rect, ScalarType, UploadCosts};
 #[derive(Debug)]
 pub struct WgpuTexture {
     texture: Texture,
+    context: WgpuContext,
 }
 
 impl WgpuTexture {
@@ -98,17 +99,21 @@ impl<P: Texel> GpuResource<P> for WgpuTexture {
                 view_formats: &[],
             }))
         })?;
-        let mut storage = WgpuTexture { texture };
-        GpuResource::<P>::write(&mut storage, context, &[Rect::new(0, 0, width, height)], data, trace);
+        let mut storage = WgpuTexture { texture, context: context.clone() };
+        GpuResource::<P>::write(&mut storage, &[Rect::new(0, 0, width, height)], data, trace);
         Ok(storage)
+    }
+
+    fn in_context(&self, context: &WgpuContext) -> bool {
+        self.context.same(context)
     }
 
     fn storage(&self) -> GpuStorage {
         GpuStorage::Dynamic
     }
 
-    fn costs(&self, context: &WgpuContext) -> UploadCosts {
-        context.upload_costs()
+    fn costs(&self) -> UploadCosts {
+        self.context.upload_costs()
     }
 
     fn capacity(&self) -> usize {
@@ -117,7 +122,8 @@ impl<P: Texel> GpuResource<P> for WgpuTexture {
 
     /// One `write_texture` per rectangle, straight from the texels: the
     /// layout's row pitch skips the texels left and right of it.
-    fn write(&mut self, context: &WgpuContext, regions: &[Rect], data: &[P], _: &mut Trace) {
+    fn write(&mut self, regions: &[Rect], data: &[P], _: &mut Trace) {
+        let context = &self.context;
         let width = self.texture.width() as usize;
         let bytes: &[u8] = bytemuck::cast_slice(data);
         let texel = size_of::<P>();
@@ -138,13 +144,14 @@ impl<P: Texel> GpuResource<P> for WgpuTexture {
         }
     }
 
-    fn grow(&self, _: &WgpuContext, _: usize, _: TextureExtra, _: &mut Trace) -> Result<(Self, bool), Error> {
+    fn grow(&self, _: usize, _: TextureExtra, _: &mut Trace) -> Result<(Self, bool), Error> {
         Err(Error::BufferCreation("a texture keeps its size".into()))
     }
 
     /// The texels, row after row, through a buffer whose rows are padded to
     /// wgpu's 256-byte copy pitch.
-    fn read(&self, context: &WgpuContext, _: usize) -> Result<Vec<P>, Error> {
+    fn read(&self, _: usize) -> Result<Vec<P>, Error> {
+        let context = &self.context;
         let (width, height) = (self.texture.width(), self.texture.height());
         let row = width as usize * size_of::<P>();
         let pitch = row.next_multiple_of(COPY_BYTES_PER_ROW_ALIGNMENT as usize);
