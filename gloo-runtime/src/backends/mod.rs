@@ -1,132 +1,239 @@
-//! GPU APIs behind the core's `GpuResource` and `GpuContext` traits: glium
-//! (feature `glium`, on by default) with the headless EGL context, or
-//! without it a stand-in that can never hold a GPU copy; and beside either,
-//! wgpu (feature `wgpu`).
+//! GPU APIs behind the core's `GpuResource` and `GpuContext` traits, as a
+//! list: glium (feature `glium`, on by default) with the headless EGL
+//! context, and wgpu (feature `wgpu`).
 //!
-//! The aliases below name what the containers store for the backends
-//! compiled in: the first backend's types alone, or, with wgpu, an
-//! [`Either`](either::Either) of the first backend's and wgpu's. What the
-//! containers pass in (a context, what creation needs) goes through the
-//! functions here, so that the containers name no configuration.
+//! Each backend is a folder and an [`Api`]: its context and the resources
+//! the containers keep in it, as wgpu-hal's `Api` groups a backend's
+//! types. The list at the end of this file makes, from the backends
+//! compiled in, one enum of their contexts ([`Context`]) and one of their
+//! resources for each kind the containers keep ([`VertexStorage`],
+//! [`IndexStorage`], [`TextureStorage`]), a variant a backend, each
+//! dispatching the core's traits to its variant. A resource keeps the
+//! context it was made in, so a backend's resource never meets another's
+//! context. Adding a backend is a folder and a line in the list. A build
+//! without one has empty enums: no context can be had, and containers stay
+//! on the CPU.
 
-use crate::tracking::texel::TextureExtra;
+use core::ops::Range;
+
+use crate::__private::BackendIndex;
+use crate::tracking::backend::{GpuContext, GpuResource, RecordRuns};
+use crate::tracking::dirty::DirtyBits;
+use crate::tracking::layout::{FieldLayout, Vertex};
+use crate::tracking::plan::Rect;
+use crate::tracking::primitive::PrimitiveType;
+use crate::tracking::stats::Trace;
+use crate::tracking::storage::GpuStorage;
+use crate::tracking::texel::{Texel, TextureExtra};
+use crate::{Error, UploadCosts};
 
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 pub(crate) mod copy;
-#[cfg(feature = "wgpu")]
-pub(crate) mod either;
 #[cfg(feature = "glium")]
 pub(crate) mod glium;
-#[cfg(not(feature = "glium"))]
-pub(crate) mod none;
 pub(crate) mod target;
 #[cfg(feature = "wgpu")]
 pub(crate) mod wgpu;
 
-/// The first backend: glium, or the stand-in.
-#[cfg(feature = "glium")]
-mod first {
-    pub(crate) type Context = std::rc::Rc<::glium::backend::Context>;
-    pub(crate) type VertexStorage<T> = super::glium::GlBuffer<::glium::VertexBuffer<T>>;
-    pub(crate) type IndexStorage<I> = super::glium::GlBuffer<::glium::IndexBuffer<I>>;
-    pub(crate) type TextureStorage = super::glium::GlTexture;
+/// A backend's types, as wgpu-hal's `Api` groups them: its context, and
+/// the resources a vertex buffer, an index buffer and a texture keep in it.
+#[cfg_attr(not(any(feature = "glium", feature = "wgpu")), allow(dead_code))]
+pub trait Api {
+    /// The context resources are made in.
+    type Context: GpuContext;
+    /// A vertex buffer's resource.
+    type VertexBuffer<T: Vertex>: GpuResource<T, Context = Self::Context, Extra = BufferUse, Region = Range<usize>>;
+    /// An index buffer's resource.
+    type IndexBuffer<I: BackendIndex + bytemuck::Pod>: GpuResource<
+        I,
+        Context = Self::Context,
+        Extra = BufferUse,
+        Region = Range<usize>,
+    >;
+    /// A texture's resource.
+    type Texture<P: Texel>: GpuResource<P, Context = Self::Context, Extra = TextureExtra, Region = Rect>;
 }
 
-/// The first backend: glium, or the stand-in.
-#[cfg(not(feature = "glium"))]
-mod first {
-    use super::none;
-
-    pub(crate) type Context = none::NoContext;
-    pub(crate) type VertexStorage<T> = none::NoGpu<T>;
-    pub(crate) type IndexStorage<I> = none::NoGpu<I>;
-    pub(crate) type TextureStorage = none::NoGpu<(), crate::Rect, crate::tracking::texel::TextureExtra>;
-}
-
-#[cfg(not(feature = "wgpu"))]
-mod compiled {
-    pub(crate) use super::first::*;
-}
-
-#[cfg(feature = "wgpu")]
-mod compiled {
-    use super::either::Either;
-    use super::first;
-    use super::wgpu::{WgpuBuffer, WgpuTexture};
-
-    pub(crate) type Context = Either<first::Context, super::wgpu::WgpuContext>;
-    pub(crate) type VertexStorage<T> = Either<first::VertexStorage<T>, WgpuBuffer<T>>;
-    pub(crate) type IndexStorage<I> = Either<first::IndexStorage<I>, WgpuBuffer<I>>;
-    pub(crate) type TextureStorage = Either<first::TextureStorage, WgpuTexture>;
-}
-
-/// A context of the backends compiled in.
-pub(crate) type Context = compiled::Context;
-/// A vertex buffer's storage in the backends compiled in.
-pub(crate) type VertexStorage<T> = compiled::VertexStorage<T>;
-/// An index buffer's storage in the backends compiled in.
-pub(crate) type IndexStorage<I> = compiled::IndexStorage<I>;
-/// A texture's storage in the backends compiled in (of any texel type).
-pub(crate) type TextureStorage = compiled::TextureStorage;
-
-/// What creating storage needs: `first` for the first backend, and for
-/// wgpu the usage `wgpu` names.
-#[cfg(not(feature = "wgpu"))]
-pub(crate) fn extra<X>(first: X, _wgpu: Usage) -> X {
-    first
-}
-
-/// What creating storage needs: `first` for the first backend, and for
-/// wgpu the usage `wgpu` names.
-#[cfg(feature = "wgpu")]
-pub(crate) fn extra<X>(first: X, wgpu: Usage) -> (X, ::wgpu::BufferUsages) {
-    let usage = match wgpu {
-        Usage::Vertex => ::wgpu::BufferUsages::VERTEX,
-        Usage::Index => ::wgpu::BufferUsages::INDEX,
-    };
-    (first, usage)
-}
-
-/// What creating a texture's storage needs, for each backend compiled in.
-#[cfg(not(feature = "wgpu"))]
-#[cfg_attr(not(feature = "glium"), allow(dead_code))]
-pub(crate) fn texture_extra(extra: TextureExtra) -> TextureExtra {
-    extra
-}
-
-/// What creating a texture's storage needs, for each backend compiled in.
-#[cfg(feature = "wgpu")]
-pub(crate) fn texture_extra(extra: TextureExtra) -> (TextureExtra, TextureExtra) {
-    (extra, extra)
-}
-
-/// What a buffer is for, as wgpu asks at creation.
+/// What a buffer is for, as creating its resource asks: wgpu its usage,
+/// glium an index buffer's primitive type.
 #[derive(Clone, Copy, Debug)]
-pub(crate) enum Usage {
+pub enum BufferUse {
+    /// Vertices.
     Vertex,
-    Index,
+    /// Indices, assembled into these primitives.
+    Index(PrimitiveType),
 }
 
-/// The first backend's context as the containers keep it.
-#[cfg(feature = "glium")]
-pub(crate) fn from_glium(context: &first::Context) -> Context {
-    #[cfg(feature = "wgpu")]
-    return either::Either::First(context.clone());
-    #[cfg(not(feature = "wgpu"))]
-    return context.clone();
+/// The enums of the backends compiled in: for each listed backend
+/// (`Name => api;`, its `#[cfg]` before it) a variant of [`Context`] and of
+/// each storage enum, and the core's traits dispatched to the variant.
+macro_rules! backends {
+    ($($(#[$cfg:meta])* $name:ident => $api:ty;)*) => {
+        /// A context of one of the backends compiled in.
+        #[derive(Clone)]
+        pub enum Context {
+            $($(#[$cfg])* #[doc = concat!("A ", stringify!($name), " context.")] $name(<$api as Api>::Context),)*
+        }
+
+        /// The backend's name (glium's context has no `Debug`).
+        impl core::fmt::Debug for Context {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                let _ = &f; // no backend: no context to name
+                match *self {
+                    $($(#[$cfg])* Context::$name(_) => f.write_str(concat!(stringify!($name), " context")),)*
+                }
+            }
+        }
+
+        impl GpuContext for Context {
+            fn same(&self, other: &Self) -> bool {
+                match (self, other) {
+                    $($(#[$cfg])* (Context::$name(one), Context::$name(other)) => one.same(other),)*
+                    #[allow(unreachable_patterns)]
+                    _ => false,
+                }
+            }
+
+            fn calibrate(&self) -> Result<UploadCosts, Error> {
+                match *self {
+                    $($(#[$cfg])* Context::$name(ref context) => context.calibrate(),)*
+                }
+            }
+        }
+
+        backends!(@storage VertexStorage, VertexBuffer, [T: Vertex], Range<usize>, BufferUse,
+            "A vertex buffer's storage in one of the backends compiled in.", $($(#[$cfg])* $name => $api;)*);
+        backends!(@storage IndexStorage, IndexBuffer, [T: BackendIndex + bytemuck::Pod], Range<usize>, BufferUse,
+            "An index buffer's storage in one of the backends compiled in.", $($(#[$cfg])* $name => $api;)*);
+        backends!(@storage TextureStorage, Texture, [T: Texel], Rect, TextureExtra,
+            "A texture's storage in one of the backends compiled in.", $($(#[$cfg])* $name => $api;)*);
+    };
+    (@storage $storage:ident, $resource:ident, [$t:ident: $($bound:tt)+], $region:ty, $extra:ty, $doc:literal,
+        $($(#[$cfg:meta])* $name:ident => $api:ty;)*) => {
+        #[doc = $doc]
+        #[derive(Debug)]
+        // One a container, created once: boxing the larger would only add
+        // a step to every upload.
+        #[allow(clippy::large_enum_variant)]
+        pub enum $storage<$t: $($bound)+> {
+            $($(#[$cfg])* #[doc = concat!("In ", stringify!($name), ".")] $name(<$api as Api>::$resource<$t>),)*
+            /// Never made: it holds the record type where no backend is
+            /// compiled in.
+            #[doc(hidden)]
+            #[allow(dead_code)]
+            Never(core::convert::Infallible, core::marker::PhantomData<fn() -> $t>),
+        }
+
+        // A build without backends dispatches nowhere: its arguments go unused.
+        #[allow(unused_variables)]
+        impl<$t: $($bound)+> GpuResource<$t> for $storage<$t> {
+            type Context = Context;
+            type Extra = $extra;
+            type Region = $region;
+
+            fn create(
+                context: &Context,
+                data: &[$t],
+                capacity: usize,
+                extra: $extra,
+                storage: GpuStorage,
+                trace: &mut Trace,
+            ) -> Result<Self, Error> {
+                match *context {
+                    $($(#[$cfg])* Context::$name(ref context) => {
+                        GpuResource::create(context, data, capacity, extra, storage, trace).map($storage::$name)
+                    })*
+                }
+            }
+
+            fn in_context(&self, context: &Context) -> bool {
+                match (self, context) {
+                    $($(#[$cfg])* ($storage::$name(resource), Context::$name(context)) => GpuResource::<$t>::in_context(resource, context),)*
+                    #[allow(unreachable_patterns)]
+                    _ => false,
+                }
+            }
+
+            fn storage(&self) -> GpuStorage {
+                match *self {
+                    $($(#[$cfg])* $storage::$name(ref resource) => GpuResource::<$t>::storage(resource),)*
+                    $storage::Never(never, _) => match never {},
+                }
+            }
+
+            fn costs(&self) -> UploadCosts {
+                match *self {
+                    $($(#[$cfg])* $storage::$name(ref resource) => GpuResource::<$t>::costs(resource),)*
+                    $storage::Never(never, _) => match never {},
+                }
+            }
+
+            fn capacity(&self) -> usize {
+                match *self {
+                    $($(#[$cfg])* $storage::$name(ref resource) => GpuResource::<$t>::capacity(resource),)*
+                    $storage::Never(never, _) => match never {},
+                }
+            }
+
+            fn align(&self) -> usize {
+                match *self {
+                    $($(#[$cfg])* $storage::$name(ref resource) => GpuResource::<$t>::align(resource),)*
+                    $storage::Never(never, _) => match never {},
+                }
+            }
+
+            fn write(&mut self, regions: &[$region], data: &[$t], trace: &mut Trace) {
+                match *self {
+                    $($(#[$cfg])* $storage::$name(ref mut resource) => GpuResource::<$t>::write(resource, regions, data, trace),)*
+                    $storage::Never(never, _) => match never {},
+                }
+            }
+
+            fn takes_records(&self) -> bool {
+                match *self {
+                    $($(#[$cfg])* $storage::$name(ref resource) => GpuResource::<$t>::takes_records(resource),)*
+                    $storage::Never(never, _) => match never {},
+                }
+            }
+
+            fn write_records(
+                &mut self,
+                pending: &mut DirtyBits,
+                runs: RecordRuns,
+                records: (&[$t], &[FieldLayout]),
+                counts: &mut [usize],
+                trace: &mut Trace,
+            ) -> Option<(usize, usize)> {
+                match *self {
+                    $($(#[$cfg])* $storage::$name(ref mut resource) => {
+                        GpuResource::<$t>::write_records(resource, pending, runs, records, counts, trace)
+                    })*
+                    $storage::Never(never, _) => match never {},
+                }
+            }
+
+            fn grow(&self, capacity: usize, extra: $extra, trace: &mut Trace) -> Result<(Self, bool), Error> {
+                match *self {
+                    $($(#[$cfg])* $storage::$name(ref resource) => {
+                        let (grown, copied) = GpuResource::<$t>::grow(resource, capacity, extra, trace)?;
+                        Ok(($storage::$name(grown), copied))
+                    })*
+                    $storage::Never(never, _) => match never {},
+                }
+            }
+
+            fn read(&self, len: usize) -> Result<Vec<$t>, Error> {
+                match *self {
+                    $($(#[$cfg])* $storage::$name(ref resource) => GpuResource::<$t>::read(resource, len),)*
+                    $storage::Never(never, _) => match never {},
+                }
+            }
+        }
+    };
 }
 
-/// The glium side of a container's storage; `None` if it lives in wgpu.
-#[cfg(all(feature = "glium", not(feature = "wgpu")))]
-pub(crate) fn glium_side<S>(storage: &S) -> Option<&S> {
-    Some(storage)
-}
-
-/// The glium side of a container's storage; `None` if it lives in wgpu.
-#[cfg(all(feature = "glium", feature = "wgpu"))]
-pub(crate) fn glium_side<A, B>(storage: &either::Either<A, B>) -> Option<&A> {
-    match storage {
-        either::Either::First(storage) => Some(storage),
-        either::Either::Second(_) => None,
-    }
+// The backends compiled in: one line each.
+backends! {
+    #[cfg(feature = "glium")] Glium => glium::Glium;
+    #[cfg(feature = "wgpu")] Wgpu => wgpu::Wgpu;
 }

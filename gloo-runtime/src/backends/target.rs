@@ -43,14 +43,15 @@ mod glium_target {
 
     use super::{sealed, Binds, GpuTarget};
     use crate::backends::glium::{Bound, BoundIndices};
-    use crate::backends::{from_glium, glium_side, Context, IndexStorage, TextureStorage, VertexStorage};
+    use crate::backends::{Context, IndexStorage, TextureStorage, VertexStorage};
+    use crate::tracking::texel::Texel;
     use crate::Error;
 
     impl<F: Facade + ?Sized> sealed::Sealed for F {}
 
     impl<F: Facade + ?Sized> GpuTarget for F {
         fn backend_context(&self) -> Context {
-            from_glium(self.get_context())
+            Context::Glium(self.get_context().clone())
         }
     }
 
@@ -61,7 +62,7 @@ mod glium_target {
             T: 'a;
 
         fn bound(storage: &VertexStorage<T>, len: usize) -> Result<Bound<'_, T>, Error> {
-            Ok(Bound::new(glium_side(storage).ok_or(Error::ContextMismatch)?, len))
+            Ok(Bound::new(storage.glium().ok_or(Error::ContextMismatch)?, len))
         }
     }
 
@@ -72,16 +73,16 @@ mod glium_target {
             I: 'a;
 
         fn bound(storage: &IndexStorage<I>, len: usize) -> Result<BoundIndices<'_, I>, Error> {
-            Ok(BoundIndices::new(glium_side(storage).ok_or(Error::ContextMismatch)?, len))
+            Ok(BoundIndices::new(storage.glium().ok_or(Error::ContextMismatch)?, len))
         }
     }
 
     /// The texture, for `uniform!` (as it is, or `.sampled()`).
-    impl<F: Facade + ?Sized> Binds<TextureStorage> for F {
+    impl<F: Facade + ?Sized, P: Texel> Binds<TextureStorage<P>> for F {
         type Bound<'a> = &'a glium::Texture2d;
 
-        fn bound(storage: &TextureStorage, _: usize) -> Result<&glium::Texture2d, Error> {
-            glium_side(storage).map(|texture| &**texture).ok_or(Error::ContextMismatch)
+        fn bound(storage: &TextureStorage<P>, _: usize) -> Result<&glium::Texture2d, Error> {
+            storage.glium().map(|texture| &**texture).ok_or(Error::ContextMismatch)
         }
     }
 }
@@ -89,48 +90,55 @@ mod glium_target {
 #[cfg(feature = "wgpu")]
 mod wgpu_target {
     use super::{sealed, Binds, GpuTarget};
-    use crate::backends::either::Either;
-    use crate::backends::wgpu::{WgpuBuffer, WgpuTexture};
-    use crate::backends::Context;
+    use crate::__private::BackendIndex;
+    use crate::backends::{Context, IndexStorage, TextureStorage, VertexStorage};
+    use crate::tracking::layout::Vertex;
+    use crate::tracking::texel::Texel;
     use crate::{Error, WgpuContext};
 
     impl sealed::Sealed for WgpuContext {}
 
     impl GpuTarget for WgpuContext {
         fn backend_context(&self) -> Context {
-            Either::Second(self.clone())
+            Context::Wgpu(self.clone())
         }
     }
 
     /// A `wgpu::BufferSlice` over the first `len` records, for
-    /// `set_vertex_buffer` or `set_index_buffer`.
-    impl<A, E> Binds<Either<A, WgpuBuffer<E>>> for WgpuContext {
+    /// `set_vertex_buffer`.
+    impl<T: Vertex> Binds<VertexStorage<T>> for WgpuContext {
         type Bound<'a>
             = wgpu::BufferSlice<'a>
         where
-            A: 'a,
-            E: 'a;
+            T: 'a;
 
-        fn bound(storage: &Either<A, WgpuBuffer<E>>, len: usize) -> Result<wgpu::BufferSlice<'_>, Error> {
-            match storage {
-                Either::Second(buffer) => Ok(buffer.slice(len)),
-                Either::First(_) => Err(Error::ContextMismatch),
-            }
+        fn bound(storage: &VertexStorage<T>, len: usize) -> Result<wgpu::BufferSlice<'_>, Error> {
+            storage.wgpu().map(|buffer| buffer.slice(len)).ok_or(Error::ContextMismatch)
+        }
+    }
+
+    /// A `wgpu::BufferSlice` over the first `len` indices, for
+    /// `set_index_buffer`.
+    impl<I: BackendIndex + bytemuck::Pod> Binds<IndexStorage<I>> for WgpuContext {
+        type Bound<'a>
+            = wgpu::BufferSlice<'a>
+        where
+            I: 'a;
+
+        fn bound(storage: &IndexStorage<I>, len: usize) -> Result<wgpu::BufferSlice<'_>, Error> {
+            storage.wgpu().map(|buffer| buffer.slice(len)).ok_or(Error::ContextMismatch)
         }
     }
 
     /// The `wgpu::Texture`, for a view in a bind group.
-    impl<A> Binds<Either<A, WgpuTexture>> for WgpuContext {
+    impl<P: Texel> Binds<TextureStorage<P>> for WgpuContext {
         type Bound<'a>
             = &'a wgpu::Texture
         where
-            A: 'a;
+            P: 'a;
 
-        fn bound(storage: &Either<A, WgpuTexture>, _: usize) -> Result<&wgpu::Texture, Error> {
-            match storage {
-                Either::Second(texture) => Ok(texture.texture()),
-                Either::First(_) => Err(Error::ContextMismatch),
-            }
+        fn bound(storage: &TextureStorage<P>, _: usize) -> Result<&wgpu::Texture, Error> {
+            storage.wgpu().map(|texture| texture.texture()).ok_or(Error::ContextMismatch)
         }
     }
 }

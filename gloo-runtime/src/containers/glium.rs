@@ -8,7 +8,7 @@ use glium::backend::Facade;
 use glium::vertex::VerticesSource;
 
 use crate::backends::glium::Bound;
-use crate::backends::{from_glium, glium_side};
+use crate::backends::Context as BackendContext;
 use crate::containers::buffer::BufferKind;
 use crate::containers::index::PrimitiveType;
 use crate::containers::texture::Texture2d;
@@ -154,10 +154,10 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     pub fn source(&self) -> Result<Bound<'_, T>, Error> {
         // A buffer in wgpu is not glium's to send: refuse before syncing.
         let gpu = self.core.gpu.get().ok_or(Error::NotUploaded)?;
-        glium_side(&gpu.resource).ok_or(Error::ContextMismatch)?;
+        gpu.resource.glium().ok_or(Error::ContextMismatch)?;
         let gpu = self.core.sync(self.kind.extra(), ())?;
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
-        Ok(Bound::new(glium_side(&gpu.resource).ok_or(Error::ContextMismatch)?, self.core.data.len()))
+        Ok(Bound::new(gpu.resource.glium().ok_or(Error::ContextMismatch)?, self.core.data.len()))
     }
 
     /// As [`source`](Self::source), drawn once per instance: each record
@@ -180,7 +180,7 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     #[track_caller]
     pub(crate) fn clean_source(&self) -> Bound<'_, T> {
         match self.core.clean_gpu() {
-            Ok(gpu) => match glium_side(&gpu.resource) {
+            Ok(gpu) => match gpu.resource.glium() {
                 Some(storage) => Bound::new(storage, self.core.data.len()),
                 None => panic!("a VertexBuffer<{}> uploaded through wgpu was drawn through glium", T::LAYOUT.name),
             },
@@ -264,7 +264,7 @@ impl<P: Texel> Texture2d<P> {
     /// [`Error::ContextMismatch`] in another context,
     /// [`Error::PendingWrites`] if texels were written since.
     pub fn drawable<F: Facade + ?Sized>(&self, facade: &F) -> Result<&glium::Texture2d, Error> {
-        let gpu = self.core.drawable(&from_glium(facade.get_context()))?;
-        glium_side(&gpu.resource).map(|texture| &**texture).ok_or(Error::ContextMismatch)
+        let gpu = self.core.drawable(&BackendContext::Glium(facade.get_context().clone()))?;
+        gpu.resource.glium().map(|texture| &**texture).ok_or(Error::ContextMismatch)
     }
 }

@@ -12,6 +12,7 @@ use crate::containers::buffer::{records_of, BufferKind, TrackedBuffer};
 use crate::tracking::backend::GpuResource;
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::{FieldLayout, Layout};
+pub use crate::tracking::primitive::PrimitiveType;
 use crate::tracking::tracked::Tracked;
 use crate::Error;
 
@@ -58,55 +59,6 @@ macro_rules! index_type {
 index_type!(u16);
 index_type!(u32);
 
-/// How indices are assembled into primitives: glium's list, in every
-/// build (features stay additive: code that names it compiles whether or
-/// not glium is on somewhere in the dependency graph). With glium, its
-/// own `glium::index::PrimitiveType` converts both ways, and the
-/// constructors take either.
-///
-/// # Examples
-///
-/// ```
-/// use gloo_runtime::{IndexBuffer, PrimitiveType};
-///
-/// let ib = IndexBuffer::<u16>::from_vec(PrimitiveType::TriangleStrip, [4], vec![0, 1, 2, 3])?;
-/// assert_eq!(ib.primitive(), PrimitiveType::TriangleStrip);
-/// # Ok::<(), gloo_runtime::Error>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum PrimitiveType {
-    /// Each index is a point.
-    Points,
-    /// Each pair of indices is a line.
-    LinesList,
-    /// Each four indices are a line (the middle two) with its neighbours,
-    /// for a geometry shader.
-    LinesListAdjacency,
-    /// A line through every index.
-    LineStrip,
-    /// A line strip with a neighbour at each end, for a geometry shader.
-    LineStripAdjacency,
-    /// A line through every index and back to the first.
-    LineLoop,
-    /// Each three indices are a triangle.
-    TrianglesList,
-    /// Each six indices are a triangle (the first, third and fifth) with
-    /// its neighbours, for a geometry shader.
-    TrianglesListAdjacency,
-    /// Each index after the second makes a triangle with the two before.
-    TriangleStrip,
-    /// A triangle strip with neighbours, for a geometry shader.
-    TriangleStripAdjacency,
-    /// Each index after the second makes a triangle with the one before and the first.
-    TriangleFan,
-    /// Patches of `vertices_per_patch` indices, for tessellation.
-    Patches {
-        /// Indices a patch.
-        vertices_per_patch: u16,
-    },
-}
-
 /// An N-d array (row-major) of indices, kept on the CPU and uploaded lazily
 /// like a [`VertexBuffer`](crate::VertexBuffer): every write is tracked, and
 /// [`bind`](IndexBuffer::bind) sends only what changed.
@@ -152,11 +104,7 @@ impl<I: IndexType> BufferKind for Indices<I> {
     type Storage = crate::backends::IndexStorage<I>;
 
     fn extra(&self) -> <Self::Storage as GpuResource<I>>::Extra {
-        #[cfg(feature = "glium")]
-        let first = glium::index::PrimitiveType::from(self.primitive);
-        #[cfg(not(feature = "glium"))]
-        let first = ();
-        crate::backends::extra(first, crate::backends::Usage::Index)
+        crate::backends::BufferUse::Index(self.primitive)
     }
 }
 

@@ -18,7 +18,7 @@ use crate::tracking::tracked::{try_zeroed_vec, Tracked};
 use crate::Error;
 
 /// The GPU copy of a texture of texels `P`, in the backend compiled in.
-type TextureGpu<P> = Gpu<crate::backends::TextureStorage, P>;
+type TextureGpu<P> = Gpu<crate::backends::TextureStorage<P>, P>;
 
 /// A 2-D texture of texels `P`, kept on the CPU and uploaded lazily: only
 /// the rectangles written since the last upload are sent, and only when it
@@ -330,8 +330,8 @@ impl<P: Texel> Texture2d<P> {
     }
 
     #[cfg(any(feature = "glium", feature = "wgpu"))]
-    fn extra(&self) -> <crate::backends::TextureStorage as crate::tracking::backend::GpuResource<P>>::Extra {
-        crate::backends::texture_extra(TextureExtra { width: self.width, mipmaps: self.mipmaps })
+    fn extra(&self) -> TextureExtra {
+        TextureExtra { width: self.width, mipmaps: self.mipmaps }
     }
 }
 
@@ -391,7 +391,7 @@ impl<P: Texel> Texture2d<P> {
     /// [`Error::ContextMismatch`] if the texture lives in another context,
     /// of either backend, [`Error::BufferCreation`] if the backend cannot
     /// create it (no texel; a texel wgpu has no format for).
-    pub fn bind<C: Binds<TextureStorage> + ?Sized>(&mut self, target: &C) -> Result<C::Bound<'_>, Error> {
+    pub fn bind<C: Binds<TextureStorage<P>> + ?Sized>(&mut self, target: &C) -> Result<C::Bound<'_>, Error> {
         let gpu = self.core.upload(&target.backend_context(), self.extra(), self.width)?;
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating texture (id={})", gpu.id);
         C::bound(&gpu.resource, 0)

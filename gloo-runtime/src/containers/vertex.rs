@@ -84,7 +84,7 @@ impl<T: Vertex> BufferKind for Vertices<T> {
     type Storage = crate::backends::VertexStorage<T>;
 
     fn extra(&self) -> <Self::Storage as GpuResource<T>>::Extra {
-        crate::backends::extra((), crate::backends::Usage::Vertex)
+        crate::backends::BufferUse::Vertex
     }
 }
 

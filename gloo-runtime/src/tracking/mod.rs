@@ -3,7 +3,8 @@
 //! A vertex's [`layout`] (its fields, offsets and attribute types, proven by
 //! the derive), the pending-write bits ([`dirty`]), the merge policies and
 //! their cost model ([`plan`]), the upload counters (`stats`), where a GPU
-//! copy lives (`storage`), what a texel is (`texel`), the tracked records
+//! copy lives (`storage`), what a texel is (`texel`) and how indices make
+//! primitives (`primitive`), the tracked records
 //! every container is built on
 //! (`tracked`), and the two small
 //! traits a GPU API implements, one for its context (identity, costs) and
@@ -18,6 +19,7 @@ pub(crate) mod backend;
 pub mod dirty;
 pub(crate) mod layout;
 pub mod plan;
+pub(crate) mod primitive;
 pub(crate) mod stats;
 pub(crate) mod storage;
 pub(crate) mod texel;

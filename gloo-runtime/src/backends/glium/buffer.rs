@@ -11,6 +11,8 @@ use std::rc::Rc;
 use glium::backend::Context;
 use glium::buffer::Buffer;
 use glium::index::{IndexBuffer, PrimitiveType};
+
+use crate::backends::BufferUse;
 use glium::{Api, Version};
 
 use super::creation_error;
@@ -165,16 +167,16 @@ macro_rules! gpu_buffer {
 }
 
 impl<E: glium::Vertex + bytemuck::Pod> GpuResource<E> for GlBuffer<glium::VertexBuffer<E>> {
-    type Extra = ();
+    type Extra = BufferUse;
 
     gpu_buffer!(
         glium::VertexBuffer<E>,
-        |context: &Rc<Context>, data: &[E], (): (), mapped| if mapped {
+        |context: &Rc<Context>, data: &[E], _: BufferUse, mapped| if mapped {
             glium::VertexBuffer::persistent(context, data)
         } else {
             glium::VertexBuffer::dynamic(context, data)
         },
-        |context: &Rc<Context>, capacity: usize, (): (), mapped| if mapped {
+        |context: &Rc<Context>, capacity: usize, _: BufferUse, mapped| if mapped {
             glium::VertexBuffer::empty_persistent(context, capacity)
         } else {
             glium::VertexBuffer::empty_dynamic(context, capacity)
@@ -183,21 +185,29 @@ impl<E: glium::Vertex + bytemuck::Pod> GpuResource<E> for GlBuffer<glium::Vertex
 }
 
 impl<E: glium::index::Index + bytemuck::Pod> GpuResource<E> for GlBuffer<IndexBuffer<E>> {
-    type Extra = PrimitiveType;
+    type Extra = BufferUse;
 
     gpu_buffer!(
         IndexBuffer<E>,
-        |context: &Rc<Context>, data: &[E], primitive, mapped| if mapped {
-            IndexBuffer::persistent(context, primitive, data)
+        |context: &Rc<Context>, data: &[E], extra, mapped| if mapped {
+            IndexBuffer::persistent(context, primitive(extra), data)
         } else {
-            IndexBuffer::dynamic(context, primitive, data)
+            IndexBuffer::dynamic(context, primitive(extra), data)
         },
-        |context: &Rc<Context>, capacity: usize, primitive, mapped| if mapped {
-            IndexBuffer::empty_persistent(context, primitive, capacity)
+        |context: &Rc<Context>, capacity: usize, extra, mapped| if mapped {
+            IndexBuffer::empty_persistent(context, primitive(extra), capacity)
         } else {
-            IndexBuffer::empty_dynamic(context, primitive, capacity)
+            IndexBuffer::empty_dynamic(context, primitive(extra), capacity)
         }
     );
+}
+
+/// glium's primitive type of an index buffer's use.
+fn primitive(extra: BufferUse) -> PrimitiveType {
+    match extra {
+        BufferUse::Index(primitive) => primitive.into(),
+        BufferUse::Vertex => unreachable!("index buffers are made for indices"),
+    }
 }
 
 /// Writes each run `data[records]` into the same records of `buffer`.

@@ -21,6 +21,42 @@ pub use buffer::GlBuffer;
 pub use source::{Bound, BoundIndices};
 pub use texture::GlTexture;
 
+use crate::__private::BackendIndex;
+use crate::backends::{Api, IndexStorage, TextureStorage, VertexStorage};
+use crate::tracking::layout::Vertex;
+use crate::tracking::texel::Texel;
+
+/// glium's types, for the list of backends.
+#[derive(Debug)]
+pub struct Glium;
+
+impl Api for Glium {
+    type Context = std::rc::Rc<glium::backend::Context>;
+    type VertexBuffer<T: Vertex> = GlBuffer<glium::VertexBuffer<T>>;
+    type IndexBuffer<I: BackendIndex + bytemuck::Pod> = GlBuffer<glium::IndexBuffer<I>>;
+    type Texture<P: Texel> = GlTexture;
+}
+
+/// The glium resource of a container's storage; `None` where it lives in
+/// another backend.
+macro_rules! glium_side {
+    ($storage:ident<$t:ident: [$($bound:tt)+]> => $resource:ty) => {
+        impl<$t: $($bound)+> $storage<$t> {
+            pub(crate) fn glium(&self) -> Option<&$resource> {
+                match self {
+                    $storage::Glium(resource) => Some(resource),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+glium_side!(VertexStorage<T: [Vertex]> => GlBuffer<glium::VertexBuffer<T>>);
+glium_side!(IndexStorage<I: [BackendIndex + bytemuck::Pod]> => GlBuffer<glium::IndexBuffer<I>>);
+glium_side!(TextureStorage<P: [Texel]> => GlTexture);
+
 fn creation_error(error: impl fmt::Display) -> Error {
     Error::BufferCreation(error.to_string())
 }

@@ -18,6 +18,7 @@ use super::mapped::write_runs;
 use super::scatter::{widen, Scatter};
 use super::WgpuContext;
 use crate::backends::copy::{copy_to_write_only, STREAM_MIN_BYTES};
+use crate::backends::BufferUse;
 use crate::tracking::backend::{GpuContext, GpuResource, RecordRuns};
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::FieldLayout;
@@ -134,11 +135,11 @@ fn write_bytes(context: &WgpuContext, buffer: &Buffer, bytes: &[u8], at: Range<u
     }
 }
 
-/// A wgpu buffer of records `E`: a vertex buffer with `Extra` =
-/// `BufferUsages::VERTEX`, an index buffer with `INDEX`.
+/// A wgpu buffer of records `E`: a vertex buffer with `VERTEX` usage, an
+/// index buffer with `INDEX`.
 impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
     type Context = WgpuContext;
-    type Extra = BufferUsages;
+    type Extra = BufferUse;
     type Region = Range<usize>;
 
     /// A buffer mapped at creation to take `data`. `Mapped` gets a buffer
@@ -151,10 +152,14 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
         context: &WgpuContext,
         data: &[E],
         capacity: usize,
-        usage: BufferUsages,
+        usage: BufferUse,
         storage: GpuStorage,
         _: &mut Trace,
     ) -> Result<Self, Error> {
+        let usage = match usage {
+            BufferUse::Vertex => BufferUsages::VERTEX,
+            BufferUse::Index(_) => BufferUsages::INDEX,
+        };
         let size = aligned_size::<E>(capacity)?;
         let mapped = match storage {
             GpuStorage::Mapped => context.maps_buffers(),
@@ -295,7 +300,7 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
 
     /// A new buffer, and one copy of the old one's bytes into it on the GPU;
     /// `false` with it where wgpu refused the copy.
-    fn grow(&self, capacity: usize, usage: BufferUsages, trace: &mut Trace) -> Result<(Self, bool), Error> {
+    fn grow(&self, capacity: usize, usage: BufferUse, trace: &mut Trace) -> Result<(Self, bool), Error> {
         let context = &self.context;
         let grown = Self::create(context, &[], capacity, usage, self.storage(), trace)?;
         let size = self.buffer.size().min(grown.buffer.size());
@@ -338,7 +343,7 @@ mod tests {
     /// A dynamic buffer: these tests are of `write_buffer`'s path (`Auto`
     /// asks for a scattered one, tested through the containers).
     fn create<E: bytemuck::Pod>(context: &WgpuContext, data: &[E], capacity: usize) -> WgpuBuffer<E> {
-        WgpuBuffer::create(context, data, capacity, BufferUsages::VERTEX, GpuStorage::Dynamic, &mut Trace::default())
+        WgpuBuffer::create(context, data, capacity, BufferUse::Vertex, GpuStorage::Dynamic, &mut Trace::default())
             .expect("created")
     }
 
@@ -405,7 +410,7 @@ mod tests {
         let context = context();
         let before: Vec<[u8; 3]> = (0..9).map(|i| [i; 3]).collect();
         let created =
-            WgpuBuffer::create(&context, &before, 9, BufferUsages::VERTEX, GpuStorage::Mapped, &mut Trace::default());
+            WgpuBuffer::create(&context, &before, 9, BufferUse::Vertex, GpuStorage::Mapped, &mut Trace::default());
         let mut buffer = created.expect("created");
         if !context.maps_buffers() {
             assert_eq!(buffer.storage(), GpuStorage::Dynamic, "no mapped buffers on this device");
@@ -420,7 +425,7 @@ mod tests {
         // Bytes 3..6, 12..18 and 24..27: none on a word's edge.
         buffer.write(&[1..2, 4..6, 8..9], &after, &mut Trace::default());
         assert_eq!(buffer.read(9).expect("read back"), after);
-        let (grown, copied) = buffer.grow(20, BufferUsages::VERTEX, &mut Trace::default()).expect("grown");
+        let (grown, copied) = buffer.grow(20, BufferUse::Vertex, &mut Trace::default()).expect("grown");
         assert!(copied);
         assert_eq!(grown.storage(), GpuStorage::Mapped);
         assert_eq!(grown.read(9).expect("read back"), after);
@@ -431,7 +436,7 @@ mod tests {
         let context = context();
         let mut data: Vec<[u16; 3]> = (0..5).map(|i| [i; 3]).collect();
         let buffer = create(&context, &data, 5);
-        let (mut grown, copied) = buffer.grow(20, BufferUsages::VERTEX, &mut Trace::default()).expect("grown");
+        let (mut grown, copied) = buffer.grow(20, BufferUse::Vertex, &mut Trace::default()).expect("grown");
         assert!(copied);
         assert_eq!(grown.capacity(), 20);
         assert_eq!(grown.read(5).expect("read back"), data);
@@ -469,7 +474,7 @@ mod tests {
             &context,
             &[],
             1 << 50,
-            BufferUsages::VERTEX,
+            BufferUse::Vertex,
             GpuStorage::Auto,
             &mut Trace::default(),
         );

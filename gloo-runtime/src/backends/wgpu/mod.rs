@@ -2,7 +2,7 @@
 //! `wgpu::VertexBufferLayout`, derived from its [`Layout`] at compile time;
 //! [`WgpuContext`], the `Device` and `Queue` uploads go through, and the
 //! core's buffer trait for wgpu buffers, which containers hold beside
-//! glium's (see [`Either`](crate::backends::either::Either)).
+//! glium's (see [`Api`](crate::backends::Api)).
 
 use ::wgpu::{IndexFormat, VertexAttribute, VertexBufferLayout, VertexFormat, VertexStepMode};
 
@@ -18,6 +18,41 @@ mod texture;
 pub use buffer::WgpuBuffer;
 pub use context::WgpuContext;
 pub use texture::WgpuTexture;
+
+use crate::__private::BackendIndex;
+use crate::backends::{Api, IndexStorage, TextureStorage, VertexStorage};
+use crate::tracking::texel::Texel;
+
+/// wgpu's types, for the list of backends.
+#[derive(Debug)]
+pub struct Wgpu;
+
+impl Api for Wgpu {
+    type Context = WgpuContext;
+    type VertexBuffer<T: Vertex> = WgpuBuffer<T>;
+    type IndexBuffer<I: BackendIndex + bytemuck::Pod> = WgpuBuffer<I>;
+    type Texture<P: Texel> = WgpuTexture;
+}
+
+/// The wgpu resource of a container's storage; `None` where it lives in
+/// another backend.
+macro_rules! wgpu_side {
+    ($storage:ident<$t:ident: [$($bound:tt)+]> => $resource:ty) => {
+        impl<$t: $($bound)+> $storage<$t> {
+            pub(crate) fn wgpu(&self) -> Option<&$resource> {
+                match self {
+                    $storage::Wgpu(resource) => Some(resource),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+wgpu_side!(VertexStorage<T: [Vertex]> => WgpuBuffer<T>);
+wgpu_side!(IndexStorage<I: [BackendIndex + bytemuck::Pod]> => WgpuBuffer<I>);
+wgpu_side!(TextureStorage<P: [Texel]> => WgpuTexture);
 
 /// The most attributes a layout maps to (wgpu's own limit, for a device
 /// that allows the most, is 32).
