@@ -15,6 +15,7 @@ mod context;
 pub mod headless;
 mod scatter;
 mod source;
+mod target;
 mod texture;
 
 pub use buffer::GlBuffer;

@@ -13,6 +13,7 @@ mod buffer;
 mod context;
 mod mapped;
 mod scatter;
+mod target;
 mod texture;
 
 pub use buffer::WgpuBuffer;

@@ -1,0 +1,55 @@
+//! What a [`WgpuContext`] is to the containers' GPU methods: a
+//! [`GpuTarget`], and what `bind` returns in one.
+
+use crate::__private::BackendIndex;
+use crate::backends::target::{sealed, Binds, GpuTarget};
+use crate::backends::{Context, IndexStorage, TextureStorage, VertexStorage};
+use crate::tracking::layout::Vertex;
+use crate::tracking::texel::Texel;
+use crate::{Error, WgpuContext};
+
+impl sealed::Sealed for WgpuContext {}
+
+impl GpuTarget for WgpuContext {
+    fn backend_context(&self) -> Context {
+        Context::Wgpu(self.clone())
+    }
+}
+
+/// A `wgpu::BufferSlice` over the first `len` records, for
+/// `set_vertex_buffer`.
+impl<T: Vertex> Binds<VertexStorage<T>> for WgpuContext {
+    type Bound<'a>
+        = wgpu::BufferSlice<'a>
+    where
+        T: 'a;
+
+    fn bound(storage: &VertexStorage<T>, len: usize) -> Result<wgpu::BufferSlice<'_>, Error> {
+        storage.wgpu().map(|buffer| buffer.slice(len)).ok_or(Error::ContextMismatch)
+    }
+}
+
+/// A `wgpu::BufferSlice` over the first `len` indices, for
+/// `set_index_buffer`.
+impl<I: BackendIndex + bytemuck::Pod> Binds<IndexStorage<I>> for WgpuContext {
+    type Bound<'a>
+        = wgpu::BufferSlice<'a>
+    where
+        I: 'a;
+
+    fn bound(storage: &IndexStorage<I>, len: usize) -> Result<wgpu::BufferSlice<'_>, Error> {
+        storage.wgpu().map(|buffer| buffer.slice(len)).ok_or(Error::ContextMismatch)
+    }
+}
+
+/// The `wgpu::Texture`, for a view in a bind group.
+impl<P: Texel> Binds<TextureStorage<P>> for WgpuContext {
+    type Bound<'a>
+        = &'a wgpu::Texture
+    where
+        P: 'a;
+
+    fn bound(storage: &TextureStorage<P>, _: usize) -> Result<&wgpu::Texture, Error> {
+        storage.wgpu().map(|texture| texture.texture()).ok_or(Error::ContextMismatch)
+    }
+}
