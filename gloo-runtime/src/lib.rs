@@ -70,10 +70,10 @@ pub use backends::glium::{Bound, BoundIndices};
 pub use backends::target::{Binds, GpuTarget};
 #[cfg(feature = "glium")]
 pub use containers::any::VertexBufferAny;
-pub use containers::buffer::{BufferKind, TrackedBuffer};
+pub use containers::buffer::{BufferKind, RecordKind, TrackedBuffer};
 pub use containers::index::PrimitiveType;
 pub use containers::index::{IndexBuffer, IndexType, Indices};
-pub use containers::texture::Texture2d;
+pub use containers::texture::{Texels, Texture2d};
 pub use containers::vertex::{NamedAccessors, VertexBuffer, Vertices};
 #[cfg(feature = "ndarray")]
 pub use containers::views::{FieldArray, FieldView, FieldViewMut, Scalar};

@@ -1,9 +1,10 @@
-//! What vertex and index buffers share, written once: [`TrackedBuffer`],
-//! an N-d array of tracked records, generic over what the records are.
-//! `VertexBuffer<T, N>` and `IndexBuffer<I, N>` are its two kinds, the way
-//! ndarray's `Array` and `ArrayView` are kinds of one `ArrayBase`: their
-//! own methods (constructors, field access, binding for a draw) live
-//! beside their kind in `vertex.rs` and `index.rs`.
+//! What vertex buffers, index buffers and textures share, written once:
+//! [`TrackedBuffer`], an N-d array of tracked records, generic over what
+//! the records are. `VertexBuffer<T, N>`, `IndexBuffer<I, N>` and
+//! `Texture2d<P>` are its kinds, the way ndarray's `Array` and `ArrayView`
+//! are kinds of one `ArrayBase`: their own methods (constructors, field
+//! access, binding for a draw) live beside their kind in `vertex.rs`,
+//! `index.rs` and `texture.rs`.
 
 use core::ops::{Bound, Range, RangeBounds};
 
@@ -23,31 +24,50 @@ pub(crate) mod sealed {
 }
 
 /// What a [`TrackedBuffer`] holds: [`Vertices`](crate::Vertices) of a
-/// `#[derive(Vertex)]` struct (a [`VertexBuffer`](crate::VertexBuffer)), or
+/// `#[derive(Vertex)]` struct (a [`VertexBuffer`](crate::VertexBuffer)),
 /// [`Indices`](crate::Indices) of `u16` or `u32` (an
-/// [`IndexBuffer`](crate::IndexBuffer)). Sealed: gloo's two kinds are the
+/// [`IndexBuffer`](crate::IndexBuffer)), or [`Texels`](crate::Texels) (a
+/// [`Texture2d`](crate::Texture2d)). Sealed: gloo's three kinds are the
 /// only ones.
 pub trait BufferKind: sealed::Sealed + Clone {
-    /// One record: a vertex, or an index.
+    /// One record: a vertex, an index, or a texel.
     type Record: bytemuck::Pod;
+
+    /// What one upload call sends: a run of records (buffers), or a
+    /// rectangle (textures).
+    #[doc(hidden)]
+    type Region: Region;
 
     /// The backend's storage for the records.
     #[doc(hidden)]
-    type Storage: GpuResource<Self::Record, Context = BackendContext, Region = Range<usize>>;
+    type Storage: GpuResource<Self::Record, Context = BackendContext, Region = Self::Region>;
 
     /// What the backend needs to create the storage besides the records.
     #[doc(hidden)]
     fn extra(&self) -> <Self::Storage as GpuResource<Self::Record>>::Extra;
+
+    /// What planning the regions needs to know of the container (a
+    /// texture's width).
+    #[doc(hidden)]
+    fn plan_shape(&self) -> <Self::Region as Region>::Shape;
 }
+
+/// The kinds whose uploads send runs of records, planned as byte ranges,
+/// and which grow: [`Vertices`](crate::Vertices) and
+/// [`Indices`](crate::Indices), not [`Texels`](crate::Texels) (a texture
+/// sends rectangles and keeps its size). Sealed.
+pub trait RecordKind: BufferKind<Region = Range<usize>> {}
 
 /// An N-d array (row-major) of records kept on the CPU, whose every
 /// mutable access is tracked, uploaded lazily: the type behind
-/// [`VertexBuffer<T, N>`](crate::VertexBuffer) (`TrackedBuffer<Vertices<T>, N>`)
-/// and [`IndexBuffer<I, N>`](crate::IndexBuffer) (`TrackedBuffer<Indices<I>, N>`).
+/// [`VertexBuffer<T, N>`](crate::VertexBuffer) (`TrackedBuffer<Vertices<T>, N>`),
+/// [`IndexBuffer<I, N>`](crate::IndexBuffer) (`TrackedBuffer<Indices<I>, N>`)
+/// and [`Texture2d<P>`](crate::Texture2d) (`TrackedBuffer<Texels<P>, 2>`).
 ///
-/// The methods here are the ones both share: reading, the pending writes
-/// and their plan, whole-record writes, and growth. Write the buffers by
-/// their alias; this name shows up in compiler messages.
+/// The methods here are the ones they share: reading, the pending writes,
+/// whole-record writes, uploads; and for the buffers ([`RecordKind`]) the
+/// plan as byte ranges and growth. Write them by their alias; this name
+/// shows up in compiler messages.
 ///
 /// # Examples
 ///
@@ -152,31 +172,6 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     /// ```
     pub fn is_dirty(&self) -> bool {
         self.core.has_pending()
-    }
-
-    /// Returns [`dirty`](Self::dirty) and forgets the pending writes, as
-    /// an upload would. A buffer with no GPU copy yet is still sent whole
-    /// at its first upload.
-    pub fn take_dirty(&mut self) -> Option<Range<usize>> {
-        self.core.take_dirty()
-    }
-
-    /// Exactly the byte ranges the next upload would send, one call each.
-    /// Sorted, disjoint, record-aligned.
-    ///
-    /// While the buffer has no GPU copy, that is the whole buffer (the
-    /// first upload creates it and sends everything, whatever
-    /// [`take_dirty`](Self::take_dirty) cleared). Afterwards it is the
-    /// pending writes rounded out to whole records and merged by the
-    /// [`MergePolicy`](crate::MergePolicy); a GL buffer that must grow first
-    /// copies its old content on the GPU and then sends the same plan. On
-    /// wgpu, whose writes move whole 4-byte words, each range is widened
-    /// outward to 4 bytes: what is really sent.
-    pub fn upload_plan(&self) -> Vec<Range<usize>> {
-        let (stride, align) = (self.core.stride, self.core.align());
-        let mut plan = self.core.plan(());
-        plan.iter_mut().for_each(|records| *records = <Range<usize> as Region>::sent(records.clone(), stride, align));
-        plan
     }
 
     /// Sets how pending writes become upload calls.
@@ -464,6 +459,34 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     }
 }
 
+/// The plan of a buffer's uploads, as byte ranges.
+impl<K: RecordKind, const N: usize> TrackedBuffer<K, N> {
+    /// Returns [`dirty`](Self::dirty) and forgets the pending writes, as
+    /// an upload would. A buffer with no GPU copy yet is still sent whole
+    /// at its first upload.
+    pub fn take_dirty(&mut self) -> Option<Range<usize>> {
+        self.core.take_dirty()
+    }
+
+    /// Exactly the byte ranges the next upload would send, one call each.
+    /// Sorted, disjoint, record-aligned.
+    ///
+    /// While the buffer has no GPU copy, that is the whole buffer (the
+    /// first upload creates it and sends everything, whatever
+    /// [`take_dirty`](Self::take_dirty) cleared). Afterwards it is the
+    /// pending writes rounded out to whole records and merged by the
+    /// [`MergePolicy`](crate::MergePolicy); a GL buffer that must grow first
+    /// copies its old content on the GPU and then sends the same plan. On
+    /// wgpu, whose writes move whole 4-byte words, each range is widened
+    /// outward to 4 bytes: what is really sent.
+    pub fn upload_plan(&self) -> Vec<Range<usize>> {
+        let (stride, align) = (self.core.stride, self.core.align());
+        let mut plan = self.core.plan(());
+        plan.iter_mut().for_each(|records| *records = <Range<usize> as Region>::sent(records.clone(), stride, align));
+        plan
+    }
+}
+
 /// `range` as a `Range` inside `0..len`, or `None` if it reaches past
 /// `len`, decreases, or overflows.
 fn bounded(range: &impl RangeBounds<usize>, len: usize) -> Option<Range<usize>> {
@@ -494,7 +517,7 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     /// pending writes are kept), [`Error::BufferCreation`] if GL cannot
     /// create the buffer.
     pub fn upload<C: GpuTarget + ?Sized>(&mut self, target: &C) -> Result<(), Error> {
-        self.core.upload(&target.backend_context(), self.kind.extra(), ()).map(drop)
+        self.core.upload(&target.backend_context(), self.kind.extra(), self.kind.plan_shape()).map(drop)
     }
 
     /// What the GPU holds now (its first `len()` records), read back;
@@ -550,7 +573,7 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
 /// v.truncate(1);
 /// assert_eq!(v.len(), 1);
 /// ```
-impl<K: BufferKind> TrackedBuffer<K, 1> {
+impl<K: RecordKind> TrackedBuffer<K, 1> {
     /// Appends a record (marked for upload). The GL buffer, once it
     /// exists, grows by doubling at the next upload.
     ///
@@ -671,7 +694,7 @@ impl<K: BufferKind> TrackedBuffer<K, 2> {
     pub fn row(&self, i: usize) -> &[K::Record] {
         match self.get_row(i) {
             Some(row) => row,
-            None => out_of_bounds([i, 0], self.shape),
+            None => row_out_of_bounds(i, self.shape),
         }
     }
 
@@ -692,7 +715,7 @@ impl<K: BufferKind> TrackedBuffer<K, 2> {
         let shape = self.shape;
         match self.get_row_mut(i) {
             Some(row) => row,
-            None => out_of_bounds([i, 0], shape),
+            None => row_out_of_bounds(i, shape),
         }
     }
 
@@ -701,7 +724,10 @@ impl<K: BufferKind> TrackedBuffer<K, 2> {
         let cols = self.shape[1];
         (i < self.shape[0]).then(|| self.try_records_mut(i * cols..(i + 1) * cols).expect("row in bounds"))
     }
+}
 
+/// Growth by rows, for rank-2 buffers.
+impl<K: RecordKind> TrackedBuffer<K, 2> {
     /// Appends a row (marked for upload).
     ///
     /// # Errors
@@ -746,6 +772,14 @@ impl<K: BufferKind, const N: usize> Clone for TrackedBuffer<K, N> {
 #[track_caller]
 pub(crate) fn out_of_bounds<const N: usize>(index: [usize; N], shape: [usize; N]) -> ! {
     panic!("index {index:?} out of bounds for shape {shape:?}")
+}
+
+/// A row past the last: `row 4 out of bounds for shape [4, 8] (4 rows)`.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn row_out_of_bounds(i: usize, shape: [usize; 2]) -> ! {
+    panic!("row {i} out of bounds for shape {shape:?} ({} rows)", shape[0])
 }
 
 /// [`out_of_bounds`] for up to 4 axes, each a value of its own (`None`

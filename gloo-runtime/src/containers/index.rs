@@ -101,12 +101,17 @@ impl<I: IndexType> crate::containers::buffer::sealed::Sealed for Indices<I> {}
 
 impl<I: IndexType> BufferKind for Indices<I> {
     type Record = I;
+    type Region = core::ops::Range<usize>;
     type Storage = crate::backends::IndexStorage<I>;
 
     fn extra(&self) -> <Self::Storage as GpuResource<I>>::Extra {
         crate::backends::BufferUse::Index(self.primitive)
     }
+
+    fn plan_shape(&self) {}
 }
+
+impl<I: IndexType> crate::containers::buffer::RecordKind for Indices<I> {}
 
 impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     /// A buffer of `shape` zeros drawn as `primitive`, all of it dirty.

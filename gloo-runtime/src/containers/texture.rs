@@ -1,24 +1,57 @@
 //! Textures: glumpy's other `GPUData`. A 2-D image of texels kept on the
-//! CPU, tracked texel by texel, sent to the GPU as dirty rectangles.
+//! CPU, tracked texel by texel, sent to the GPU as dirty rectangles: the
+//! [`Texels`] kind of [`TrackedBuffer`], rank 2 (rows, then texels a row),
+//! whose regions are rectangles.
 
 use core::fmt;
+use core::marker::PhantomData;
 
 #[cfg(any(feature = "glium", feature = "wgpu"))]
-use crate::backends::target::{Binds, GpuTarget};
+use crate::backends::target::Binds;
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 use crate::backends::TextureStorage;
-use crate::containers::buffer::records_of;
-use crate::tracking::backend::Gpu;
+use crate::containers::buffer::{records_of, sealed, BufferKind, TrackedBuffer};
+use crate::tracking::backend::GpuResource;
 use crate::tracking::plan::{plan_rects, MergePolicy, Rect, UploadCosts};
-use crate::tracking::stats::UploadStats;
-use crate::tracking::texel::Texel;
-#[cfg(any(feature = "glium", feature = "wgpu"))]
-use crate::tracking::texel::TextureExtra;
+use crate::tracking::texel::{Texel, TextureExtra};
 use crate::tracking::tracked::{try_zeroed_vec, Tracked};
 use crate::Error;
 
-/// The GPU copy of a texture of texels `P`, in the backend compiled in.
-type TextureGpu<P> = Gpu<crate::backends::TextureStorage<P>, P>;
+/// What a [`Texture2d`] holds: texels `P`, in rows of `width`, with the
+/// choice of mipmaps its GPU copy is made with.
+pub struct Texels<P> {
+    width: usize,
+    mipmaps: bool,
+    texel: PhantomData<P>,
+}
+
+impl<P> Clone for Texels<P> {
+    fn clone(&self) -> Self {
+        Texels { texel: PhantomData, ..*self }
+    }
+}
+
+impl<P> fmt::Debug for Texels<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Texels")
+    }
+}
+
+impl<P: Texel> sealed::Sealed for Texels<P> {}
+
+impl<P: Texel> BufferKind for Texels<P> {
+    type Record = P;
+    type Region = Rect;
+    type Storage = crate::backends::TextureStorage<P>;
+
+    fn extra(&self) -> <Self::Storage as GpuResource<P>>::Extra {
+        TextureExtra { width: self.width, mipmaps: self.mipmaps }
+    }
+
+    fn plan_shape(&self) -> usize {
+        self.width
+    }
+}
 
 /// A 2-D texture of texels `P`, kept on the CPU and uploaded lazily: only
 /// the rectangles written since the last upload are sent, and only when it
@@ -50,12 +83,12 @@ type TextureGpu<P> = Gpu<crate::backends::TextureStorage<P>, P>;
 /// assert_eq!(t.upload_plan(), vec![Rect::new(3, 2, 1, 1), Rect::new(10, 5, 1, 1)]);
 /// # Ok::<(), gloo_runtime::Error>(())
 /// ```
-pub struct Texture2d<P: Texel> {
-    pub(super) core: Tracked<P, TextureGpu<P>>,
-    width: usize,
-    height: usize,
-    mipmaps: bool,
-}
+///
+/// `Texture2d<P>` is [`TrackedBuffer<Texels<P>, 2>`](TrackedBuffer) of
+/// shape `[height, width]`: the methods it shares with the buffers
+/// (reading, `at([y, x])`, rows, `fill`, the pending writes, policies,
+/// `upload`, `read_gpu`, `stats`, `slice_mut`) are documented there.
+pub type Texture2d<P> = TrackedBuffer<Texels<P>, 2>;
 
 impl<P: Texel> Texture2d<P> {
     /// A `width` × `height` texture of zeroed texels, all dirty.
@@ -106,44 +139,30 @@ impl<P: Texel> Texture2d<P> {
 
     fn new_dirty(width: usize, height: usize, texels: Vec<P>) -> Result<Self, Error> {
         let core = Tracked::new_dirty(texels, P::SLOTS, size_of::<P>())?;
-        Ok(Texture2d { core, width, height, mipmaps: false })
+        let kind = Texels { width, mipmaps: false, texel: PhantomData };
+        Ok(TrackedBuffer { core, shape: [height, width], kind })
     }
 
     /// Texels per row.
     pub fn width(&self) -> usize {
-        self.width
+        self.shape[1]
     }
 
     /// Rows.
     pub fn height(&self) -> usize {
-        self.height
-    }
-
-    /// The texels, row after row.
-    pub fn as_slice(&self) -> &[P] {
-        &self.core.data
-    }
-
-    /// The texels' bytes, row after row.
-    pub fn as_bytes(&self) -> &[u8] {
-        bytemuck::cast_slice(&self.core.data)
-    }
-
-    /// Its size in bytes.
-    pub fn nbytes(&self) -> usize {
-        self.core.nbytes()
+        self.shape[0]
     }
 
     /// The index of texel `(x, y)`, if it is inside.
     fn index(&self, x: usize, y: usize) -> Option<usize> {
-        (x < self.width && y < self.height).then(|| y * self.width + x)
+        (x < self.width() && y < self.height()).then(|| y * self.width() + x)
     }
 
     #[track_caller]
     fn index_or_panic(&self, x: usize, y: usize) -> usize {
         match self.index(x, y) {
             Some(index) => index,
-            None => panic!("texel ({x}, {y}) out of bounds for a {}x{} texture", self.width, self.height),
+            None => panic!("texel ({x}, {y}) out of bounds for a {}x{} texture", self.width(), self.height()),
         }
     }
 
@@ -183,40 +202,6 @@ impl<P: Texel> Texture2d<P> {
         Some(&mut self.core.data[index])
     }
 
-    /// Row `y`, mutably; marks all of it.
-    ///
-    /// # Panics
-    ///
-    /// If `y` is out of bounds; [`get_row_mut`](Self::get_row_mut) returns `None` instead.
-    ///
-    /// # Examples
-    ///
-    /// A new row of a scrolling spectrogram: one row sent.
-    ///
-    /// ```
-    /// # use gloo_runtime::{Rect, Texture2d};
-    /// let mut t = Texture2d::<f32>::zeros(512, 256);
-    /// t.take_dirty();
-    /// t.row_mut(17).fill(1.0);
-    /// assert_eq!(t.dirty_rect(), Some(Rect::new(0, 17, 512, 1)));
-    /// ```
-    #[track_caller]
-    pub fn row_mut(&mut self, y: usize) -> &mut [P] {
-        let height = self.height;
-        self.get_row_mut(y).unwrap_or_else(|| panic!("row {y} out of bounds for a texture of {height} rows"))
-    }
-
-    /// Row `y`, mutably, or `None` (marking nothing) if it is out of bounds.
-    pub fn get_row_mut(&mut self, y: usize) -> Option<&mut [P]> {
-        self.try_region_mut(Rect::new(0, y, self.width, 1))?.next()
-    }
-
-    /// Sets every texel to `value`; marks them all.
-    pub fn fill(&mut self, value: P) {
-        self.core.data.fill(value);
-        self.core.pending.get_mut().mark_all();
-    }
-
     /// The rows of `rect`, each as a `&mut [P]` of `rect.width` texels,
     /// top row first; marks every texel of `rect`.
     ///
@@ -241,7 +226,7 @@ impl<P: Texel> Texture2d<P> {
     /// ```
     #[track_caller]
     pub fn region_mut(&mut self, rect: Rect) -> impl ExactSizeIterator<Item = &mut [P]> + '_ {
-        let (width, height) = (self.width, self.height);
+        let (width, height) = (self.width(), self.height());
         match self.try_region_mut(rect) {
             Some(rows) => rows,
             None => panic!("{rect:?} out of bounds for a {width}x{height} texture"),
@@ -251,10 +236,10 @@ impl<P: Texel> Texture2d<P> {
     /// The rows of `rect`, mutably, or `None` (marking nothing) if it does
     /// not fit in the texture.
     pub fn try_region_mut(&mut self, rect: Rect) -> Option<impl ExactSizeIterator<Item = &mut [P]> + '_> {
-        if !rect.fits(self.width, self.height) {
+        if !rect.fits(self.width(), self.height()) {
             return None;
         }
-        let width = self.width;
+        let width = self.width();
         let pending = self.core.pending.get_mut();
         for y in rect.y..rect.bottom() {
             pending.mark_records(y * width + rect.x..y * width + rect.right());
@@ -273,7 +258,7 @@ impl<P: Texel> Texture2d<P> {
     /// upload (or [`take_dirty`](Self::take_dirty)).
     pub fn dirty_rect(&self) -> Option<Rect> {
         let pending = self.core.pending.borrow();
-        plan_rects(&pending, self.width, size_of::<P>(), MergePolicy::Extent, &UploadCosts::default()).pop()
+        plan_rects(&pending, self.width(), size_of::<P>(), MergePolicy::Extent, &UploadCosts::default()).pop()
     }
 
     /// The dirty rectangle, forgetting the writes: the next upload sends
@@ -288,50 +273,19 @@ impl<P: Texel> Texture2d<P> {
     /// before its GPU copy exists, then the pending texels by the
     /// [`MergePolicy`] (see [`plan_rects`](crate::plan::plan_rects)).
     pub fn upload_plan(&self) -> Vec<Rect> {
-        self.core.plan(self.width)
-    }
-
-    /// Sets how pending texels become rectangles.
-    pub fn set_policy(&mut self, policy: MergePolicy) {
-        self.core.policy = policy;
-    }
-
-    /// How pending texels become rectangles.
-    pub fn policy(&self) -> MergePolicy {
-        self.core.policy
-    }
-
-    /// Sets the costs [`MergePolicy::Auto`] plans with.
-    pub fn set_upload_costs(&mut self, costs: UploadCosts) {
-        self.core.costs = Some(costs);
-    }
-
-    /// The costs [`MergePolicy::Auto`] plans with.
-    pub fn upload_costs(&self) -> UploadCosts {
-        self.core.upload_costs()
+        self.core.plan(self.width())
     }
 
     /// Asks for mipmaps, regenerated by the GPU after each upload; takes
     /// effect when the GPU copy is created (the first upload). Off by
     /// default.
     pub fn set_mipmaps(&mut self, mipmaps: bool) {
-        self.mipmaps = mipmaps;
+        self.kind.mipmaps = mipmaps;
     }
 
     /// Whether the GPU copy has (or will have) mipmaps.
     pub fn mipmaps(&self) -> bool {
-        self.mipmaps
-    }
-
-    /// The upload counters: textures created, upload calls, bytes sent and
-    /// bytes written.
-    pub fn stats(&self) -> UploadStats {
-        self.core.stats.get()
-    }
-
-    #[cfg(any(feature = "glium", feature = "wgpu"))]
-    fn extra(&self) -> TextureExtra {
-        TextureExtra { width: self.width, mipmaps: self.mipmaps }
+        self.kind.mipmaps
     }
 }
 
@@ -350,7 +304,8 @@ impl<P: Texel> Texture2d<P> {
     /// ```
     pub fn view(&self) -> ndarray::ArrayView<'_, P::Scalar, P::Dim> {
         let scalars: &[P::Scalar] = bytemuck::cast_slice(&self.core.data);
-        ndarray::ArrayView::from_shape(P::view_dim(self.width, self.height), scalars).expect("texels fill the shape")
+        ndarray::ArrayView::from_shape(P::view_dim(self.width(), self.height()), scalars)
+            .expect("texels fill the shape")
     }
 
     /// The texels as a mutable array, `(height, width)` or `(height, width,
@@ -367,7 +322,7 @@ impl<P: Texel> Texture2d<P> {
     /// ```
     pub fn view_mut(&mut self) -> ndarray::ArrayViewMut<'_, P::Scalar, P::Dim> {
         self.core.pending.get_mut().mark_all();
-        let dim = P::view_dim(self.width, self.height);
+        let dim = P::view_dim(self.width(), self.height());
         let scalars: &mut [P::Scalar] = bytemuck::cast_slice_mut(&mut self.core.data);
         ndarray::ArrayViewMut::from_shape(dim, scalars).expect("texels fill the shape")
     }
@@ -392,44 +347,17 @@ impl<P: Texel> Texture2d<P> {
     /// of either backend, [`Error::BufferCreation`] if the backend cannot
     /// create it (no texel; a texel wgpu has no format for).
     pub fn bind<C: Binds<TextureStorage<P>> + ?Sized>(&mut self, target: &C) -> Result<C::Bound<'_>, Error> {
-        let gpu = self.core.upload(&target.backend_context(), self.extra(), self.width)?;
+        let gpu = self.core.upload(&target.backend_context(), self.kind.extra(), self.width())?;
         log::debug!(target: crate::TRACE_TARGET, "GPU: Activating texture (id={})", gpu.id);
         C::bound(&gpu.resource, 0)
-    }
-
-    /// Brings the GPU copy up to date without returning it.
-    ///
-    /// # Errors
-    ///
-    /// As [`bind`](Self::bind).
-    pub fn upload<C: GpuTarget + ?Sized>(&mut self, target: &C) -> Result<(), Error> {
-        self.core.upload(&target.backend_context(), self.extra(), self.width).map(drop)
-    }
-
-    /// What the GPU holds now, row after row; pending writes are not sent
-    /// first.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::NotUploaded`], [`Error::ContextMismatch`], as
-    /// [`drawable`](Self::drawable); [`Error::Read`] if GL cannot read it.
-    pub fn read_gpu<C: GpuTarget + ?Sized>(&self, target: &C) -> Result<Vec<P>, Error> {
-        self.core.read_gpu(&target.backend_context())
-    }
-}
-
-impl<P: Texel> Clone for Texture2d<P> {
-    /// The same texels and settings, all dirty, with no GPU copy.
-    fn clone(&self) -> Self {
-        Texture2d { core: self.core.detached_clone(), ..*self }
     }
 }
 
 impl<P: Texel> fmt::Debug for Texture2d<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Texture2d")
-            .field("width", &self.width)
-            .field("height", &self.height)
+            .field("width", &self.width())
+            .field("height", &self.height())
             .field("dirty", &self.dirty_rect())
             .field("policy", &self.core.policy)
             .field("uploaded", &self.core.gpu.get().is_some())

@@ -81,12 +81,17 @@ impl<T: Vertex> sealed::Sealed for Vertices<T> {}
 
 impl<T: Vertex> BufferKind for Vertices<T> {
     type Record = T;
+    type Region = core::ops::Range<usize>;
     type Storage = crate::backends::VertexStorage<T>;
 
     fn extra(&self) -> <Self::Storage as GpuResource<T>>::Extra {
         crate::backends::BufferUse::Vertex
     }
+
+    fn plan_shape(&self) {}
 }
+
+impl<T: Vertex> crate::containers::buffer::RecordKind for Vertices<T> {}
 
 impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// A buffer of `shape`, every record zeroed, all of it dirty.

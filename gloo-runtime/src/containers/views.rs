@@ -10,7 +10,7 @@
 
 use ndarray::{ArrayView, ArrayViewMut, Axis, Dim, Dimension, Ix, ShapeBuilder, SliceArg, SliceInfoElem, StrideShape};
 
-use crate::containers::buffer::{BufferKind, TrackedBuffer};
+use crate::containers::buffer::{BufferKind, RecordKind, TrackedBuffer};
 use crate::containers::vertex::VertexBuffer;
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::{Field, Vertex};
@@ -346,7 +346,7 @@ where
 /// assert_eq!(quads.dirty(), Some(120..132)); // row 10's six indices
 /// assert_eq!(quads.view()[[10, 5]], 43);
 /// ```
-impl<K: BufferKind, const N: usize> TrackedBuffer<K, N>
+impl<K: RecordKind, const N: usize> TrackedBuffer<K, N>
 where
     BufferDim<N>: Dimension,
 {
@@ -360,7 +360,14 @@ where
         self.core.pending.get_mut().mark_all();
         records_mut(&mut self.core.data, self.shape)
     }
+}
 
+/// Slices of the records, for every kind: a texture's texels too (see
+/// [`Texture2d::view`](crate::Texture2d::view) for its channels).
+impl<K: BufferKind, const N: usize> TrackedBuffer<K, N>
+where
+    BufferDim<N>: Dimension,
+{
     /// The records that `info` (`s![...]` over the buffer's axes) selects,
     /// mutably; marks each of them, whole, and nothing else.
     ///
