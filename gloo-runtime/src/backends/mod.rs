@@ -27,6 +27,24 @@ use crate::tracking::storage::GpuStorage;
 use crate::tracking::texel::{Texel, TextureExtra};
 use crate::{Error, UploadCosts};
 
+/// `$method()`: the `$variant` backend's resource in a storage enum;
+/// `None` where it lives in another backend. A backend's folder invokes it
+/// for what its bind targets take.
+#[cfg(any(feature = "glium", feature = "wgpu"))]
+macro_rules! side {
+    ($method:ident, $variant:ident: $storage:ident<$t:ident: [$($bound:tt)+]> => $resource:ty) => {
+        impl<$t: $($bound)+> $crate::backends::$storage<$t> {
+            pub(crate) fn $method(&self) -> Option<&$resource> {
+                match self {
+                    $crate::backends::$storage::$variant(resource) => Some(resource),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 pub(crate) mod copy;
 #[cfg(feature = "glium")]

@@ -23,7 +23,7 @@ pub use source::{Bound, BoundIndices};
 pub use texture::GlTexture;
 
 use crate::__private::BackendIndex;
-use crate::backends::{Api, IndexStorage, TextureStorage, VertexStorage};
+use crate::backends::Api;
 use crate::tracking::layout::Vertex;
 use crate::tracking::texel::Texel;
 
@@ -38,25 +38,9 @@ impl Api for Glium {
     type Texture<P: Texel> = GlTexture;
 }
 
-/// The glium resource of a container's storage; `None` where it lives in
-/// another backend.
-macro_rules! glium_side {
-    ($storage:ident<$t:ident: [$($bound:tt)+]> => $resource:ty) => {
-        impl<$t: $($bound)+> $storage<$t> {
-            pub(crate) fn glium(&self) -> Option<&$resource> {
-                match self {
-                    $storage::Glium(resource) => Some(resource),
-                    #[allow(unreachable_patterns)]
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-
-glium_side!(VertexStorage<T: [Vertex]> => GlBuffer<glium::VertexBuffer<T>>);
-glium_side!(IndexStorage<I: [BackendIndex + bytemuck::Pod]> => GlBuffer<glium::IndexBuffer<I>>);
-glium_side!(TextureStorage<P: [Texel]> => GlTexture);
+side!(glium, Glium: VertexStorage<T: [Vertex]> => GlBuffer<glium::VertexBuffer<T>>);
+side!(glium, Glium: IndexStorage<I: [BackendIndex + bytemuck::Pod]> => GlBuffer<glium::IndexBuffer<I>>);
+side!(glium, Glium: TextureStorage<P: [Texel]> => GlTexture);
 
 fn creation_error(error: impl fmt::Display) -> Error {
     Error::BufferCreation(error.to_string())

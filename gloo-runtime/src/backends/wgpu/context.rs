@@ -427,16 +427,22 @@ impl WgpuContext {
     /// Maps `buffer` (of `MAP_WRITE` usage) for writing, whole, waiting for
     /// the device to finish the work queued before that reads it (its
     /// draws, and its pending writes, which wgpu submits first).
+    pub(super) fn map_for_write(&self, buffer: &Buffer) -> Result<(), Error> {
+        self.map_whole(buffer, MapMode::Write, "mapping a wgpu buffer")
+    }
+
+    /// Maps `buffer` whole in `mode` and waits for the device to finish what
+    /// it queued before. Errors say they were `doing` it.
     ///
     /// The wait runs the mapping callbacks of every buffer of the device,
     /// the application's too: the caller holds nothing they could reach.
-    pub(super) fn map_for_write(&self, buffer: &Buffer) -> Result<(), Error> {
+    fn map_whole(&self, buffer: &Buffer, mode: MapMode, doing: &str) -> Result<(), Error> {
         let (sender, mapped) = mpsc::channel();
-        buffer.map_async(MapMode::Write, .., move |result| drop(sender.send(result)));
+        buffer.map_async(mode, .., move |result| drop(sender.send(result)));
         self.device
             .poll(PollType::wait_indefinitely())
             .map_err(|e| Error::BufferCreation(format!("waiting for the wgpu device failed: {e}")))?;
-        let failed = |e: &dyn std::fmt::Display| Error::BufferCreation(format!("mapping a wgpu buffer: {e}"));
+        let failed = |e: &dyn std::fmt::Display| Error::BufferCreation(format!("{doing}: {e}"));
         mapped.recv().map_err(|e| failed(&e))?.map_err(|e| failed(&e))
     }
 
@@ -505,11 +511,8 @@ impl WgpuContext {
             let mut encoder = self.device.create_command_encoder(&CommandEncoderDescriptor::default());
             copy(&mut encoder, &staging);
             self.queue.submit([encoder.finish()]);
-            let (sender, mapped) = mpsc::channel();
-            staging.map_async(MapMode::Read, .., move |result| drop(sender.send(result)));
-            self.finish()?;
+            self.map_whole(&staging, MapMode::Read, &format!("reading {what} back"))?;
             let failed = |e: &dyn std::fmt::Display| Error::BufferCreation(format!("reading {what} back: {e}"));
-            mapped.recv().map_err(|e| failed(&e))?.map_err(|e| failed(&e))?;
             let view = staging.get_mapped_range(..).map_err(|e| failed(&e))?;
             Ok(f(&view))
         })

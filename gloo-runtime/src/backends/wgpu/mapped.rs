@@ -18,23 +18,6 @@ use super::WgpuContext;
 use crate::backends::copy::copy_to_write_only;
 use crate::Error;
 
-/// Maps `buffer` whole for writing (see [`WgpuContext::map_for_write`]),
-/// gives `f` the mapping, and unmaps it. An error, with `f` not called, if
-/// wgpu did not map it.
-fn with_mapping<T>(
-    context: &WgpuContext,
-    buffer: &Buffer,
-    f: impl FnOnce(&mut ::wgpu::BufferViewMut) -> T,
-) -> Result<T, Error> {
-    context.scoped(Error::BufferCreation, || context.map_for_write(buffer))?;
-    let written = match buffer.get_mapped_range_mut(..) {
-        Ok(mut view) => Ok(f(&mut view)),
-        Err(e) => Err(Error::BufferCreation(format!("mapping a wgpu buffer: {e}"))),
-    };
-    buffer.unmap();
-    written
-}
-
 /// Copies each of `runs` of `bytes` into the same bytes of `buffer`, mapped
 /// once for them all. Past the end of `bytes` the buffer keeps its bytes
 /// (the padding of a buffer rounded up to whole words, never written). An
@@ -45,9 +28,16 @@ pub(super) fn write_runs(
     bytes: &[u8],
     runs: impl Iterator<Item = Range<usize>>,
 ) -> Result<(), Error> {
-    with_mapping(context, buffer, |view| {
-        for run in runs.filter(|run| !run.is_empty()) {
-            copy_to_write_only(view.slice(run.clone()), &bytes[run]);
+    context.scoped(Error::BufferCreation, || context.map_for_write(buffer))?;
+    let written = match buffer.get_mapped_range_mut(..) {
+        Ok(mut view) => {
+            for run in runs.filter(|run| !run.is_empty()) {
+                copy_to_write_only(view.slice(run.clone()), &bytes[run]);
+            }
+            Ok(())
         }
-    })
+        Err(e) => Err(Error::BufferCreation(format!("mapping a wgpu buffer: {e}"))),
+    };
+    buffer.unmap();
+    written
 }

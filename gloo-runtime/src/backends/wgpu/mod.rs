@@ -21,7 +21,7 @@ pub use context::WgpuContext;
 pub use texture::WgpuTexture;
 
 use crate::__private::BackendIndex;
-use crate::backends::{Api, IndexStorage, TextureStorage, VertexStorage};
+use crate::backends::Api;
 use crate::tracking::texel::Texel;
 
 /// wgpu's types, for the list of backends.
@@ -35,25 +35,9 @@ impl Api for Wgpu {
     type Texture<P: Texel> = WgpuTexture;
 }
 
-/// The wgpu resource of a container's storage; `None` where it lives in
-/// another backend.
-macro_rules! wgpu_side {
-    ($storage:ident<$t:ident: [$($bound:tt)+]> => $resource:ty) => {
-        impl<$t: $($bound)+> $storage<$t> {
-            pub(crate) fn wgpu(&self) -> Option<&$resource> {
-                match self {
-                    $storage::Wgpu(resource) => Some(resource),
-                    #[allow(unreachable_patterns)]
-                    _ => None,
-                }
-            }
-        }
-    };
-}
-
-wgpu_side!(VertexStorage<T: [Vertex]> => WgpuBuffer<T>);
-wgpu_side!(IndexStorage<I: [BackendIndex + bytemuck::Pod]> => WgpuBuffer<I>);
-wgpu_side!(TextureStorage<P: [Texel]> => WgpuTexture);
+side!(wgpu, Wgpu: VertexStorage<T: [Vertex]> => WgpuBuffer<T>);
+side!(wgpu, Wgpu: IndexStorage<I: [BackendIndex + bytemuck::Pod]> => WgpuBuffer<I>);
+side!(wgpu, Wgpu: TextureStorage<P: [Texel]> => WgpuTexture);
 
 /// The most attributes a layout maps to (wgpu's own limit, for a device
 /// that allows the most, is 32).
