@@ -7,7 +7,7 @@ use quote::format_ident;
 use syn::ext::IdentExt;
 use syn::{Data, DeriveInput, Fields, Ident, Path, Type, TypeTuple, Visibility};
 
-use crate::attr::{self, ContainerAttrs, FieldAttrs};
+use crate::attr::{self, ContainerAttrs, Derive, FieldAttrs};
 use crate::ctxt::Ctxt;
 
 /// A struct accepted for expansion.
@@ -15,6 +15,7 @@ pub struct Input<'a> {
     pub original: &'a DeriveInput,
     pub ident: &'a Ident,
     pub vis: &'a Visibility,
+    pub derive: Derive,
     pub attrs: ContainerAttrs,
     pub fields: Vec<Field<'a>>,
 }
@@ -44,30 +45,54 @@ impl<'a> Input<'a> {
     /// Reads the input, recording every problem of shape in `cx`. Returns
     /// `None` when the input is not a struct with named fields at all, as
     /// there is then nothing sensible to expand, not even a stub.
-    pub fn from_syn(cx: &mut Ctxt, node: &'a DeriveInput) -> Option<Self> {
-        let attrs = attr::container(cx, &node.attrs);
+    pub fn from_syn(cx: &mut Ctxt, node: &'a DeriveInput, derive: Derive) -> Option<Self> {
+        let attrs = attr::container(cx, &node.attrs, derive);
+        let (name, what) = match derive {
+            Derive::Vertex => (
+                "Vertex",
+                [
+                    "the shader sees each attribute by its field's name",
+                    "a vertex with no attribute has nothing to draw",
+                    "an enum has no fixed layout of attributes",
+                ],
+            ),
+            Derive::Block => (
+                "Block",
+                [
+                    "the shader sees each member by its field's name",
+                    "a block with no member has nothing to send",
+                    "an enum has no fixed layout of members",
+                ],
+            ),
+        };
         let named = match &node.data {
             Data::Struct(data) => {
                 match &data.fields {
                     Fields::Named(named) => Some(named),
                     Fields::Unnamed(_) => {
-                        cx.error_spanned_by(&data.fields, "`#[derive(Vertex)]` needs named fields: the shader sees each attribute by its field's name; write `struct Name { a: [f32; 2], ... }`");
+                        cx.error_spanned_by(&data.fields, format!("`#[derive({name})]` needs named fields: {}; write `struct Name {{ a: [f32; 2], ... }}`", what[0]));
                         None
                     }
                     Fields::Unit => {
-                        cx.error_spanned_by(&node.ident, "`#[derive(Vertex)]` needs at least one field: a vertex with no attribute has nothing to draw");
+                        cx.error_spanned_by(
+                            &node.ident,
+                            format!("`#[derive({name})]` needs at least one field: {}", what[1]),
+                        );
                         None
                     }
                 }
             }
             Data::Enum(data) => {
-                cx.error_spanned_by(data.enum_token, "`#[derive(Vertex)]` works on structs only: an enum has no fixed layout of attributes; use a `#[repr(C)]` struct");
+                cx.error_spanned_by(
+                    data.enum_token,
+                    format!("`#[derive({name})]` works on structs only: {}; use a `#[repr(C)]` struct", what[2]),
+                );
                 None
             }
             Data::Union(data) => {
                 cx.error_spanned_by(
                     data.union_token,
-                    "`#[derive(Vertex)]` works on structs only: a union's fields overlap; use a `#[repr(C)]` struct",
+                    format!("`#[derive({name})]` works on structs only: a union's fields overlap; use a `#[repr(C)]` struct"),
                 );
                 None
             }
@@ -78,11 +103,11 @@ impl<'a> Input<'a> {
             .map(|field| Field {
                 ident: field.ident.as_ref().expect("named field"),
                 ty: &field.ty,
-                shape: Shape::from_syn(cx, &field.ty),
-                attrs: attr::field(cx, &field.attrs),
+                shape: Shape::from_syn(cx, &field.ty, derive),
+                attrs: attr::field(cx, &field.attrs, derive),
             })
             .collect();
-        Some(Input { original: node, ident: &node.ident, vis: &node.vis, attrs, fields })
+        Some(Input { original: node, ident: &node.ident, vis: &node.vis, derive, attrs, fields })
     }
 
     /// The path to the runtime crate.
@@ -92,8 +117,8 @@ impl<'a> Input<'a> {
 
     /// The path to the runtime crate named by an input that is not a struct
     /// with named fields; its errors are dropped, `from_syn` has them.
-    pub fn krate_of(node: &DeriveInput) -> Path {
-        let attrs = attr::container(&mut Ctxt::default(), &node.attrs);
+    pub fn krate_of(node: &DeriveInput, derive: Derive) -> Path {
+        let attrs = attr::container(&mut Ctxt::default(), &node.attrs, derive);
         attrs.krate.unwrap_or_else(default_krate)
     }
 
@@ -146,10 +171,14 @@ impl<'a> Shape<'a> {
     /// Reads a field's type, recording in `cx` a tuple of the wrong shape.
     /// Only a tuple written out in the field counts: behind an alias it is
     /// a plain type, which `AttributeField` refuses.
-    fn from_syn(cx: &mut Ctxt, ty: &'a Type) -> Self {
+    fn from_syn(cx: &mut Ctxt, ty: &'a Type, derive: Derive) -> Self {
         let Some(tuple) = as_tuple(ty) else {
             return Shape::Plain;
         };
+        if derive == Derive::Block {
+            cx.error_spanned_by(tuple, "a block member cannot be a tuple: Rust does not promise a tuple's layout to the GPU; write an array, such as `[f32; 3]` for `(f32, f32, f32)`");
+            return Shape::Refused;
+        }
         let elements: Vec<&Type> = tuple.elems.iter().collect();
         let arity = match elements.len() {
             0 => Some("`()` holds no data, so it is no vertex attribute; remove the field".to_owned()),

@@ -6,12 +6,13 @@ use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, Path};
 
 use crate::ast::{Field, Input, Shape};
+use crate::attr::Derive;
 use crate::ctxt::Ctxt;
 
 /// Runs the pipeline: read, check, expand; on errors, the errors plus a stub.
 pub fn derive(node: &DeriveInput) -> TokenStream {
     let mut cx = Ctxt::default();
-    let input = Input::from_syn(&mut cx, node);
+    let input = Input::from_syn(&mut cx, node, Derive::Vertex);
     if let Some(input) = &input {
         input.validate(&mut cx);
     }
@@ -39,7 +40,7 @@ fn fallback(node: &DeriveInput, input: Option<&Input>) -> Option<TokenStream> {
     }
     let ident = &node.ident;
     // The errors of this second reading were reported by the first.
-    let krate = input.map_or_else(|| Input::krate_of(node), Input::krate);
+    let krate = input.map_or_else(|| Input::krate_of(node, Derive::Vertex), Input::krate);
     let (accessors_type, rest) = match input {
         Some(input) => {
             let accessors_ident = accessors_ident(input);
@@ -120,24 +121,29 @@ fn expand(input: &Input) -> TokenStream {
 ///   where the next begins, the last where the struct does), the fields
 ///   then tile the struct in declaration order, which is `repr(C)`'s
 ///   layout of these fields whatever the compiled `repr` says.
-fn final_item_proofs(input: &Input) -> TokenStream {
+pub(crate) fn final_item_proofs(input: &Input) -> TokenStream {
     let ident = input.ident;
     let name = ident.to_string();
+    let derive = input.derive.name();
     let bindings: Vec<Ident> = (0..input.fields.len()).map(|k| format_ident!("__gloo_field_{}", k)).collect();
     let same: Vec<Ident> = (0..input.fields.len()).map(|k| format_ident!("__gloo_same_{}", k)).collect();
     let members = input.fields.iter().map(|field| field.ident);
     let same_types = input.fields.iter().zip(&same).enumerate().map(|(k, (field, same))| {
         let (ty, trait_ident) = (field.ty, format_ident!("__GlooFieldAsRead{}", k));
         let message = format!(
-            "field `{}` of `{name}` is `{{Self}}` in the struct as compiled, but `#[derive(Vertex)]` read `{{T}}`",
+            "field `{}` of `{name}` is `{{Self}}` in the struct as compiled, but `#[derive({derive})]` read `{{T}}`",
             field.unraw(),
+        );
+        let label = format!("changed after `#[derive({derive})]` read the struct");
+        let note = format!(
+            "an attribute macro below `#[derive({derive})]` rewrote the struct after the derive proved its layout; \
+             write `#[derive({derive})]` below every attribute macro that changes the struct"
         );
         quote_spanned! {ty.span()=>
             #[diagnostic::on_unimplemented(
                 message = #message,
-                label = "changed after `#[derive(Vertex)]` read the struct",
-                note = "an attribute macro below `#[derive(Vertex)]` rewrote the struct after the derive proved its \
-                        layout; write `#[derive(Vertex)]` below every attribute macro that changes the struct"
+                label = #label,
+                note = #note
             )]
             trait #trait_ident<T> {}
             impl<T> #trait_ident<T> for T {}
@@ -152,7 +158,7 @@ fn final_item_proofs(input: &Input) -> TokenStream {
         let (member, ty) = (field.ident, field.ty);
         let message = format!(
             "field `{}` of `{name}` is not aligned for its type in the struct as compiled: `#[repr(packed)]` (perhaps \
-             added by an attribute macro below `#[derive(Vertex)]`) would hand out unaligned references; remove it",
+             added by an attribute macro below `#[derive({derive})]`) would hand out unaligned references; remove it",
             field.unraw(),
         );
         quote_spanned! {field.ident.span()=>
@@ -424,7 +430,7 @@ fn location_proofs(input: &Input, krate: &Path) -> Vec<TokenStream> {
 /// the message says how to count. No `let`: a user's `const padding` in scope
 /// would turn the binding into a pattern. Spanned on `span`, which is where
 /// the compiler reports the panic.
-fn padding_proof(span: Span, padding: TokenStream, message: impl Fn(&str, &str) -> String) -> TokenStream {
+pub(crate) fn padding_proof(span: Span, padding: TokenStream, message: impl Fn(&str, &str) -> String) -> TokenStream {
     let arms = (1..16usize).map(|n| {
         let bytes = if n == 1 { "1 byte".to_owned() } else { format!("{n} bytes") };
         let text = message(&bytes, &n.to_string());

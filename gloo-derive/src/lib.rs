@@ -1,9 +1,11 @@
-//! `#[derive(Vertex)]` for gloo. Use it through `gloo_runtime::Vertex`, which
-//! re-exports it beside the trait of the same name; the generated code names
-//! the runtime by absolute path, so this crate is never a direct dependency.
+//! `#[derive(Vertex)]` and `#[derive(Block)]` for gloo. Use them through
+//! `gloo_runtime::Vertex` and `gloo_runtime::Block`, which re-export them
+//! beside the traits of the same names; the generated code names the
+//! runtime by absolute path, so this crate is never a direct dependency.
 
 mod ast;
 mod attr;
+mod block;
 mod ctxt;
 mod expand;
 mod valid;
@@ -26,4 +28,15 @@ use syn::{parse_macro_input, DeriveInput};
 pub fn derive_vertex(input: TokenStream) -> TokenStream {
     let node = parse_macro_input!(input as DeriveInput);
     expand::derive(&node).into()
+}
+
+/// Derives `gloo_runtime::Block` (with `bytemuck::Pod`, glium's
+/// `UniformBlock` and named accessors of uniform and storage buffers) for a
+/// `#[repr(C)]` struct with `#[block(std140)]` or `#[block(std430)]`,
+/// proving at compile time that its layout is the rules' layout of the same
+/// members. See the `gloo_runtime::Block` trait for the full description.
+#[proc_macro_derive(Block, attributes(block))]
+pub fn derive_block(input: TokenStream) -> TokenStream {
+    let node = parse_macro_input!(input as DeriveInput);
+    block::derive(&node).into()
 }

@@ -13,7 +13,7 @@ use crate::ctxt::Ctxt;
 /// method of the same name would silently win: such names are rejected.
 /// Keep in sync with `gloo-runtime/src/{containers/buffer,tracking/tracked,containers/views}.rs`; `tests/accessor_names.rs`
 /// fails when a method is missing here.
-const BUFFER_METHODS: &[&str] = &[
+pub(crate) const BUFFER_METHODS: &[&str] = &[
     "active_storage",
     "as_bytes",
     "as_slice",

@@ -66,11 +66,14 @@ pub use tracking::{dirty, plan};
 pub mod __private;
 
 #[cfg(feature = "glium")]
+pub use backends::glium::BoundBlock;
+#[cfg(feature = "glium")]
 pub use backends::glium::{Bound, BoundIndices};
 pub use backends::target::{Binds, GpuTarget};
 #[cfg(feature = "glium")]
 pub use containers::any::VertexBufferAny;
-pub use containers::buffer::{BufferKind, RecordKind, TrackedBuffer};
+pub use containers::block::{BlockAccessors, Blocks, StorageBuffer, Uniform, UniformBuffer};
+pub use containers::buffer::{BufferKind, FieldKind, RecordKind, TrackedBuffer};
 pub use containers::index::PrimitiveType;
 pub use containers::index::{IndexBuffer, IndexType, Indices};
 pub use containers::texture::{Texels, Texture2d};
@@ -78,6 +81,7 @@ pub use containers::vertex::{NamedAccessors, VertexBuffer, Vertices};
 #[cfg(feature = "ndarray")]
 pub use containers::views::{FieldArray, FieldView, FieldViewMut, Scalar};
 pub use error::Error;
+pub use tracking::block::{Block, BlockField, BlockLayout, BlockMember, BlockType, Rules};
 pub use tracking::layout::{AttributeField, AttributeType, Field, FieldLayout, Layout, ScalarType, Vertex};
 pub use tracking::plan::{MergePolicy, Rect, UploadCosts};
 pub use tracking::stats::{UploadStats, TRACE_TARGET};
@@ -86,6 +90,9 @@ pub use tracking::texel::Texel;
 
 /// `#[derive(Vertex)]`: see the [`Vertex`](trait@Vertex) trait.
 pub use gloo_derive::Vertex;
+
+/// `#[derive(Block)]`: see the [`Block`](trait@Block) trait.
+pub use gloo_derive::Block;
 
 #[cfg(feature = "glam")]
 pub use ::glam;

@@ -157,3 +157,56 @@ macro_rules! __gloo_impl_glium_vertex {
 }
 
 pub use __gloo_impl_glium_vertex as impl_glium_vertex;
+
+pub use crate::tracking::block::{check_member, check_size, Message};
+
+/// A block's alignment under `rules` from its members' (`struct_align`
+/// of the largest).
+pub const fn struct_align(aligns: &[usize], rules: crate::Rules) -> usize {
+    let (mut largest, mut i) = (0, 0);
+    while i < aligns.len() {
+        if aligns[i] > largest {
+            largest = aligns[i];
+        }
+        i += 1;
+    }
+    crate::tracking::block::struct_align(largest, rules)
+}
+
+/// glium's check of a block's layout against the driver's reflection.
+#[cfg(feature = "glium")]
+pub use crate::backends::glium::block::{layout as glium_block_layout, matches as glium_block_matches};
+
+/// `impl glium::uniforms::UniformBlock` for a derived block, from its
+/// `BLOCK` (offsets from `offset_of!`); nothing in a build without glium.
+#[cfg(feature = "glium")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __gloo_impl_glium_block {
+    ($ty:ident) => {
+        #[automatically_derived]
+        impl $crate::__private::glium::uniforms::UniformBlock for $ty {
+            fn matches(
+                layout: &$crate::__private::glium::program::BlockLayout,
+                base_offset: usize,
+            ) -> ::core::result::Result<(), $crate::__private::glium::uniforms::LayoutMismatchError> {
+                $crate::__private::glium_block_matches(&<$ty as $crate::Block>::BLOCK, layout, base_offset)
+            }
+
+            fn build_layout(base_offset: usize) -> $crate::__private::glium::program::BlockLayout {
+                $crate::__private::glium_block_layout(&<$ty as $crate::Block>::BLOCK, base_offset)
+            }
+        }
+    };
+}
+
+/// `impl glium::uniforms::UniformBlock` for a derived block: nothing
+/// without glium.
+#[cfg(not(feature = "glium"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __gloo_impl_glium_block {
+    ($($tokens:tt)*) => {};
+}
+
+pub use __gloo_impl_glium_block as impl_glium_block;

@@ -7,7 +7,8 @@
 //! types. The list at the end of this file makes, from the backends
 //! compiled in, one enum of their contexts ([`Context`]) and one of their
 //! resources for each kind the containers keep ([`VertexStorage`],
-//! [`IndexStorage`], [`TextureStorage`]), a variant a backend, each
+//! [`IndexStorage`], [`TextureStorage`], [`BlockStorage`],
+//! [`UniformStorage`]), a variant a backend, each
 //! dispatching the core's traits to its variant. A resource keeps the
 //! context it was made in, so a backend's resource never meets another's
 //! context. Adding a backend is a folder and a line in the list. A build
@@ -17,7 +18,8 @@
 use core::ops::Range;
 
 use crate::__private::BackendIndex;
-use crate::tracking::backend::{GpuContext, GpuResource, RecordRuns};
+use crate::tracking::backend::{FieldRuns, GpuContext, GpuResource, RecordRuns};
+use crate::tracking::block::Block;
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::{FieldLayout, Vertex};
 use crate::tracking::plan::Rect;
@@ -70,6 +72,10 @@ pub trait Api {
     >;
     /// A texture's resource.
     type Texture<P: Texel>: GpuResource<P, Context = Self::Context, Extra = TextureExtra, Region = Rect>;
+    /// A storage buffer's resource: records of a block.
+    type BlockBuffer<T: Block>: GpuResource<T, Context = Self::Context, Extra = BufferUse, Region = Range<usize>>;
+    /// A uniform buffer's resource: one block, written field by field.
+    type UniformBlock<T: Block>: GpuResource<T, Context = Self::Context, Extra = (), Region = FieldRuns>;
 }
 
 /// What a buffer is for, as creating its resource asks: wgpu its usage,
@@ -80,6 +86,11 @@ pub enum BufferUse {
     Vertex,
     /// Indices, assembled into these primitives.
     Index(PrimitiveType),
+    /// Records of a std140 block, bound as a uniform block (an array of
+    /// them) or a storage block.
+    Uniform,
+    /// Records of a std430 block, bound as a storage block.
+    Storage,
 }
 
 /// The enums of the backends compiled in: for each listed backend
@@ -125,6 +136,10 @@ macro_rules! backends {
             "An index buffer's storage in one of the backends compiled in.", $($(#[$cfg])* $name => $api;)*);
         backends!(@storage TextureStorage, Texture, [T: Texel], Rect, TextureExtra,
             "A texture's storage in one of the backends compiled in.", $($(#[$cfg])* $name => $api;)*);
+        backends!(@storage BlockStorage, BlockBuffer, [T: Block], Range<usize>, BufferUse,
+            "A storage buffer's storage in one of the backends compiled in.", $($(#[$cfg])* $name => $api;)*);
+        backends!(@storage UniformStorage, UniformBlock, [T: Block], FieldRuns, (),
+            "A uniform buffer's storage in one of the backends compiled in.", $($(#[$cfg])* $name => $api;)*);
     };
     (@storage $storage:ident, $resource:ident, [$t:ident: $($bound:tt)+], $region:ty, $extra:ty, $doc:literal,
         $($(#[$cfg:meta])* $name:ident => $api:ty;)*) => {

@@ -10,6 +10,7 @@
 
 #[cfg(feature = "glium")]
 pub(crate) mod any;
+pub(crate) mod block;
 pub(crate) mod buffer;
 #[cfg(feature = "glam")]
 pub(crate) mod glam_fields;

@@ -9,10 +9,10 @@ use core::ops::{Deref, DerefMut};
 use crate::backends::target::Binds;
 #[cfg(any(feature = "glium", feature = "wgpu"))]
 use crate::backends::VertexStorage as Storage;
-use crate::containers::buffer::{records_of, sealed, BufferKind, TrackedBuffer};
+use crate::containers::buffer::{sealed, BufferKind, FieldKind, TrackedBuffer};
 use crate::tracking::backend::GpuResource;
-use crate::tracking::layout::{Field, Vertex};
-use crate::tracking::tracked::Tracked;
+use crate::tracking::layout::{FieldLayout, Vertex};
+#[cfg(any(feature = "glium", feature = "wgpu"))]
 use crate::Error;
 
 /// An N-d array (row-major) of vertices `T`, kept on the CPU, uploaded lazily.
@@ -93,185 +93,11 @@ impl<T: Vertex> BufferKind for Vertices<T> {
 
 impl<T: Vertex> crate::containers::buffer::RecordKind for Vertices<T> {}
 
-impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
-    /// A buffer of `shape`, every record zeroed, all of it dirty.
-    ///
-    /// # Panics
-    ///
-    /// If the shape's record count or byte size overflows; [`try_zeros`](Self::try_zeros)
-    /// returns the error instead.
-    #[track_caller]
-    pub fn zeros(shape: [usize; N]) -> Self {
-        Self::try_zeros(shape).unwrap_or_else(|error| panic!("{error}"))
-    }
+impl<T: Vertex> FieldKind for Vertices<T> {
+    const SLOTS: &'static [FieldLayout] = T::LAYOUT.fields;
 
-    /// A buffer of `shape`, every record zeroed, all of it dirty.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::ShapeOverflow`] if the record count or byte size overflows,
-    /// [`Error::OutOfMemory`] if it fits `usize` but not in memory.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use gloo_runtime::{Error, Vertex, VertexBuffer};
-    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct P { x: f32 }
-    /// assert_eq!(VertexBuffer::<P, 2>::try_zeros([3, 3])?.nbytes(), 36);
-    /// assert!(matches!(VertexBuffer::<P, 2>::try_zeros([usize::MAX, 2]), Err(Error::ShapeOverflow { .. })));
-    /// assert!(matches!(VertexBuffer::<P>::try_zeros([isize::MAX as usize / 4]), Err(Error::OutOfMemory { .. })));
-    /// # Ok::<(), Error>(())
-    /// ```
-    pub fn try_zeros(shape: [usize; N]) -> Result<Self, Error> {
-        let records = records_of(shape, T::LAYOUT.stride)?;
-        Self::new_dirty(shape, crate::tracking::tracked::try_zeroed_vec(records)?)
-    }
-
-    /// A buffer holding `data` in row-major order, all of it dirty.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::ShapeMismatch`] if `data.len()` is not the product of `shape`,
-    /// [`Error::ShapeOverflow`] if that product overflows,
-    /// [`Error::OutOfMemory`] if the dirty bits cannot be allocated.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use gloo_runtime::{Error, Vertex, VertexBuffer};
-    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct P { x: f32 }
-    /// let v = VertexBuffer::<P, 2>::from_vec([2, 3], vec![P { x: 1.0 }; 6])?;
-    /// assert_eq!(v.shape(), [2, 3]);
-    /// assert!(matches!(
-    ///     VertexBuffer::<P, 2>::from_vec([2, 3], vec![P { x: 1.0 }; 5]),
-    ///     Err(Error::ShapeMismatch { expected: 6, actual: 5, .. })
-    /// ));
-    /// # Ok::<(), Error>(())
-    /// ```
-    pub fn from_vec(shape: [usize; N], data: Vec<T>) -> Result<Self, Error> {
-        let expected = records_of(shape, T::LAYOUT.stride)?;
-        if data.len() != expected {
-            return Err(Error::ShapeMismatch { shape: shape.to_vec(), expected, actual: data.len() });
-        }
-        Self::new_dirty(shape, data)
-    }
-
-    /// A buffer whose record at each index is `f(index)`, all of it dirty.
-    ///
-    /// # Panics
-    ///
-    /// If the shape's record count or byte size overflows, or memory runs out.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use gloo_runtime::{Vertex, VertexBuffer};
-    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct P { x: f32 }
-    /// let v = VertexBuffer::<P, 2>::from_fn([2, 3], |[i, j]| P { x: (10 * i + j) as f32 });
-    /// assert_eq!(v.at([1, 2]).x, 12.0);
-    /// ```
-    #[track_caller]
-    pub fn from_fn(shape: [usize; N], mut f: impl FnMut([usize; N]) -> T) -> Self {
-        let records = records_of(shape, T::LAYOUT.stride).unwrap_or_else(|error| panic!("{error}"));
-        let data = (0..records).map(|flat| f(unravel(flat, shape))).collect();
-        Self::new_dirty(shape, data).unwrap_or_else(|error| panic!("{error}"))
-    }
-
-    fn new_dirty(shape: [usize; N], data: Vec<T>) -> Result<Self, Error> {
-        let core = Tracked::new_dirty(data, T::LAYOUT.fields, T::LAYOUT.stride)?;
-        Ok(TrackedBuffer { core, shape, kind: Vertices(PhantomData) })
-    }
-
-    /// Field `field` of the record at `index`.
-    ///
-    /// # Panics
-    ///
-    /// If `index` is out of bounds.
-    #[inline]
-    #[track_caller]
-    pub fn field<F>(&self, field: Field<T, F>, index: [usize; N]) -> &F {
-        field.get(&self.core.data[self.flat_or_panic(index)])
-    }
-
-    /// Field `field` of the record at `index`, or `None` if it is out of bounds.
-    #[inline]
-    pub fn get_field<F>(&self, field: Field<T, F>, index: [usize; N]) -> Option<&F> {
-        self.flat(index).map(|flat| field.get(&self.core.data[flat]))
-    }
-
-    /// Field `field` of the record at `index`, mutably; marks the field's bytes
-    /// for upload. This is what the named `*_mut` accessors call, and the hot
-    /// path: one bounds check per axis and one bit set (stored only if it
-    /// was clear).
-    ///
-    /// # Panics
-    ///
-    /// If `index` is out of bounds (nothing is marked then).
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use gloo_runtime::{Vertex, VertexBuffer};
-    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct Point { position: [f32; 2], color: [f32; 3] }
-    /// let mut v = VertexBuffer::<Point, 2>::zeros([3, 3]);
-    /// v.take_dirty();
-    /// *v.field_mut(Point::FIELDS.color, [1, 1]) = [1.0, 1.0, 0.0];
-    /// assert_eq!(v.dirty(), Some(88..100));
-    /// ```
-    #[inline]
-    #[track_caller]
-    pub fn field_mut<F>(&mut self, field: Field<T, F>, index: [usize; N]) -> &mut F {
-        let flat = self.flat_or_panic(index);
-        // SAFETY: `flat_or_panic` checked every axis against the shape, whose
-        // product is `len()`, the record count of both the data and the
-        // pending set; a `Field` of `T` has `index() < T::LAYOUT.fields.len()`.
-        unsafe { self.field_mut_unchecked(field, flat) }
-    }
-
-    /// The write path without its checks: marks the field, returns it.
-    ///
-    /// # Safety
-    ///
-    /// `flat < self.len()`.
-    #[inline(always)]
-    unsafe fn field_mut_unchecked<F>(&mut self, field: Field<T, F>, flat: usize) -> &mut F {
-        // A zero-sized field has no bytes to send. The slot count is a
-        // constant of `T`, so the bit index folds to one multiply-add.
-        if size_of::<F>() != 0 {
-            // SAFETY: `flat < len()` and `field.index() < slots`, so the bit is
-            // below `len() * slots`.
-            unsafe { self.core.pending.get_mut().mark_unchecked(flat * T::LAYOUT.fields.len() + field.index()) };
-        }
-        // SAFETY: `flat < len() == data.len()`.
-        field.get_mut(unsafe { self.core.data.get_unchecked_mut(flat) })
-    }
-
-    /// Field `field` of the record at `index`, mutably, or `None` (marking
-    /// nothing) if it is out of bounds.
-    #[inline]
-    pub fn get_field_mut<F>(&mut self, field: Field<T, F>, index: [usize; N]) -> Option<&mut F> {
-        let flat = self.flat(index)?;
-        // SAFETY: `flat` passed the bounds checks of `flat`; see `field_mut`.
-        Some(unsafe { self.field_mut_unchecked(field, flat) })
-    }
-
-    /// Sets field `field` of every record to `value`; marks that field of every record.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// # use gloo_runtime::{Vertex, VertexBuffer};
-    /// # #[derive(Clone, Copy, Vertex)] #[repr(C)] struct Point { position: [f32; 2], color: [f32; 3] }
-    /// let mut v = VertexBuffer::<Point>::zeros([4]);
-    /// v.take_dirty();
-    /// v.fill_field(Point::FIELDS.color, [1.0, 1.0, 0.0]);
-    /// assert_eq!(v.dirty(), Some(8..80)); // from the first colour to the last
-    /// ```
-    pub fn fill_field<F: Copy>(&mut self, field: Field<T, F>, value: F) {
-        for flat in 0..self.core.data.len() {
-            // SAFETY: `flat < len()`.
-            *unsafe { self.field_mut_unchecked(field, flat) } = value;
-        }
+    fn kind() -> Self {
+        Vertices(PhantomData)
     }
 }
 
@@ -388,16 +214,6 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     }
 }
 
-/// The index of the `flat`-th record in row-major order.
-fn unravel<const N: usize>(mut flat: usize, shape: [usize; N]) -> [usize; N] {
-    let mut index = [0; N];
-    for axis in (0..N).rev() {
-        index[axis] = flat % shape[axis];
-        flat /= shape[axis];
-    }
-    index
-}
-
 /// The named field accessors (`position`, `position_mut`, …) of a vertex
 /// type's buffers, which `#[derive(Vertex)]` implements beside
 /// [`Vertex`]: a [`VertexBuffer<T, N>`] dereferences to
@@ -448,17 +264,5 @@ impl<T: Vertex, const N: usize> fmt::Debug for VertexBuffer<T, N> {
             .field("policy", &self.core.policy)
             .field("uploaded", &self.core.gpu.get().is_some())
             .finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::unravel;
-
-    #[test]
-    fn unravel_is_row_major() {
-        assert_eq!(unravel(0, [3, 4]), [0, 0]);
-        assert_eq!(unravel(5, [3, 4]), [1, 1]);
-        assert_eq!(unravel(23, [2, 3, 4]), [1, 2, 3]);
     }
 }

@@ -183,6 +183,16 @@ pub trait Region: Clone + Sized {
         align_out(records.start * stride..records.end * stride, align)
     }
 
+    /// How many bytes sending it sends: its runs' records by default.
+    fn sent_bytes(&self, shape: Self::Shape, stride: usize, align: usize) -> usize {
+        self.runs(shape).map(|records| Self::sent(records, stride, align).len()).sum()
+    }
+
+    /// How many write calls send it: one by default.
+    fn calls(&self) -> usize {
+        1
+    }
+
     /// How the trace shows it, its runs' bytes widened to `align`.
     fn describe(&self, stride: usize, align: usize) -> String;
 }
@@ -268,6 +278,54 @@ impl Region for Rect {
 
     fn describe(&self, _: usize, _: usize) -> String {
         format!("{},{} {}x{}", self.x, self.y, self.width, self.height)
+    }
+}
+
+/// A uniform block's region: the byte ranges of its written fields
+/// ([`plan_fields`](plan::plan_fields)), sent in one upload of its one
+/// record, one call a range.
+///
+/// Public only so that [`GpuResource`] can name it; the module is not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldRuns(pub Vec<Range<usize>>);
+
+impl Region for FieldRuns {
+    const KIND: &'static str = "uniform buffer";
+    type Shape = &'static [FieldLayout];
+
+    fn plan(pending: &DirtyBits, _: usize, policy: MergePolicy, costs: &UploadCosts, slots: Self::Shape) -> Vec<Self> {
+        let slots: Vec<(usize, usize)> = slots.iter().map(|slot| (slot.offset, slot.size)).collect();
+        let runs = plan::plan_fields(pending, &slots, policy, costs);
+        if runs.is_empty() {
+            Vec::new()
+        } else {
+            vec![FieldRuns(runs)]
+        }
+    }
+
+    fn whole(records: usize, slots: Self::Shape) -> Self {
+        let size = slots.last().map_or(0, |slot| slot.offset + slot.size);
+        FieldRuns(if records == 0 || size == 0 { Vec::new() } else { vec![0..size] })
+    }
+
+    fn runs(&self, _: Self::Shape) -> impl Iterator<Item = Range<usize>> {
+        (!self.0.is_empty()).then_some(0..1).into_iter()
+    }
+
+    fn sent_bytes(&self, _: Self::Shape, _: usize, align: usize) -> usize {
+        self.0.iter().map(|bytes| align_out(bytes.clone(), align).len()).sum()
+    }
+
+    fn calls(&self) -> usize {
+        self.0.len()
+    }
+
+    fn describe(&self, _: usize, align: usize) -> String {
+        let runs: Vec<Range<usize>> = self.0.iter().map(|bytes| align_out(bytes.clone(), align)).collect();
+        match runs.as_slice() {
+            [one] => format!("{one:?}"),
+            _ => format!("{runs:?}"),
+        }
     }
 }
 
@@ -521,7 +579,7 @@ impl<E: Copy, S: GpuResource<E>> Tracked<E, Gpu<S, E>> {
         };
         let mut sent = 0;
         for region in &regions {
-            let bytes = region.runs(shape).map(|records| S::Region::sent(records, stride, align).len()).sum::<usize>();
+            let bytes = region.sent_bytes(shape, stride, align);
             sent += bytes;
             if trace.wants(log::Level::Debug) {
                 let written = region.runs(shape).map(|records| self.bytes_pending_in(records)).sum();
@@ -529,7 +587,7 @@ impl<E: Copy, S: GpuResource<E>> Tracked<E, Gpu<S, E>> {
             }
         }
         let written = self.take_pending_in(regions.iter().flat_map(|region| region.runs(shape)));
-        self.count_upload(regions.len(), sent, written);
+        self.count_upload(regions.iter().map(Region::calls).sum(), sent, written);
     }
 
     /// Offers the storage the pending records, in `runs`, to send itself in

@@ -16,6 +16,7 @@
 // implements the trait.
 #[cfg_attr(not(feature = "glium"), allow(dead_code))]
 pub(crate) mod backend;
+pub(crate) mod block;
 pub mod dirty;
 pub(crate) mod layout;
 pub mod plan;

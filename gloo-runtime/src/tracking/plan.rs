@@ -148,6 +148,55 @@ pub fn plan(pending: &DirtyBits, stride: usize, policy: MergePolicy, costs: &Upl
     runs
 }
 
+/// The plan of one record's pending fields, as byte ranges: a uniform
+/// block's, whose writes are sent field by field. `slots` are the record's
+/// fields in memory order (padding included, never marked). Extent: from
+/// the first written field to the last. Coalesce: runs of written fields,
+/// merged across at most `max_gap` clean bytes. Auto: merged where the
+/// gap costs less than a call.
+///
+/// # Examples
+///
+/// ```
+/// use gloo_runtime::dirty::DirtyBits;
+/// use gloo_runtime::plan::plan_fields;
+/// use gloo_runtime::{MergePolicy, UploadCosts};
+///
+/// // Four fields of 4, 4, 8 and 16 bytes; the first and the third written.
+/// let slots = [(0, 4), (4, 4), (8, 8), (16, 16)];
+/// let mut pending = DirtyBits::new(1, 4);
+/// pending.mark(0);
+/// pending.mark(2);
+/// let costs = UploadCosts::default();
+/// assert_eq!(plan_fields(&pending, &slots, MergePolicy::Extent, &costs), vec![0..16]);
+/// let coalesce = MergePolicy::Coalesce { max_gap: 0 };
+/// assert_eq!(plan_fields(&pending, &slots, coalesce, &costs), vec![0..4, 8..16]);
+/// ```
+pub fn plan_fields(
+    pending: &DirtyBits,
+    slots: &[(usize, usize)],
+    policy: MergePolicy,
+    costs: &UploadCosts,
+) -> Vec<Range<usize>> {
+    let bytes = |slot: usize| slots[slot].0..slots[slot].0 + slots[slot].1;
+    let max_gap = match policy {
+        MergePolicy::Extent => usize::MAX,
+        MergePolicy::Coalesce { max_gap } => max_gap,
+        MergePolicy::Auto => costs.max_gap(),
+    };
+    let mut plan: Vec<Range<usize>> = Vec::new();
+    let mut slot = pending.next_one(0).filter(|&bit| bit < slots.len());
+    while let Some(bit) = slot {
+        let field = bytes(bit);
+        match plan.last_mut() {
+            Some(last) if field.start - last.end <= max_gap => last.end = field.end,
+            _ => plan.push(field),
+        }
+        slot = pending.next_one(bit + 1).filter(|&bit| bit < slots.len());
+    }
+    plan
+}
+
 /// [`plan`] in records rather than bytes: what a buffer's storage is
 /// written in, with no division to get there.
 pub(crate) fn plan_records(

@@ -202,11 +202,42 @@ impl<E: glium::index::Index + bytemuck::Pod> GpuResource<E> for GlBuffer<IndexBu
     );
 }
 
+/// The records of a block (`StorageBuffer`), in an untyped glium buffer
+/// made for uniform blocks (std140) or shader storage (std430).
+impl<E: crate::Block> GpuResource<E> for GlBuffer<Buffer<[E]>> {
+    type Extra = BufferUse;
+
+    gpu_buffer!(
+        Buffer<[E]>,
+        |context: &Rc<Context>, data: &[E], extra, mapped| Buffer::new(context, data, block_type(extra), mode(mapped)),
+        |context: &Rc<Context>, capacity: usize, extra, mapped| {
+            Buffer::empty_array(context, block_type(extra), capacity, mode(mapped))
+        }
+    );
+}
+
+/// glium's buffer type for records of a block.
+fn block_type(extra: BufferUse) -> glium::buffer::BufferType {
+    match extra {
+        BufferUse::Storage => glium::buffer::BufferType::ShaderStorageBuffer,
+        _ => glium::buffer::BufferType::UniformBuffer,
+    }
+}
+
+/// A persistently mapped buffer, or a dynamic one.
+fn mode(mapped: bool) -> glium::buffer::BufferMode {
+    if mapped {
+        glium::buffer::BufferMode::Persistent
+    } else {
+        glium::buffer::BufferMode::Dynamic
+    }
+}
+
 /// glium's primitive type of an index buffer's use.
 fn primitive(extra: BufferUse) -> PrimitiveType {
     match extra {
         BufferUse::Index(primitive) => primitive.into(),
-        BufferUse::Vertex => unreachable!("index buffers are made for indices"),
+        _ => unreachable!("index buffers are made for indices"),
     }
 }
 

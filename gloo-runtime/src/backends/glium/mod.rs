@@ -10,6 +10,7 @@ use core::fmt;
 
 use crate::Error;
 
+pub(crate) mod block;
 mod buffer;
 mod context;
 pub mod headless;
@@ -18,12 +19,14 @@ mod source;
 mod target;
 mod texture;
 
+pub use block::{BoundBlock, GlUniform};
 pub use buffer::GlBuffer;
 pub use source::{Bound, BoundIndices};
 pub use texture::GlTexture;
 
 use crate::__private::BackendIndex;
 use crate::backends::Api;
+use crate::tracking::block::Block;
 use crate::tracking::layout::Vertex;
 use crate::tracking::texel::Texel;
 
@@ -36,11 +39,15 @@ impl Api for Glium {
     type VertexBuffer<T: Vertex> = GlBuffer<glium::VertexBuffer<T>>;
     type IndexBuffer<I: BackendIndex + bytemuck::Pod> = GlBuffer<glium::IndexBuffer<I>>;
     type Texture<P: Texel> = GlTexture;
+    type BlockBuffer<T: Block> = GlBuffer<glium::buffer::Buffer<[T]>>;
+    type UniformBlock<T: Block> = GlUniform<T>;
 }
 
 side!(glium, Glium: VertexStorage<T: [Vertex]> => GlBuffer<glium::VertexBuffer<T>>);
 side!(glium, Glium: IndexStorage<I: [BackendIndex + bytemuck::Pod]> => GlBuffer<glium::IndexBuffer<I>>);
 side!(glium, Glium: TextureStorage<P: [Texel]> => GlTexture);
+side!(glium, Glium: BlockStorage<T: [Block]> => GlBuffer<glium::buffer::Buffer<[T]>>);
+side!(glium, Glium: UniformStorage<T: [Block]> => GlUniform<T>);
 
 fn creation_error(error: impl fmt::Display) -> Error {
     Error::BufferCreation(error.to_string())

@@ -3,9 +3,10 @@
 
 use glium::backend::Facade;
 
-use crate::backends::glium::{Bound, BoundIndices};
+use crate::backends::glium::{Bound, BoundBlock, BoundIndices};
 use crate::backends::target::{sealed, Binds, GpuTarget};
-use crate::backends::{Context, IndexStorage, TextureStorage, VertexStorage};
+use crate::backends::{BlockStorage, Context, IndexStorage, TextureStorage, UniformStorage, VertexStorage};
+use crate::tracking::block::Block;
 use crate::tracking::texel::Texel;
 use crate::Error;
 
@@ -45,5 +46,25 @@ impl<F: Facade + ?Sized, P: Texel> Binds<TextureStorage<P>> for F {
 
     fn bound(storage: &TextureStorage<P>, _: usize) -> Result<&glium::Texture2d, Error> {
         storage.glium().map(|texture| &**texture).ok_or(Error::ContextMismatch)
+    }
+}
+
+/// The records, for `uniform!`: a block whose one member is an array of
+/// them (`buffer Particles { Particle p[]; }`, or a std140 array in a
+/// uniform block).
+impl<F: Facade + ?Sized, T: Block> Binds<BlockStorage<T>> for F {
+    type Bound<'a> = BoundBlock<'a>;
+
+    fn bound(storage: &BlockStorage<T>, _: usize) -> Result<BoundBlock<'_>, Error> {
+        storage.glium().map(|buffer| BoundBlock::array::<T>(buffer.as_slice_any())).ok_or(Error::ContextMismatch)
+    }
+}
+
+/// The block, for `uniform!`.
+impl<F: Facade + ?Sized, T: Block> Binds<UniformStorage<T>> for F {
+    type Bound<'a> = BoundBlock<'a>;
+
+    fn bound(storage: &UniformStorage<T>, _: usize) -> Result<BoundBlock<'_>, Error> {
+        storage.glium().map(|uniform| BoundBlock::one::<T>(uniform.slice())).ok_or(Error::ContextMismatch)
     }
 }

@@ -159,6 +159,8 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
         let usage = match usage {
             BufferUse::Vertex => BufferUsages::VERTEX,
             BufferUse::Index(_) => BufferUsages::INDEX,
+            BufferUse::Uniform => BufferUsages::UNIFORM | BufferUsages::STORAGE,
+            BufferUse::Storage => BufferUsages::STORAGE,
         };
         let size = aligned_size::<E>(capacity)?;
         let mapped = match storage {

@@ -15,13 +15,16 @@ mod mapped;
 mod scatter;
 mod target;
 mod texture;
+mod uniform;
 
 pub use buffer::WgpuBuffer;
 pub use context::WgpuContext;
 pub use texture::WgpuTexture;
+pub use uniform::WgpuUniform;
 
 use crate::__private::BackendIndex;
 use crate::backends::Api;
+use crate::tracking::block::Block;
 use crate::tracking::texel::Texel;
 
 /// wgpu's types, for the list of backends.
@@ -33,11 +36,15 @@ impl Api for Wgpu {
     type VertexBuffer<T: Vertex> = WgpuBuffer<T>;
     type IndexBuffer<I: BackendIndex + bytemuck::Pod> = WgpuBuffer<I>;
     type Texture<P: Texel> = WgpuTexture;
+    type BlockBuffer<T: Block> = WgpuBuffer<T>;
+    type UniformBlock<T: Block> = WgpuUniform<T>;
 }
 
 side!(wgpu, Wgpu: VertexStorage<T: [Vertex]> => WgpuBuffer<T>);
 side!(wgpu, Wgpu: IndexStorage<I: [BackendIndex + bytemuck::Pod]> => WgpuBuffer<I>);
 side!(wgpu, Wgpu: TextureStorage<P: [Texel]> => WgpuTexture);
+side!(wgpu, Wgpu: BlockStorage<T: [Block]> => WgpuBuffer<T>);
+side!(wgpu, Wgpu: UniformStorage<T: [Block]> => WgpuUniform<T>);
 
 /// The most attributes a layout maps to (wgpu's own limit, for a device
 /// that allows the most, is 32).

@@ -3,7 +3,8 @@
 
 use crate::__private::BackendIndex;
 use crate::backends::target::{sealed, Binds, GpuTarget};
-use crate::backends::{Context, IndexStorage, TextureStorage, VertexStorage};
+use crate::backends::{BlockStorage, Context, IndexStorage, TextureStorage, UniformStorage, VertexStorage};
+use crate::tracking::block::Block;
 use crate::tracking::layout::Vertex;
 use crate::tracking::texel::Texel;
 use crate::{Error, WgpuContext};
@@ -51,5 +52,38 @@ impl<P: Texel> Binds<TextureStorage<P>> for WgpuContext {
 
     fn bound(storage: &TextureStorage<P>, _: usize) -> Result<&wgpu::Texture, Error> {
         storage.wgpu().map(|texture| texture.texture()).ok_or(Error::ContextMismatch)
+    }
+}
+
+/// A `wgpu::BindingResource` over the first `len` records, for a bind
+/// group entry of a storage (or, for std140 records, uniform) binding.
+impl<T: Block> Binds<BlockStorage<T>> for WgpuContext {
+    type Bound<'a>
+        = wgpu::BindingResource<'a>
+    where
+        T: 'a;
+
+    fn bound(storage: &BlockStorage<T>, len: usize) -> Result<wgpu::BindingResource<'_>, Error> {
+        let buffer = storage.wgpu().ok_or(Error::ContextMismatch)?.buffer();
+        let size = wgpu::BufferSize::new((len * size_of::<T>()) as u64);
+        Ok(match size {
+            Some(size) => wgpu::BindingResource::Buffer(wgpu::BufferBinding { buffer, offset: 0, size: Some(size) }),
+            None => buffer.as_entire_binding(),
+        })
+    }
+}
+
+/// A `wgpu::BindingResource` over the block, for a bind group entry of a
+/// uniform binding.
+impl<T: Block> Binds<UniformStorage<T>> for WgpuContext {
+    type Bound<'a>
+        = wgpu::BindingResource<'a>
+    where
+        T: 'a;
+
+    fn bound(storage: &UniformStorage<T>, _: usize) -> Result<wgpu::BindingResource<'_>, Error> {
+        let buffer = storage.wgpu().ok_or(Error::ContextMismatch)?.buffer();
+        let size = wgpu::BufferSize::new(size_of::<T>() as u64);
+        Ok(wgpu::BindingResource::Buffer(wgpu::BufferBinding { buffer, offset: 0, size }))
     }
 }

@@ -1,0 +1,484 @@
+//! `#[derive(Block)]`: the layout proofs under std140 or std430, the
+//! traits, and the accessors of uniform and storage buffers. It shares the
+//! vertex derive's model of the input (`ast`), its proofs that tie the
+//! reading to the struct as compiled, and its padding proofs.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, GenericParam, Ident, Path, Type};
+
+use crate::ast::{Field, Input};
+use crate::attr::Derive;
+use crate::ctxt::Ctxt;
+use crate::expand::{final_item_proofs, padding_proof};
+
+/// Methods of `UniformBuffer`: a named accessor of the same name would be
+/// shadowed by them (the accessors come through `Deref`), so such names
+/// are refused. `tests/accessor_names.rs` checks the list.
+const UNIFORM_METHODS: &[&str] = &[
+    "as_bytes",
+    "bind",
+    "clone",
+    "dirty",
+    "drawable",
+    "from_value",
+    "get",
+    "is_dirty",
+    "member",
+    "member_mut",
+    "new",
+    "policy",
+    "read_gpu",
+    "set",
+    "set_policy",
+    "stats",
+    "take_dirty",
+    "upload",
+    "upload_plan",
+];
+
+/// Runs the pipeline: read, check, expand; on errors, the errors plus a
+/// stub that keeps them from cascading.
+pub fn derive(node: &DeriveInput) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let input = Input::from_syn(&mut cx, node, Derive::Block);
+    if let Some(input) = &input {
+        validate(input, &mut cx);
+    }
+    match (cx.check(), input) {
+        (Ok(()), Some(input)) => expand(&input),
+        (Err(errors), input) => {
+            let errors = errors.to_compile_error();
+            let stub = fallback(node, input.as_ref());
+            quote!(#errors #stub)
+        }
+        (Ok(()), None) => unreachable!("a rejected input always records an error"),
+    }
+}
+
+fn validate(input: &Input, cx: &mut Ctxt) {
+    let generics = &input.original.generics;
+    if let Some(param) = generics.params.first() {
+        let what = match param {
+            GenericParam::Lifetime(_) => "lifetime parameters",
+            GenericParam::Type(_) => "type parameters",
+            GenericParam::Const(_) => "const parameters",
+        };
+        cx.error_spanned_by(generics, format!("`#[derive(Block)]` does not support {what}: the layout must be known when the derive runs; write a concrete struct"));
+    }
+    if input.attrs.rules.is_none() {
+        cx.error_spanned_by(input.ident, "`#[derive(Block)]` needs the layout rules: add `#[block(std140)]` (uniform blocks) or `#[block(std430)]` (storage blocks)");
+    }
+    if !input.attrs.repr_c {
+        cx.error_spanned_by(input.ident, "`#[derive(Block)]` needs `#[repr(C)]` on the struct: without it Rust may reorder the fields and the GPU would read the wrong bytes");
+    }
+    if !input.fields.is_empty() && members(input).next().is_none() {
+        cx.error_spanned_by(input.ident, "every field is `#[block(skip)]`: a block needs at least one member");
+    }
+    for field in &input.fields {
+        if let (Some(skip), Some(_)) = (field.attrs.skip, &field.attrs.name) {
+            cx.syn_error(syn::Error::new(
+                skip,
+                "`skip` and `name` contradict: a skipped field is padding, not a member; remove one of them",
+            ));
+        }
+        if field.attrs.skip.is_none() && is_bool(field.ty) {
+            cx.error_spanned_by(field.ty, format!("field `{}` is a `bool`, which no block holds: GLSL's `bool` is 4 bytes and Rust's 1; use `u32` (0 or 1)", field.unraw()));
+        }
+    }
+    let mut seen = std::collections::HashMap::new();
+    for field in input.accessor_fields() {
+        let (base, span) = field.accessor();
+        let Some([read, write, ..]) = field.accessor_idents() else {
+            cx.syn_error(syn::Error::new(
+                span,
+                format!("`{base}` is not a valid method name; give `#[block(accessor = \"...\")]` an identifier"),
+            ));
+            continue;
+        };
+        for name in [read, write].map(|name| syn::ext::IdentExt::unraw(&name).to_string()) {
+            if UNIFORM_METHODS.contains(&name.as_str()) {
+                cx.syn_error(syn::Error::new(span, format!("field `{}` would get the accessor `{name}`, which `UniformBuffer` already has as a method; rename it with `#[block(accessor = \"...\")]`", field.unraw())));
+            } else if let Some(other) = seen.insert(name.clone(), field.unraw()) {
+                cx.syn_error(syn::Error::new(span, format!("fields `{other}` and `{}` would both get the accessor `{name}`; rename one with `#[block(accessor = \"...\")]`", field.unraw())));
+            }
+        }
+    }
+}
+
+/// `bool`, written as such.
+fn is_bool(ty: &Type) -> bool {
+    match ty {
+        Type::Path(path) => path.qself.is_none() && path.path.is_ident("bool"),
+        Type::Paren(paren) => is_bool(&paren.elem),
+        Type::Group(group) => is_bool(&group.elem),
+        _ => false,
+    }
+}
+
+/// The fields that are block members: all but `#[block(skip)]` padding.
+fn members<'i, 'a>(input: &'i Input<'a>) -> impl Iterator<Item = &'i Field<'a>> {
+    input.fields.iter().filter(|field| field.attrs.skip.is_none())
+}
+
+fn rules(input: &Input, krate: &Path) -> TokenStream {
+    match input.attrs.rules.as_ref().map(ToString::to_string).as_deref() {
+        Some("std430") => quote!(#krate::Rules::Std430),
+        _ => quote!(#krate::Rules::Std140),
+    }
+}
+
+fn expand(input: &Input) -> TokenStream {
+    let krate = input.krate();
+    let ident = input.ident;
+    let proofs = proofs(input, &krate);
+    let traits = impl_block(input, &krate);
+    let accessors = accessors(input, &krate);
+    quote! {
+        #proofs
+        #traits
+        // SAFETY: `proofs` fails the build unless, in the struct as
+        // compiled, the fields are exactly those read here, with the types
+        // read here, each aligned, tiling the struct from offset 0 in
+        // declaration order with no byte of padding, and every field is
+        // `Pod` (by the very trait implemented here, whatever path names
+        // it).
+        #[automatically_derived]
+        unsafe impl #krate::__private::bytemuck::Zeroable for #ident {}
+        #[automatically_derived]
+        unsafe impl #krate::__private::bytemuck::Pod for #ident {}
+        #accessors
+    }
+}
+
+/// What a failed derive still emits: the traits with an empty layout, so
+/// that uses of the struct do not add errors to the derive's own.
+fn fallback(node: &DeriveInput, input: Option<&Input>) -> Option<TokenStream> {
+    if !node.generics.params.is_empty() {
+        return None;
+    }
+    let ident = &node.ident;
+    let krate = input.map_or_else(|| Input::krate_of(node, Derive::Block), Input::krate);
+    let accessors = input.map(|input| accessors(input, &krate));
+    Some(quote! {
+        #[automatically_derived]
+        unsafe impl #krate::BlockMember for #ident {
+            const TYPE: #krate::BlockType = #krate::BlockType::Struct(&<Self as #krate::Block>::BLOCK);
+        }
+        #[automatically_derived]
+        unsafe impl #krate::Block for #ident {
+            const BLOCK: #krate::BlockLayout = #krate::BlockLayout {
+                name: "", rules: #krate::Rules::Std140, size: 0, align: 16, fields: &[],
+            };
+            const SLOTS: &'static [#krate::FieldLayout] = &[];
+        }
+        #[automatically_derived]
+        unsafe impl #krate::__private::bytemuck::Zeroable for #ident {}
+        #[automatically_derived]
+        unsafe impl #krate::__private::bytemuck::Pod for #ident {}
+        #accessors
+    })
+}
+
+/// The proofs: the struct as compiled is the one read, each field `Pod`
+/// (a member type, or plain old data for padding), no implicit padding;
+/// then, under the rules, each member where they put it and the struct's
+/// size theirs.
+fn proofs(input: &Input, krate: &Path) -> TokenStream {
+    let ident = input.ident;
+    let compiled = final_item_proofs(input);
+    let types = input.fields.iter().map(|field| {
+        let ty = field.ty;
+        if field.attrs.skip.is_some() {
+            quote_spanned!(ty.span()=> skipped::<#ty>();)
+        } else {
+            quote_spanned!(ty.span()=> member::<#ty>();)
+        }
+    });
+    let pod = quote! {
+        // Never called: the compiler checks the bounds, which is the proof.
+        #[allow(dead_code)]
+        const _: () = {
+            fn pod<T: #krate::__private::bytemuck::Pod>() {}
+            fn member<T: #krate::BlockMember>() {
+                pod::<T>();
+            }
+            fn skipped<T: #krate::__private::PodField>() {
+                pod::<T>();
+            }
+            fn fields() {
+                #(#types)*
+            }
+        };
+    };
+    let attr = "block";
+    let pairs = input.fields.windows(2).map(|pair| {
+        let (a, b) = (&pair[0], &pair[1]);
+        let (a_ident, a_ty, b_ident) = (a.ident, a.ty, b.ident);
+        let padding = quote! {
+            ::core::mem::offset_of!(#ident, #b_ident)
+                - (::core::mem::offset_of!(#ident, #a_ident) + ::core::mem::size_of::<#a_ty>())
+        };
+        padding_proof(b.ident.span(), padding, |bytes, count| {
+            format!(
+                "{bytes} of padding between `{}` and `{}` in `{ident}`, which Rust inserts and the GPU would not see as such; add an explicit `#[{attr}(skip)] _pad: [u8; {count}]` field",
+                a.unraw(),
+                b.unraw(),
+            )
+        })
+    });
+    let trailing = input.fields.last().map(|last| {
+        let (last_ident, last_ty) = (last.ident, last.ty);
+        let padding = quote! {
+            ::core::mem::size_of::<#ident>()
+                - (::core::mem::offset_of!(#ident, #last_ident) + ::core::mem::size_of::<#last_ty>())
+        };
+        padding_proof(last.ident.span(), padding, |bytes, count| {
+            format!(
+                "{bytes} of trailing padding after `{}` in `{ident}`; add an explicit `#[{attr}(skip)] _pad: [u8; {count}]` field at the end",
+                last.unraw(),
+            )
+        })
+    });
+    let rules_proofs = rules_proofs(input, krate);
+    quote!(#compiled #pod #(#pairs)* #trailing #rules_proofs)
+}
+
+/// Under the rules: each member at the offset they give it after the
+/// member before, its type fitting them; the struct's size theirs. Each
+/// a const that panics with the message the runtime builds.
+fn rules_proofs(input: &Input, krate: &Path) -> TokenStream {
+    let ident = input.ident;
+    let name = ident.to_string();
+    let rules = rules(input, krate);
+    let end_of = |field: &Field| {
+        let (member, ty) = (field.ident, field.ty);
+        quote!(::core::mem::offset_of!(#ident, #member) + <#ty as #krate::BlockMember>::TYPE.size(#rules))
+    };
+    let mut previous: Option<&Field> = None;
+    let mut checks = Vec::new();
+    for field in members(input) {
+        let (member, ty, field_name) = (field.ident, field.ty, field.unraw());
+        let previous_end = previous.map_or_else(|| quote!(0), end_of);
+        checks.push(quote_spanned! {field.ident.span()=>
+            const _: () = {
+                let message = #krate::__private::check_member(
+                    #name,
+                    #field_name,
+                    #rules,
+                    &<#ty as #krate::BlockMember>::TYPE,
+                    ::core::mem::size_of::<#ty>(),
+                    ::core::mem::offset_of!(#ident, #member),
+                    #previous_end,
+                );
+                if message.is_err() {
+                    ::core::panic!("{}", message.as_str())
+                }
+            };
+        });
+        previous = Some(field);
+    }
+    let size = previous.map(|last| {
+        let last_end = end_of(last);
+        quote_spanned! {ident.span()=>
+            const _: () = {
+                let message = #krate::__private::check_size(
+                    #name,
+                    #rules,
+                    ::core::mem::size_of::<#ident>(),
+                    #last_end,
+                    <#ident as #krate::Block>::BLOCK.align,
+                );
+                if message.is_err() {
+                    ::core::panic!("{}", message.as_str())
+                }
+            };
+        }
+    });
+    quote!(#(#checks)* #size)
+}
+
+fn impl_block(input: &Input, krate: &Path) -> TokenStream {
+    let ident = input.ident;
+    let name = ident.to_string();
+    let rules = rules(input, krate);
+    let fields = members(input).map(|field| {
+        let (member, ty) = (field.ident, field.ty);
+        let (shader, rust) = (field.shader_name(), field.unraw());
+        quote! {
+            #krate::BlockField {
+                name: #shader,
+                ident: #rust,
+                offset: ::core::mem::offset_of!(#ident, #member),
+                size: ::core::mem::size_of::<#ty>(),
+                ty: <#ty as #krate::BlockMember>::TYPE,
+            }
+        }
+    });
+    let aligns = members(input).map(|field| {
+        let ty = field.ty;
+        quote!(<#ty as #krate::BlockMember>::TYPE.align(#rules))
+    });
+    let slots = input.fields.iter().map(|field| {
+        let (member, ty) = (field.ident, field.ty);
+        let (shader, rust) = (field.shader_name(), field.unraw());
+        quote! {
+            #krate::FieldLayout {
+                name: #shader,
+                ident: #rust,
+                offset: ::core::mem::offset_of!(#ident, #member),
+                size: ::core::mem::size_of::<#ty>(),
+                ty: ::core::option::Option::None,
+                normalize: false,
+                location: ::core::option::Option::None,
+            }
+        }
+    });
+    quote! {
+        // SAFETY: `TYPE` is this struct as a nested block: its size is the
+        // struct's (`BLOCK.size` is `size_of::<Self>()`).
+        #[automatically_derived]
+        unsafe impl #krate::BlockMember for #ident {
+            const TYPE: #krate::BlockType = #krate::BlockType::Struct(&<Self as #krate::Block>::BLOCK);
+        }
+        // SAFETY: the layout comes from `offset_of!` and `size_of`, listed
+        // in declaration order, which the proofs show is their memory order
+        // in the struct as compiled, tiling it with no gap.
+        #[automatically_derived]
+        unsafe impl #krate::Block for #ident {
+            const BLOCK: #krate::BlockLayout = #krate::BlockLayout {
+                name: #name,
+                rules: #rules,
+                size: ::core::mem::size_of::<#ident>(),
+                align: #krate::__private::struct_align(&[#(#aligns),*], #rules),
+                fields: &[#(#fields),*],
+            };
+            const SLOTS: &'static [#krate::FieldLayout] = &[#(#slots),*];
+        }
+        #krate::__private::impl_glium_block! { #ident }
+    }
+}
+
+/// The accessors of `UniformBuffer<Name>` (no index) and of
+/// `StorageBuffer<Name, N>` (an index per axis, ranks 1 to 3).
+fn accessors(input: &Input, krate: &Path) -> TokenStream {
+    let (ident, vis) = (input.ident, input.vis);
+    let uniform = format_ident!("{}UniformAccessors", ident);
+    let storage = format_ident!("{}BlockAccessors", ident);
+    let methods = input.accessor_fields().filter_map(|field| {
+        let index = input.fields.iter().position(|f| std::ptr::eq(f, field)).expect("a field of the input");
+        let names = field.accessor_idents()?;
+        Some((field, index, names))
+    });
+    let methods: Vec<_> = methods.collect();
+    let uniform_methods = methods.iter().map(|(field, index, [read, write, ..])| {
+        let (member, ty, name) = (field.ident, field.ty, field.unraw());
+        let handle = quote! {
+            // SAFETY: field number `index` of the struct, at its `offset_of!`.
+            unsafe { #krate::Field::<#ident, #ty>::new_unchecked(#index, ::core::mem::offset_of!(#ident, #member)) }
+        };
+        let doc_read = format!("Member `{name}`.");
+        let doc_write = format!("Member `{name}`, mutably; marks its bytes for upload.");
+        quote! {
+            #[doc = #doc_read]
+            #[inline]
+            #vis fn #read(&self) -> &#ty {
+                self.0.member(#handle)
+            }
+            #[doc = #doc_write]
+            #[inline]
+            #vis fn #write(&mut self) -> &mut #ty {
+                self.0.member_mut(#handle)
+            }
+        }
+    });
+    let ranks: &[(usize, &[&str])] = &[(1, &["i"]), (2, &["i", "j"]), (3, &["i", "j", "k"])];
+    // A storage buffer is a `TrackedBuffer`, whose methods would shadow
+    // accessors of their names (`view`): such a member has none there
+    // (`at_mut(i).view` reaches it), and keeps its uniform accessors.
+    let free = |names: &[Ident; 4]| {
+        names
+            .iter()
+            .all(|name| !crate::valid::BUFFER_METHODS.contains(&syn::ext::IdentExt::unraw(name).to_string().as_str()))
+    };
+    let storage_impls = ranks.iter().map(|&(rank, axes)| {
+        let axes: Vec<Ident> = axes.iter().map(|axis| Ident::new(axis, Span::call_site())).collect();
+        let methods = methods.iter().filter(|(_, _, names)| free(names)).map(|(field, index, [read, write, get, get_mut])| {
+            let (member, ty, name) = (field.ident, field.ty, field.unraw());
+            let handle = quote! {
+                // SAFETY: field number `index` of the struct, at its `offset_of!`.
+                unsafe { #krate::Field::<#ident, #ty>::new_unchecked(#index, ::core::mem::offset_of!(#ident, #member)) }
+            };
+            let at = quote!([#(#axes),*]);
+            let params = quote!(#(#axes: usize),*);
+            let doc_read = format!("Member `{name}` of the record at the index.\n\n# Panics\n\nIf the index is out of bounds.");
+            let doc_write = format!("Member `{name}` of the record at the index, mutably; marks its bytes for upload.\n\n# Panics\n\nIf the index is out of bounds.");
+            let doc_get = format!("Member `{name}` of the record at the index, or `None` if it is out of bounds.");
+            let doc_get_mut = format!("Member `{name}` of the record at the index, mutably, or `None` (nothing marked) if it is out of bounds.");
+            quote! {
+                #[doc = #doc_read]
+                #[inline]
+                #[track_caller]
+                #vis fn #read(&self, #params) -> &#ty {
+                    self.0.field(#handle, #at)
+                }
+                #[doc = #doc_write]
+                #[inline]
+                #[track_caller]
+                #vis fn #write(&mut self, #params) -> &mut #ty {
+                    self.0.field_mut(#handle, #at)
+                }
+                #[doc = #doc_get]
+                #[inline]
+                #vis fn #get(&self, #params) -> ::core::option::Option<&#ty> {
+                    self.0.get_field(#handle, #at)
+                }
+                #[doc = #doc_get_mut]
+                #[inline]
+                #vis fn #get_mut(&mut self, #params) -> ::core::option::Option<&mut #ty> {
+                    self.0.get_field_mut(#handle, #at)
+                }
+            }
+        });
+        quote! {
+            #[automatically_derived]
+            impl #storage<#rank> {
+                #(#methods)*
+            }
+        }
+    });
+    let doc_uniform = format!("Named member accessors of `UniformBuffer<{ident}>`, generated by `#[derive(Block)]`.");
+    let doc_storage = format!("Named member accessors of `StorageBuffer<{ident}, N>` for ranks 1 to 3, generated by `#[derive(Block)]`. A member named like a method of the buffer (`view`) has none: reach it through `at_mut`.");
+    quote! {
+        #[doc = #doc_uniform]
+        #[repr(transparent)]
+        #vis struct #uniform(#krate::UniformBuffer<#ident>);
+
+        #[automatically_derived]
+        impl #uniform {
+            #(#uniform_methods)*
+        }
+
+        #[doc = #doc_storage]
+        #[repr(transparent)]
+        #vis struct #storage<const N: usize>(#krate::StorageBuffer<#ident, N>);
+
+        #(#storage_impls)*
+
+        // SAFETY: both are the `repr(transparent)` wrappers emitted above,
+        // around this crate's buffers (which the signatures prove,
+        // whatever path `crate` named).
+        #[automatically_derived]
+        unsafe impl #krate::BlockAccessors for #ident {
+            type Uniform = #uniform;
+            type Storage<const N: usize> = #storage<N>;
+            fn __uniform(accessors: &Self::Uniform) -> &#krate::UniformBuffer<Self> {
+                &accessors.0
+            }
+            fn __storage<const N: usize>(accessors: &Self::Storage<N>) -> &#krate::StorageBuffer<Self, N> {
+                &accessors.0
+            }
+        }
+    }
+}
