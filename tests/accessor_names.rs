@@ -13,6 +13,11 @@ const BUFFER_SOURCES: &[(&str, &str)] = &[
 
 const DERIVE_LIST: &str = include_str!("../gloo-derive/src/valid.rs");
 
+/// Where `UniformBuffer`'s methods are defined (beside `StorageBuffer`'s
+/// own), and the block derive's list of them.
+const BLOCK_SOURCE: &str = include_str!("../gloo-runtime/src/containers/block.rs");
+const BLOCK_DERIVE: &str = include_str!("../gloo-derive/src/block.rs");
+
 /// The names of the `pub fn`s with a `self` receiver in `source`.
 fn methods(source: &str) -> Vec<&str> {
     let mut names = Vec::new();
@@ -32,8 +37,13 @@ fn methods(source: &str) -> Vec<&str> {
 
 /// The strings of `BUFFER_METHODS` in the derive.
 fn derive_list() -> Vec<&'static str> {
-    let start = DERIVE_LIST.find("BUFFER_METHODS: &[&str] = &[").expect("the derive's list");
-    let list = &DERIVE_LIST[start..];
+    list_in(DERIVE_LIST, "BUFFER_METHODS: &[&str] = &[")
+}
+
+/// The strings of the list that starts at `start` in `source`.
+fn list_in(source: &'static str, start: &str) -> Vec<&'static str> {
+    let start = source.find(start).expect("the derive's list");
+    let list = &source[start..];
     let list = &list[..list.find("];").expect("the list's end")];
     list.split('"').skip(1).step_by(2).collect()
 }
@@ -51,4 +61,19 @@ fn every_buffer_method_is_a_rejected_accessor_name() {
             "{path} defines {missing:?}; add them to BUFFER_METHODS in gloo-derive/src/valid.rs",
         );
     }
+}
+
+/// A block's uniform accessors come through `UniformBuffer`'s `Deref`: the
+/// block derive refuses the names of its methods, and storage accessors
+/// named like a `StorageBuffer` method are left out (see the derive).
+#[test]
+fn every_uniform_buffer_method_is_a_rejected_block_accessor_name() {
+    let uniform = list_in(BLOCK_DERIVE, "UNIFORM_METHODS: &[&str] = &[");
+    let found = methods(BLOCK_SOURCE);
+    assert!(found.contains(&"set") && found.contains(&"bind"), "{found:?}");
+    let missing: Vec<_> = found.iter().filter(|name| !uniform.contains(name)).collect();
+    assert!(
+        missing.is_empty(),
+        "block.rs defines {missing:?}; add them to UNIFORM_METHODS in gloo-derive/src/block.rs"
+    );
 }
