@@ -208,3 +208,47 @@ fn glium_checks_a_block_against_the_program() {
     let error = <Light as gloo_runtime::glium::uniforms::UniformBlock>::matches(&block.layout, 0).unwrap_err();
     assert!(format!("{error:?}").contains("brightness"), "{error:?}");
 }
+
+#[test]
+fn the_trace_shows_each_member_run_sent() -> Result<(), Error> {
+    use common::trace::{capture, take_lines};
+    let context = common::context();
+    capture();
+    let mut light = UniformBuffer::from_value(light0());
+    light.set_policy(MergePolicy::Coalesce { max_gap: 0 });
+    light.upload(&context)?;
+    *light.intensity_mut() = 2.5;
+    light.view_mut()[0][0] = 1.0; // `color`, between them, is left alone
+    let _ = light.bind(&context)?;
+    let lines = take_lines();
+    let id = lines[0].split("id=").nth(1).and_then(|rest| rest.split(')').next()).expect("an id");
+    assert_eq!(
+        lines,
+        [
+            format!("GPU: Creating uniform buffer (id={id})"),
+            format!("GPU: Updating uniform buffer (id={id}): 0..96, 96 bytes (96 written)"),
+            format!("GPU: Updating uniform buffer (id={id}): [12..16, 32..96], 68 bytes (68 written)"),
+            format!("GPU: Activating uniform buffer (id={id})"),
+        ]
+    );
+    Ok(())
+}
+
+#[test]
+fn blocks_stay_with_their_context() -> Result<(), Error> {
+    let (context, other) = (common::context(), common::context());
+    let mut light = UniformBuffer::new(&context, light0())?;
+    *light.intensity_mut() = 2.0;
+    assert!(matches!(light.bind(&other), Err(Error::ContextMismatch)));
+    assert!(matches!(light.read_gpu(&other), Err(Error::ContextMismatch)));
+    assert!(light.is_dirty(), "the write waits for its own context");
+    assert!(matches!(light.drawable(&context), Err(Error::PendingWrites)));
+    light.upload(&context)?;
+    assert!(light.drawable(&context).is_ok());
+
+    let mut particles = StorageBuffer::<Particle>::from_vec([2], vec![particle(0), particle(1)])?;
+    assert!(matches!(particles.read_gpu(&context), Err(Error::NotUploaded)));
+    particles.upload(&context)?;
+    assert!(matches!(particles.bind(&other), Err(Error::ContextMismatch)));
+    Ok(())
+}
