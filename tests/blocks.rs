@@ -252,3 +252,16 @@ fn blocks_stay_with_their_context() -> Result<(), Error> {
     assert!(matches!(particles.bind(&other), Err(Error::ContextMismatch)));
     Ok(())
 }
+
+#[test]
+fn storage_buffer_fields_have_ndarray_views() -> Result<(), Error> {
+    use gloo_runtime::ndarray::s;
+    let mut particles = StorageBuffer::<Particle, 2>::from_vec([4, 8], (0..32).map(particle).collect())?;
+    particles.take_dirty();
+    particles.slice_field_mut(Particle::BLOCK_FIELDS.age, s![1, ..]).fill(7.0);
+    assert_eq!(particles.dirty(), Some((8 * 32 + 28)..(16 * 32)));
+    let masses = particles.field_view(Particle::BLOCK_FIELDS.mass);
+    assert_eq!(masses[[3, 7]], 32.0);
+    assert_eq!(*particles.age(1, 5), 7.0);
+    Ok(())
+}

@@ -10,10 +10,9 @@
 
 use ndarray::{ArrayView, ArrayViewMut, Axis, Dim, Dimension, Ix, ShapeBuilder, SliceArg, SliceInfoElem, StrideShape};
 
-use crate::containers::buffer::{BufferKind, RecordKind, TrackedBuffer};
-use crate::containers::vertex::VertexBuffer;
+use crate::containers::buffer::{BufferKind, FieldKind, RecordKind, TrackedBuffer};
 use crate::tracking::dirty::DirtyBits;
-use crate::tracking::layout::{Field, Vertex};
+use crate::tracking::layout::Field;
 
 pub(crate) mod sealed {
     pub trait Sealed {}
@@ -277,20 +276,20 @@ fn project_ref<'a, T, F: FieldArray, D: Dimension>(
 /// assert_eq!(v.field_view(Point::FIELDS.position)[[2, 1, 0]], 5.0);
 /// # Ok::<(), gloo_runtime::Error>(())
 /// ```
-impl<T: Vertex, const N: usize> VertexBuffer<T, N>
+impl<K: FieldKind, const N: usize> TrackedBuffer<K, N>
 where
     BufferDim<N>: Dimension,
 {
     /// Field `field` of every record, as an array of its scalars: the
     /// buffer's axes, then the field's (`[f32; 2]` on a rank-2 buffer gives
     /// an `ArrayView3<f32>`).
-    pub fn field_view<F: FieldArray>(&self, field: Field<T, F>) -> FieldView<'_, F, BufferDim<N>> {
+    pub fn field_view<F: FieldArray>(&self, field: Field<K::Record, F>) -> FieldView<'_, F, BufferDim<N>> {
         project_ref(self.view(), field)
     }
 
     /// Field `field` of every record, mutably; marks that field of every
     /// record, and nothing else.
-    pub fn field_view_mut<F: FieldArray>(&mut self, field: Field<T, F>) -> FieldViewMut<'_, F, BufferDim<N>> {
+    pub fn field_view_mut<F: FieldArray>(&mut self, field: Field<K::Record, F>) -> FieldViewMut<'_, F, BufferDim<N>> {
         let data = self.core.data.as_ptr();
         let records = records_mut(&mut self.core.data, self.shape);
         mark_records(self.core.pending.get_mut(), data, &records, Some(field.index()));
@@ -310,7 +309,7 @@ where
     #[track_caller]
     pub fn slice_field_mut<F: FieldArray, I: SliceArg<BufferDim<N>>>(
         &mut self,
-        field: Field<T, F>,
+        field: Field<K::Record, F>,
         info: I,
     ) -> FieldViewMut<'_, F, I::OutDim> {
         let data = self.core.data.as_ptr();
@@ -323,7 +322,7 @@ where
     /// nothing) if the slice is out of bounds or has a zero step.
     pub fn try_slice_field_mut<F: FieldArray, I: SliceArg<BufferDim<N>>>(
         &mut self,
-        field: Field<T, F>,
+        field: Field<K::Record, F>,
         info: I,
     ) -> Option<FieldViewMut<'_, F, I::OutDim>> {
         slice_fits(info.as_ref(), &self.shape).then(|| self.slice_field_mut(field, info))
