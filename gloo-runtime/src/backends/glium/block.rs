@@ -75,6 +75,16 @@ fn member_matches(ty: &BlockType, reflected: &Reflected, offset: usize) -> Resul
             }
             member_matches(element, content, offset)
         }
+        // `[[f32; 4]; 3]` is a matrix to us and may be `vec4 a[3]` (or a
+        // std140 `float a[3]`, each in a vec4's slot) to the shader; `[f32;
+        // 4]` a vector, or a std430 `float a[4]`: the same bytes, element by
+        // element, once the first is where the shader has it.
+        (&BlockType::Matrix { scalar, columns, rows }, Reflected::Array { content, length }) if *length == columns => {
+            member_matches(&BlockType::Vector(scalar, rows), content, offset)
+        }
+        (&BlockType::Vector(scalar, len), Reflected::Array { content, length }) if *length == len => {
+            member_matches(&BlockType::Scalar(scalar), content, offset)
+        }
         (_, Reflected::BasicType { ty: expected, offset_in_buffer }) => {
             let obtained = uniform_type(ty).ok_or_else(mismatch)?;
             if !reads_as(ty, *expected) {
