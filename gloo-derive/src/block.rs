@@ -36,6 +36,7 @@ const UNIFORM_METHODS: &[&str] = &[
     "take_dirty",
     "upload",
     "upload_plan",
+    "zeros",
 ];
 
 /// Runs the pipeline: read, check, expand; on errors, the errors plus a
@@ -257,13 +258,14 @@ fn rules_proofs(input: &Input, krate: &Path) -> TokenStream {
         quote!(::core::mem::offset_of!(#ident, #member) + <#ty as #krate::BlockMember>::TYPE.size(#rules))
     };
     let mut previous: Option<&Field> = None;
-    let mut checks = Vec::new();
+    let mut calls = Vec::new();
     for field in members(input) {
         let (member, ty, field_name) = (field.ident, field.ty, field.unraw());
         let previous_end = previous.map_or_else(|| quote!(0), end_of);
-        checks.push(quote_spanned! {field.ident.span()=>
-            const _: () = {
-                let message = #krate::__private::check_member(
+        calls.push((
+            field,
+            quote! {
+                #krate::__private::check_member(
                     #name,
                     #field_name,
                     #rules,
@@ -271,14 +273,25 @@ fn rules_proofs(input: &Input, krate: &Path) -> TokenStream {
                     ::core::mem::size_of::<#ty>(),
                     ::core::mem::offset_of!(#ident, #member),
                     #previous_end,
-                );
+                )
+            },
+        ));
+        previous = Some(field);
+    }
+    let checks = calls.iter().map(|(field, call)| {
+        quote_spanned! {field.ident.span()=>
+            const _: () = {
+                let message = #call;
                 if message.is_err() {
                     ::core::panic!("{}", message.as_str())
                 }
             };
-        });
-        previous = Some(field);
-    }
+        }
+    });
+    // The size only once every member is where the rules put it: else its
+    // advice would add to the members' (padding before a member moves
+    // the end too).
+    let members_fit = calls.iter().map(|(_, call)| quote!(!#call.is_err()));
     let size = previous.map(|last| {
         let last_end = end_of(last);
         quote_spanned! {ident.span()=>
@@ -290,7 +303,7 @@ fn rules_proofs(input: &Input, krate: &Path) -> TokenStream {
                     #last_end,
                     <#ident as #krate::Block>::BLOCK.align,
                 );
-                if message.is_err() {
+                if message.is_err() #(&& #members_fit)* {
                     ::core::panic!("{}", message.as_str())
                 }
             };

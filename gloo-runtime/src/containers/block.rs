@@ -199,6 +199,12 @@ impl<T: Block> UniformBuffer<T> {
         UniformBuffer { inner: TrackedBuffer { core, shape: [1], kind: Uniform(PhantomData) } }
     }
 
+    /// A buffer holding a block of zeros (every member 0), all of it
+    /// dirty, with no GPU copy yet.
+    pub fn zeros() -> Self {
+        Self::from_value(bytemuck::Zeroable::zeroed())
+    }
+
     /// The block.
     pub fn get(&self) -> &T {
         &self.inner.as_slice()[0]
