@@ -208,3 +208,35 @@ fn waterfall_sends_one_row_a_frame_and_draws_its_history() {
         assert!(row.iter().any(|p| p[0] > 150), "row {y} shows a tone: {:?}", row.iter().map(|p| p[0]).max());
     }
 }
+
+#[test]
+fn lights_send_one_light_and_one_member_a_frame_and_light_the_picture() {
+    let png = output_path("lights.png");
+    let args = ["--frames", "4", "--size", "64", "-o", png.to_str().expect("UTF-8 path")];
+    let stdout = text(&run_example("lights", &args, |_| {}).stdout);
+    assert!(
+        stdout.contains("frame 0: lights 8192 bytes in 1 call (light 0), frame uniform 16 bytes in 1 call"),
+        "{stdout}"
+    );
+    // One 32-byte `Light` record of the 256, and the frame block's `time`.
+    for frame in 1..4 {
+        let line = format!("frame {frame}: lights 32 bytes in 1 call (light {frame}), frame uniform 4 bytes in 1 call");
+        assert!(stdout.contains(&line), "{line}:\n{stdout}");
+    }
+    assert!(
+        stdout.contains(
+            "[i] per frame after the first: lights 32 bytes (one light; the block: 8192), frame uniform 4 bytes"
+        ),
+        "{stdout}"
+    );
+    let image = Image::open(&png);
+    assert_eq!((image.width, image.height), (64, 64));
+    let pixels: Vec<[u8; 4]> =
+        (0..64).flat_map(|y| (0..64).map(move |x| (x, y))).map(|(x, y)| image.at(x, y)).collect();
+    let mut distinct = pixels.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert!(distinct.len() > 100, "the lights shade the quad unevenly: {} colours", distinct.len());
+    let lit = pixels.iter().filter(|p| p[..3].iter().any(|&c| c > 64)).count();
+    assert!(lit > 64 * 64 / 4, "the lights are visible: {lit} of 4096 pixels lit");
+}
