@@ -116,12 +116,21 @@ fn parse_repr(cx: &mut Ctxt, attr: &Attribute, out: &mut ContainerAttrs, derive:
         // Other reprs (`align`, `transparent`, integer types) are judged
         // elsewhere: `repr(C)` missing, or padding, reports them.
         if meta.input.peek(token::Paren) {
-            let _content;
-            parenthesized!(_content in meta.input);
+            skip_parenthesized(&meta)?;
         }
         Ok(())
     });
     result.unwrap_or_else(|error| cx.syn_error(error));
+}
+
+/// Reads past `(...)`, whatever it holds (`align(16)`, an unknown
+/// option's arguments): what is inside is not ours to judge, and syn
+/// refuses a group left half read.
+fn skip_parenthesized(meta: &ParseNestedMeta) -> syn::Result<()> {
+    let content;
+    parenthesized!(content in meta.input);
+    content.parse::<proc_macro2::TokenStream>()?;
+    Ok(())
 }
 
 pub fn field(cx: &mut Ctxt, attrs: &[Attribute], derive: Derive) -> FieldAttrs {
@@ -171,8 +180,7 @@ fn unknown(cx: &mut Ctxt, meta: &ParseNestedMeta, known: &[&str], options: &str,
     if meta.input.peek(Token![=]) {
         meta.value()?.parse::<syn::Expr>()?;
     } else if meta.input.peek(token::Paren) {
-        let _content;
-        parenthesized!(_content in meta.input);
+        skip_parenthesized(meta)?;
     }
     Ok(())
 }

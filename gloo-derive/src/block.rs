@@ -85,35 +85,54 @@ fn validate(input: &Input, cx: &mut Ctxt) {
             ));
         }
         if field.attrs.skip.is_none() && is_bool(field.ty) {
-            cx.error_spanned_by(field.ty, format!("field `{}` is a `bool`, which no block holds: GLSL's `bool` is 4 bytes and Rust's 1; use `u32` (0 or 1)", field.unraw()));
+            cx.error_spanned_by(field.ty, format!("field `{}` holds `bool`, which no block does: GLSL's `bool` is 4 bytes and Rust's 1; use `u32` (0 or 1)", field.unraw()));
         }
     }
     let mut seen = std::collections::HashMap::new();
     for field in input.accessor_fields() {
         let (base, span) = field.accessor();
-        let Some([read, write, ..]) = field.accessor_idents() else {
+        let Some(names) = field.accessor_idents() else {
             cx.syn_error(syn::Error::new(
                 span,
                 format!("`{base}` is not a valid method name; give `#[block(accessor = \"...\")]` an identifier"),
             ));
             continue;
         };
-        for name in [read, write].map(|name| syn::ext::IdentExt::unraw(&name).to_string()) {
-            if UNIFORM_METHODS.contains(&name.as_str()) {
-                cx.syn_error(syn::Error::new(span, format!("field `{}` would get the accessor `{name}`, which `UniformBuffer` already has as a method; rename it with `#[block(accessor = \"...\")]`", field.unraw())));
-            } else if let Some(other) = seen.insert(name.clone(), field.unraw()) {
-                cx.syn_error(syn::Error::new(span, format!("fields `{other}` and `{}` would both get the accessor `{name}`; rename one with `#[block(accessor = \"...\")]`", field.unraw())));
+        // The uniform accessors are the first two; a storage buffer's
+        // have `get_` twins, which may meet another field's names too.
+        let names = names.map(|name| syn::ext::IdentExt::unraw(&name).to_string());
+        for name in names[..2].iter().filter(|name| UNIFORM_METHODS.contains(&name.as_str())) {
+            cx.syn_error(syn::Error::new(span, format!("field `{}` would get the accessor `{name}`, which `UniformBuffer` already has as a method; rename it with `#[block(accessor = \"...\")]`", field.unraw())));
+        }
+        let mut clashes: Vec<(String, Vec<&String>)> = Vec::new();
+        for name in &names {
+            let Some(other) = seen.insert(name.clone(), field.unraw()) else { continue };
+            match clashes.iter_mut().find(|(earlier, _)| *earlier == other) {
+                Some((_, names)) => names.push(name),
+                None => clashes.push((other, vec![name])),
             }
+        }
+        for (other, names) in clashes {
+            let names: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+            cx.syn_error(syn::Error::new(
+                span,
+                format!(
+                    "fields `{other}` and `{}` would both get {}; rename one with `#[block(accessor = \"...\")]`",
+                    field.unraw(),
+                    names.join(", ")
+                ),
+            ));
         }
     }
 }
 
-/// `bool`, written as such.
+/// `bool`, written as such, alone or in arrays (`[bool; 4]`).
 fn is_bool(ty: &Type) -> bool {
     match ty {
         Type::Path(path) => path.qself.is_none() && path.path.is_ident("bool"),
         Type::Paren(paren) => is_bool(&paren.elem),
         Type::Group(group) => is_bool(&group.elem),
+        Type::Array(array) => is_bool(&array.elem),
         _ => false,
     }
 }
@@ -223,7 +242,7 @@ fn proofs(input: &Input, krate: &Path) -> TokenStream {
         };
         padding_proof(b.ident.span(), padding, |bytes, count| {
             format!(
-                "{bytes} of padding between `{}` and `{}` in `{ident}`, which Rust inserts and the GPU would not see as such; add an explicit `#[{attr}(skip)] _pad: [u8; {count}]` field",
+                "{bytes} of padding between `{}` and `{}` in `{ident}`, which Rust inserts and leaves uninitialized, so the struct is no plain old data to send; add an explicit `#[{attr}(skip)] _pad: [u8; {count}]` field",
                 a.unraw(),
                 b.unraw(),
             )
@@ -379,10 +398,11 @@ fn accessors(input: &Input, krate: &Path) -> TokenStream {
     let (ident, vis) = (input.ident, input.vis);
     let uniform = format_ident!("{}UniformAccessors", ident);
     let storage = format_ident!("{}BlockAccessors", ident);
-    let methods = input.accessor_fields().filter_map(|field| {
+    // Deduplicated: the stub emitted beside an error must not define a
+    // method twice.
+    let methods = input.accessor_methods().into_iter().map(|(field, names)| {
         let index = input.fields.iter().position(|f| std::ptr::eq(f, field)).expect("a field of the input");
-        let names = field.accessor_idents()?;
-        Some((field, index, names))
+        (field, index, names)
     });
     let methods: Vec<_> = methods.collect();
     let uniform_methods = methods.iter().map(|(field, _, [read, write, ..])| {

@@ -432,10 +432,12 @@ const fn type_misfit(block: &str, field: &str, ty: &BlockType, rules: Rules) -> 
                 .str(rules.name())
                 .str(")]`")
         }
-        BlockType::Matrix { scalar, columns, .. } if ty.stride(rules) != ty.rust_stride() => {
+        BlockType::Matrix { scalar, columns, rows } if ty.stride(rules) != ty.rust_stride() => {
             let column = ty.stride(rules) / scalar.size();
-            field_of(Message::new(), block, field)
-                .str("is a matrix whose columns are ")
+            let message = field_of(Message::new(), block, field)
+                .str("is a matrix (or an array of ")
+                .num(columns)
+                .str(" vectors) whose columns are ")
                 .num(ty.rust_stride())
                 .str(" bytes apart, where ")
                 .str(rules.name())
@@ -447,7 +449,12 @@ const fn type_misfit(block: &str, field: &str, ty: &BlockType, rules: Rules) -> 
                 .num(column)
                 .str("]; ")
                 .num(columns)
-                .str("]`, each column padded (glam's `Mat3A` for a `mat3`)")
+                .str("]`, each padded");
+            if columns == 3 && rows == 3 {
+                message.str(" (glam's `Mat3A` for a `mat3`)")
+            } else {
+                message
+            }
         }
         BlockType::Array { element, len } => {
             let inner = type_misfit(block, field, element, rules);

@@ -1,0 +1,11 @@
+use gloo_runtime::Block;
+
+#[derive(Clone, Copy, Block)]
+#[block(std140)]
+#[repr(C)]
+struct Light {
+    #[block(location = 0)]
+    color: [f32; 4],
+}
+
+fn main() {}
