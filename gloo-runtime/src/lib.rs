@@ -4,6 +4,9 @@
 //! `#[derive(Vertex)]` on a `#[repr(C)]` struct proves its layout at compile
 //! time; a [`VertexBuffer<T, N>`] holds an N-d array of them, records the
 //! bytes of every write, and uploads only those when bound for a draw.
+//! `#[derive(Block)]` does the same for uniform and storage blocks, proven
+//! std140 or std430 ([`Block`](trait@Block)): a [`UniformBuffer<T>`] sends
+//! the members written, a [`StorageBuffer<T, N>`] the records.
 //!
 //! ```
 //! use gloo_runtime::{Vertex, VertexBuffer};
@@ -30,10 +33,11 @@
 //!   small trait a GPU API's buffers implement, with the upload logic all
 //!   backends share.
 //! - `containers/`: [`TrackedBuffer`], the N-d array of tracked records
-//!   with the methods every buffer shares, and its two kinds,
-//!   [`VertexBuffer`] and [`IndexBuffer`]; [`Texture2d`], tracked texel by
-//!   texel; their ndarray views (feature `ndarray`) and glam field types
-//!   (feature `glam`).
+//!   with the methods every buffer shares, and its kinds,
+//!   [`VertexBuffer`], [`IndexBuffer`] and [`StorageBuffer`];
+//!   [`Texture2d`], tracked texel by texel; [`UniformBuffer`], one block
+//!   tracked member by member; their ndarray views (feature `ndarray`) and
+//!   glam field types (feature `glam`).
 //! - `backends/`: glium (feature `glium`, on by default) with its headless
 //!   EGL context, and wgpu (feature `wgpu`) with its headless adapter and
 //!   vertex buffer layouts, each implementing the core's two traits for its

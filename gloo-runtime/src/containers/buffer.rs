@@ -1,10 +1,13 @@
-//! What vertex buffers, index buffers and textures share, written once:
-//! [`TrackedBuffer`], an N-d array of tracked records, generic over what
-//! the records are. `VertexBuffer<T, N>`, `IndexBuffer<I, N>` and
-//! `Texture2d<P>` are its kinds, the way ndarray's `Array` and `ArrayView`
-//! are kinds of one `ArrayBase`: their own methods (constructors, field
-//! access, binding for a draw) live beside their kind in `vertex.rs`,
-//! `index.rs` and `texture.rs`.
+//! What vertex buffers, index buffers, textures and blocks share, written
+//! once: [`TrackedBuffer`], an N-d array of tracked records, generic over
+//! what the records are. `VertexBuffer<T, N>`, `IndexBuffer<I, N>`,
+//! `Texture2d<P>` and `StorageBuffer<T, N>` are its kinds (and a
+//! `UniformBuffer<T>` holds one of one record), the way ndarray's `Array`
+//! and `ArrayView` are kinds of one `ArrayBase`: their own methods
+//! (constructors, binding for a draw) live beside their kind in
+//! `vertex.rs`, `index.rs`, `texture.rs` and `block.rs`; the kinds whose
+//! records have named fields share their constructors and field access
+//! here ([`FieldKind`]).
 
 use core::ops::{Bound, Range, RangeBounds};
 
@@ -27,11 +30,13 @@ pub(crate) mod sealed {
 /// What a [`TrackedBuffer`] holds: [`Vertices`](crate::Vertices) of a
 /// `#[derive(Vertex)]` struct (a [`VertexBuffer`](crate::VertexBuffer)),
 /// [`Indices`](crate::Indices) of `u16` or `u32` (an
-/// [`IndexBuffer`](crate::IndexBuffer)), or [`Texels`](crate::Texels) (a
-/// [`Texture2d`](crate::Texture2d)). Sealed: gloo's three kinds are the
-/// only ones.
+/// [`IndexBuffer`](crate::IndexBuffer)), [`Texels`](crate::Texels) (a
+/// [`Texture2d`](crate::Texture2d)), [`Blocks`](crate::Blocks) of a
+/// `#[derive(Block)]` struct (a [`StorageBuffer`](crate::StorageBuffer)),
+/// or the one block of a [`UniformBuffer`](crate::UniformBuffer)
+/// ([`Uniform`](crate::Uniform)). Sealed: gloo's kinds are the only ones.
 pub trait BufferKind: sealed::Sealed + Clone {
-    /// One record: a vertex, an index, or a texel.
+    /// One record: a vertex, an index, a texel, or a block.
     type Record: bytemuck::Pod;
 
     /// What one upload call sends: a run of records (buffers), or a
