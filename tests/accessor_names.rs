@@ -4,11 +4,13 @@
 //! method is added to the buffer and not to the list.
 
 /// Where `VertexBuffer`'s methods are defined (`buffer.rs` holds the ones it
-/// shares with `IndexBuffer`, `vertex.rs` its own, `views.rs` the ndarray views).
+/// shares with `IndexBuffer`, `vertex.rs` its own, `views.rs` the ndarray
+/// views, `glium.rs` glium's, which `IndexBuffer` shares).
 const BUFFER_SOURCES: &[(&str, &str)] = &[
     ("gloo-runtime/src/containers/buffer.rs", include_str!("../gloo-runtime/src/containers/buffer.rs")),
     ("gloo-runtime/src/containers/vertex.rs", include_str!("../gloo-runtime/src/containers/vertex.rs")),
     ("gloo-runtime/src/containers/views.rs", include_str!("../gloo-runtime/src/containers/views.rs")),
+    ("gloo-runtime/src/containers/glium.rs", include_str!("../gloo-runtime/src/containers/glium.rs")),
 ];
 
 const DERIVE_LIST: &str = include_str!("../gloo-derive/src/valid.rs");

@@ -2,6 +2,7 @@
 
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, Path};
 
@@ -626,10 +627,39 @@ fn rank_methods(field: &Field, names: [Ident; 4], ident: &Ident, axes: &[Ident],
     let index = quote!([#(#axes),*]);
     let params = quote!(#(#axes: usize),*);
     let at = axes.iter().map(|axis| format!("`{axis}`")).collect::<Vec<_>>().join(", ");
-    let doc_read = format!("Field `{name}` of the record at {at}.\n\n# Panics\n\nIf the index is out of bounds; [`Self::{get}`] returns `None` instead.");
-    let doc_write = format!("Field `{name}` of the record at {at}, mutably; marks its bytes for upload.\n\n# Panics\n\nIf the index is out of bounds; [`Self::{get_mut}`] returns `None` instead.");
+    // A `get_` twin a buffer method shadows (`get_size` of a field
+    // `size`) is left out: through `Deref` it could never be called.
+    let free = |name: &Ident| !crate::valid::BUFFER_METHODS.contains(&name.unraw().to_string().as_str());
+    let instead = |twin: &Ident| {
+        if free(twin) {
+            format!("; [`Self::{twin}`] returns `None` instead")
+        } else {
+            String::new()
+        }
+    };
+    let doc_read =
+        format!("Field `{name}` of the record at {at}.\n\n# Panics\n\nIf the index is out of bounds{}.", instead(&get));
+    let doc_write = format!("Field `{name}` of the record at {at}, mutably; marks its bytes for upload.\n\n# Panics\n\nIf the index is out of bounds{}.", instead(&get_mut));
     let doc_get = format!("Field `{name}` of the record at {at}, or `None` if the index is out of bounds.");
     let doc_get_mut = format!("Field `{name}` of the record at {at}, mutably, or `None` if the index is out of bounds (nothing is marked then).");
+    let get = free(&get).then(|| {
+        quote! {
+            #[doc = #doc_get]
+            #[inline]
+            #vis fn #get(&self, #params) -> ::core::option::Option<&#ty> {
+                self.0.get_field(#ident::FIELDS.#member, #index)
+            }
+        }
+    });
+    let get_mut = free(&get_mut).then(|| {
+        quote! {
+            #[doc = #doc_get_mut]
+            #[inline]
+            #vis fn #get_mut(&mut self, #params) -> ::core::option::Option<&mut #ty> {
+                self.0.get_field_mut(#ident::FIELDS.#member, #index)
+            }
+        }
+    });
     quote! {
         #[doc = #doc_read]
         #[inline]
@@ -643,15 +673,7 @@ fn rank_methods(field: &Field, names: [Ident; 4], ident: &Ident, axes: &[Ident],
         #vis fn #write(&mut self, #params) -> &mut #ty {
             self.0.field_mut(#ident::FIELDS.#member, #index)
         }
-        #[doc = #doc_get]
-        #[inline]
-        #vis fn #get(&self, #params) -> ::core::option::Option<&#ty> {
-            self.0.get_field(#ident::FIELDS.#member, #index)
-        }
-        #[doc = #doc_get_mut]
-        #[inline]
-        #vis fn #get_mut(&mut self, #params) -> ::core::option::Option<&mut #ty> {
-            self.0.get_field_mut(#ident::FIELDS.#member, #index)
-        }
+        #get
+        #get_mut
     }
 }

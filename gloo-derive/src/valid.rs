@@ -31,6 +31,8 @@ pub(crate) const BUFFER_METHODS: &[&str] = &[
     "dynamic",
     "empty",
     "empty_dynamic",
+    "empty_immutable",
+    "empty_persistent",
     "eq",
     "extend_from_slice",
     "field",
@@ -47,18 +49,23 @@ pub(crate) const BUFFER_METHODS: &[&str] = &[
     "get_mut",
     "get_row",
     "get_row_mut",
+    "get_size",
     "gpu_storage",
+    "immutable",
     "into",
     "into_vec",
+    "invalidate",
     "is_dirty",
     "is_empty",
     "is_mapped",
     "len",
     "map",
+    "map_write",
     "nbytes",
     "ne",
     "new",
     "per_instance",
+    "persistent",
     "policy",
     "push",
     "push_row",
@@ -74,6 +81,7 @@ pub(crate) const BUFFER_METHODS: &[&str] = &[
     "set_policy",
     "set_upload_costs",
     "shape",
+    "slice",
     "slice_field_mut",
     "slice_mut",
     "source",
@@ -172,8 +180,15 @@ impl Input<'_> {
                 continue;
             };
             let names = methods.map(|method| method.unraw().to_string());
-            let (shadowed, own): (Vec<&String>, Vec<&String>) =
-                names.iter().partition(|name| BUFFER_METHODS.contains(&name.as_str()));
+            // A `get_` twin a method shadows is left out (a field `size`
+            // has no `get_size(i)`: glium's `get_size()` is the buffer's);
+            // the plain accessors must be the field's.
+            let (shadowed, own): (Vec<&String>, Vec<&String>) = names
+                .iter()
+                .enumerate()
+                .filter(|(k, name)| *k < 2 || !BUFFER_METHODS.contains(&name.as_str()))
+                .map(|(_, name)| name)
+                .partition(|name| BUFFER_METHODS.contains(&name.as_str()));
             if !shadowed.is_empty() {
                 let (them, it) = if shadowed.len() == 1 { ("it", "a method") } else { ("them", "methods") };
                 cx.syn_error(syn::Error::new(span, format!("field `{}` would get {}, which `VertexBuffer` already has as {it}; rename {them} with `#[vertex(accessor = \"...\")]`", field.unraw(), accessors(&shadowed))));

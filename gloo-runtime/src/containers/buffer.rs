@@ -510,7 +510,7 @@ impl<K: RecordKind, const N: usize> TrackedBuffer<K, N> {
 
 /// `range` as a `Range` inside `0..len`, or `None` if it reaches past
 /// `len`, decreases, or overflows.
-fn bounded(range: &impl RangeBounds<usize>, len: usize) -> Option<Range<usize>> {
+pub(crate) fn bounded(range: &impl RangeBounds<usize>, len: usize) -> Option<Range<usize>> {
     let start = match range.start_bound() {
         Bound::Included(&start) => start,
         Bound::Excluded(&start) => start.checked_add(1)?,
@@ -811,6 +811,7 @@ impl<K: FieldKind, const N: usize> TrackedBuffer<K, N> {
     /// assert!(matches!(VertexBuffer::<P>::try_zeros([isize::MAX as usize / 4]), Err(Error::OutOfMemory { .. })));
     /// # Ok::<(), Error>(())
     /// ```
+    #[track_caller]
     pub fn try_zeros(shape: [usize; N]) -> Result<Self, Error> {
         let records = records_of(shape, size_of::<K::Record>())?;
         Self::new_dirty(shape, try_zeroed_vec(records)?)
@@ -837,6 +838,7 @@ impl<K: FieldKind, const N: usize> TrackedBuffer<K, N> {
     /// ));
     /// # Ok::<(), Error>(())
     /// ```
+    #[track_caller]
     pub fn from_vec(shape: [usize; N], data: Vec<K::Record>) -> Result<Self, Error> {
         let expected = records_of(shape, size_of::<K::Record>())?;
         if data.len() != expected {
@@ -866,6 +868,7 @@ impl<K: FieldKind, const N: usize> TrackedBuffer<K, N> {
         Self::new_dirty(shape, data).unwrap_or_else(|error| panic!("{error}"))
     }
 
+    #[track_caller]
     fn new_dirty(shape: [usize; N], data: Vec<K::Record>) -> Result<Self, Error> {
         let core = Tracked::new_dirty(data, K::SLOTS, size_of::<K::Record>())?;
         Ok(TrackedBuffer { core, shape, kind: K::kind() })
@@ -975,8 +978,11 @@ fn unravel<const N: usize>(mut flat: usize, shape: [usize; N]) -> [usize; N] {
 }
 
 /// A copy of the CPU data, entirely dirty, with no GPU object: GPU buffers
-/// are not shared between gloo buffers.
+/// are not shared between gloo buffers. The clone is a buffer of its own,
+/// and the messages that name where a buffer was created name the
+/// `clone()` call.
 impl<K: BufferKind, const N: usize> Clone for TrackedBuffer<K, N> {
+    #[track_caller]
     fn clone(&self) -> Self {
         TrackedBuffer { core: self.core.detached_clone(), shape: self.shape, kind: self.kind.clone() }
     }

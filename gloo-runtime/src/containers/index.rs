@@ -80,6 +80,12 @@ index_type!(u32);
 /// # Ok::<(), gloo_runtime::Error>(())
 /// ```
 ///
+/// Through glium, glium's constructors (`IndexBuffer::new(&facade,
+/// primitive, &data)`, `dynamic`, `persistent`, `immutable` and their
+/// `empty_*` twins) create the GL buffer at once; `&ib` then draws while
+/// nothing is pending, and `ib.source()?` sends the pending writes first,
+/// as a [`VertexBuffer`](crate::VertexBuffer) made by its `new` does.
+///
 /// `IndexBuffer<I, N>` is [`TrackedBuffer<Indices<I>, N>`](TrackedBuffer):
 /// the methods it shares with [`VertexBuffer`](crate::VertexBuffer) (reading,
 /// the pending writes, whole-record writes, growth, `upload`, `read_gpu`)
@@ -131,6 +137,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     ///
     /// [`Error::ShapeOverflow`] if the shape's index count or byte size
     /// overflows, [`Error::OutOfMemory`] if it fits `usize` but not in memory.
+    #[track_caller]
     pub fn try_zeros(primitive: impl Into<PrimitiveType>, shape: [usize; N]) -> Result<Self, Error> {
         let records = records_of(shape, I::LAYOUT.stride)?;
         Self::new_dirty(primitive.into(), shape, crate::tracking::tracked::try_zeroed_vec(records)?)
@@ -144,6 +151,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     /// [`Error::ShapeMismatch`] if `data.len()` is not the product of `shape`,
     /// [`Error::ShapeOverflow`] if that product overflows,
     /// [`Error::OutOfMemory`] if the dirty bits cannot be allocated.
+    #[track_caller]
     pub fn from_vec(primitive: impl Into<PrimitiveType>, shape: [usize; N], data: Vec<I>) -> Result<Self, Error> {
         let expected = records_of(shape, I::LAYOUT.stride)?;
         if data.len() != expected {
@@ -152,6 +160,7 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
         Self::new_dirty(primitive.into(), shape, data)
     }
 
+    #[track_caller]
     fn new_dirty(primitive: PrimitiveType, shape: [usize; N], data: Vec<I>) -> Result<Self, Error> {
         let core = Tracked::new_dirty(data, I::LAYOUT.fields, I::LAYOUT.stride)?;
         Ok(TrackedBuffer { core, shape, kind: Indices { primitive, checked_against: None, index: PhantomData } })

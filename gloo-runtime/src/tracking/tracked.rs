@@ -6,6 +6,7 @@
 
 use core::cell::{Cell, RefCell, UnsafeCell};
 use core::ops::Range;
+use core::panic::Location;
 
 use crate::tracking::dirty::DirtyBits;
 use crate::tracking::layout::FieldLayout;
@@ -38,6 +39,12 @@ pub(crate) struct Tracked<E, G> {
     pub(crate) storage: GpuStorage,
     pub(crate) gpu: GpuCell<G>,
     pub(crate) stats: Cell<UploadStats>,
+    /// Where the container was made, for the messages that must name it
+    /// from where no caller location reaches (a draw's conversion inside
+    /// glium): the user's call, where every constructor on the way is
+    /// `#[track_caller]` (vertex and index buffers'), else a line in gloo.
+    #[cfg_attr(not(feature = "glium"), allow(dead_code))]
+    pub(crate) created: &'static Location<'static>,
 }
 
 /// The error for an allocation of `records` records of `stride` bytes.
@@ -53,11 +60,13 @@ pub(crate) fn try_zeroed_vec<E: bytemuck::Zeroable>(records: usize) -> Result<Ve
 }
 
 impl<E: Copy, G: GpuCopy> Tracked<E, G> {
-    /// Records `data`, all of them dirty (a new buffer must be uploaded whole).
+    /// Records `data`, all of them dirty (a new buffer must be uploaded
+    /// whole), made where the caller was called from (see `created`).
     ///
     /// # Errors
     ///
     /// [`Error::OutOfMemory`] if the pending set cannot be allocated.
+    #[track_caller]
     pub(crate) fn new_dirty(data: Vec<E>, slots: &'static [FieldLayout], stride: usize) -> Result<Self, Error> {
         let mut pending = DirtyBits::try_new(data.len(), slots.len())
             .map_err(|_| out_of_memory(data.len(), slots.len().div_ceil(8)))?;
@@ -73,10 +82,14 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
             storage: GpuStorage::default(),
             gpu: GpuCell::empty(),
             stats: Cell::new(UploadStats::default()),
+            created: Location::caller(),
         })
     }
 
-    /// The same records and settings, all dirty, with no GL object.
+    /// The same records and settings, all dirty, with no GL object, made
+    /// where the caller was called from: a clone is a buffer of its own,
+    /// created where it was cloned.
+    #[track_caller]
     pub(crate) fn detached_clone(&self) -> Self {
         let mut pending = DirtyBits::new(self.data.len(), self.slots.len());
         pending.mark_all();
@@ -86,6 +99,7 @@ impl<E: Copy, G: GpuCopy> Tracked<E, G> {
             unchecked: RefCell::new(None),
             gpu: GpuCell::empty(),
             stats: Cell::new(UploadStats::default()),
+            created: Location::caller(),
             ..*self
         }
     }

@@ -1,6 +1,6 @@
 //! The sources glium's `Surface::draw` takes from gloo's buffers: [`Bound`]
-//! and [`BoundIndices`], a buffer's first `len()` records as a vertex or
-//! index source (or per instance), and `&VertexBuffer` as a vertex source.
+//! and [`BoundIndices`], a buffer's first `len()` records (or a slice of
+//! them) as a vertex or index source (or per instance).
 
 use core::fmt;
 
@@ -16,8 +16,9 @@ use crate::Error;
 /// [`VertexBuffer::drawable`](crate::VertexBuffer::drawable): pass it to
 /// glium's `Surface::draw` as the vertex source, alone or in a tuple with
 /// other sources. It covers the buffer's `len()` records, whatever the GL
-/// buffer's capacity. An N-d buffer draws as its records in row-major
-/// order: `[0, 0]`, `[0, 1]`, …, `[1, 0]`, …
+/// buffer's capacity, or the records of a
+/// [`slice`](crate::VertexBuffer::slice). An N-d buffer draws as its records
+/// in row-major order: `[0, 0]`, `[0, 1]`, …, `[1, 0]`, …
 ///
 /// # Examples
 ///
@@ -67,6 +68,7 @@ use crate::Error;
 /// ```
 pub struct Bound<'a, T: Copy> {
     buffer: &'a Buffer<[T]>,
+    start: usize,
     len: usize,
 }
 
@@ -80,17 +82,25 @@ impl<T: Copy> Copy for Bound<'_, T> {}
 
 impl<T: Copy> fmt::Debug for Bound<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Bound").field("len", &self.len).finish()
+        f.debug_struct("Bound").field("start", &self.start).field("len", &self.len).finish()
     }
 }
 
 impl<'a, T: glium::Vertex> Bound<'a, T> {
     pub(crate) fn new(storage: &'a glium::VertexBuffer<T>, len: usize) -> Self {
-        Bound { buffer: storage, len }
+        Bound { buffer: storage, start: 0, len }
+    }
+
+    /// The records `records` of these (relative to their first), which
+    /// must lie inside them.
+    pub(crate) fn records(self, records: core::ops::Range<usize>) -> Self {
+        debug_assert!(records.start <= records.end && records.end <= self.len, "a slice inside the records");
+        Bound { buffer: self.buffer, start: self.start + records.start, len: records.len() }
     }
 
     fn source(self, per_instance: bool) -> VerticesSource<'a> {
-        let slice: BufferSlice<'a, [T]> = self.buffer.slice(0..self.len).expect("len within capacity");
+        let records = self.start..self.start + self.len;
+        let slice: BufferSlice<'a, [T]> = self.buffer.slice(records).expect("records within capacity");
         VerticesSource::VertexBuffer(slice.as_slice_any(), T::build_bindings(), per_instance)
     }
 
