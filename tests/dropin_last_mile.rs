@@ -394,3 +394,28 @@ fn a_field_named_size_leaves_get_size_to_the_buffer() {
     assert_eq!(sprites.get_size_mut(3).map(|size| *size), Some(0.0));
     assert_eq!(sprites.get_size(), 4 * 12);
 }
+
+/// glium's `sprites-batching` draws `&ib.slice(..)`: the indices in the
+/// range, and never stale ones.
+#[test]
+fn an_index_slice_draws_only_its_indices() {
+    let display = common::context();
+    let vb = VertexBuffer::new(&display, &corners()).expect("vertex buffer");
+    let indices: Vec<u16> = LOWER_LEFT.iter().chain(&UPPER_RIGHT).copied().collect();
+    let line = line!() + 1;
+    let mut ib = IndexBuffer::new(&display, PrimitiveType::TrianglesList, &indices).expect("index buffer");
+    let first = ib.slice(0..3).expect("inside the buffer");
+    let [lower_left, upper_right] = draw(&display, &vb, &first);
+    assert_ne!(lower_left, (0, 0, 0, 255), "the first triangle is drawn");
+    assert_eq!(upper_right, (0, 0, 0, 255), "the second is not");
+    let [lower_left, upper_right] = draw(&display, &vb, ib.slice(3..).expect("inside the buffer"));
+    assert_eq!(lower_left, (0, 0, 0, 255));
+    assert_ne!(upper_right, (0, 0, 0, 255));
+    assert!(ib.slice(4..7).is_none());
+    *ib.at_mut([0]) = 1;
+    let message = panic_message(|| {
+        let _ = ib.slice(0..3);
+    });
+    assert!(message.starts_with(&created_at("IndexBuffer<u16>", line)), "{message}");
+    assert!(message.contains("`ib.slice(..)`"), "{message}");
+}

@@ -692,6 +692,37 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
         Ok(BoundIndices::new(gpu.resource.glium().ok_or(Error::ContextMismatch)?, self.core.data.len()))
     }
 
+    /// The indices in `range` as an index source for `draw`, or `None` if
+    /// the range reaches past `len()` or decreases: glium's `slice`, which
+    /// draws part of a batch (glium's `sprites-batching` draws the sprites
+    /// it has). Like `&ib`, it never draws stale indices.
+    ///
+    /// # Panics
+    ///
+    /// If writes are pending (send them first: `ib.source()?;` or
+    /// `ib.upload(&facade)?`) or the buffer has no GL copy, naming where
+    /// the buffer was created.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use gloo_runtime::glium::index::PrimitiveType;
+    /// use gloo_runtime::headless::HeadlessContext;
+    /// use gloo_runtime::IndexBuffer;
+    ///
+    /// let display = HeadlessContext::new()?;
+    /// let ib = IndexBuffer::new(&display, PrimitiveType::TrianglesList, &[0u16, 1, 2, 2, 1, 3])?;
+    /// let first = ib.slice(0..3).expect("inside the buffer"); // one triangle of two
+    /// # let _ = first;
+    /// assert!(ib.slice(4..7).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[track_caller]
+    pub fn slice(&self, range: impl RangeBounds<usize>) -> Option<BoundIndices<'_, I>> {
+        let indices = bounded(&range, self.core.data.len())?;
+        Some(self.drawn_as(Drawn::IndexSlice).indices(indices))
+    }
+
     /// The GL copy as an index source, for `&ib` in a draw.
     ///
     /// # Panics
@@ -699,13 +730,19 @@ impl<I: IndexType, const N: usize> IndexBuffer<I, N> {
     /// If writes are pending or the buffer was never uploaded.
     #[track_caller]
     fn clean_source(&self) -> BoundIndices<'_, I> {
+        self.drawn_as(Drawn::Indices)
+    }
+
+    /// The GL copy, for a draw through a shared borrow, `drawn` so.
+    #[track_caller]
+    fn drawn_as(&self, drawn: Drawn) -> BoundIndices<'_, I> {
         let (record, created) = (I::LAYOUT.name, self.core.created);
         match self.core.clean_gpu() {
             Ok(gpu) => match gpu.resource.glium() {
                 Some(storage) => BoundIndices::new(storage, self.core.data.len()),
-                None => undrawable(Drawn::Indices, record, created, &Error::ContextMismatch),
+                None => undrawable(drawn, record, created, &Error::ContextMismatch),
             },
-            Err(error) => undrawable(Drawn::Indices, record, created, &error),
+            Err(error) => undrawable(drawn, record, created, &error),
         }
     }
 }
@@ -765,6 +802,8 @@ enum Drawn {
     Indices,
     /// `v.slice(..)`.
     Slice,
+    /// `ib.slice(..)`.
+    IndexSlice,
 }
 
 /// A buffer drawn through a shared borrow that has no clean GL copy to
@@ -777,11 +816,11 @@ enum Drawn {
 fn undrawable(drawn: Drawn, record: &str, created: &Location<'_>, error: &Error) -> ! {
     let (container, name) = match drawn {
         Drawn::Vertices | Drawn::Slice => ("VertexBuffer", "v"),
-        Drawn::Indices => ("IndexBuffer", "ib"),
+        Drawn::Indices | Drawn::IndexSlice => ("IndexBuffer", "ib"),
     };
     let buffer = format!("the `{container}<{record}>` created at {created}");
     match (error, drawn) {
-        (Error::PendingWrites, Drawn::Slice) => panic!(
+        (Error::PendingWrites, Drawn::Slice | Drawn::IndexSlice) => panic!(
             "{buffer} has writes not sent: send them before taking `{name}.slice(..)` (`{name}.source()?;`, or \
              `{name}.upload(&facade)?`)"
         ),

@@ -130,6 +130,13 @@ impl<'a, T: glium::Vertex> From<Bound<'a, T>> for VerticesSource<'a> {
     }
 }
 
+/// `&v.slice(..)?` in a draw, as glium's examples pass its slices.
+impl<'a, T: glium::Vertex> From<&Bound<'a, T>> for VerticesSource<'a> {
+    fn from(bound: &Bound<'a, T>) -> VerticesSource<'a> {
+        bound.source(false)
+    }
+}
+
 /// An index buffer ready to draw from, as returned by
 /// [`IndexBuffer::bind`](crate::IndexBuffer::bind): pass it to glium's
 /// `Surface::draw` as the index source. It covers the buffer's `len()`
@@ -142,6 +149,11 @@ impl<'a, I: glium::index::Index> BoundIndices<'a, I> {
     pub(crate) fn new(storage: &'a IndexBuffer<I>, len: usize) -> Self {
         BoundIndices { slice: storage.slice(0..len).expect("len within capacity") }
     }
+
+    /// Only `indices` of these (a range inside them).
+    pub(crate) fn indices(self, indices: core::ops::Range<usize>) -> Self {
+        BoundIndices { slice: self.slice.slice(indices).expect("a range inside the indices") }
+    }
 }
 
 impl<I: glium::index::Index> fmt::Debug for BoundIndices<'_, I> {
@@ -153,5 +165,12 @@ impl<I: glium::index::Index> fmt::Debug for BoundIndices<'_, I> {
 impl<'a, I: glium::index::Index> From<BoundIndices<'a, I>> for IndicesSource<'a> {
     fn from(bound: BoundIndices<'a, I>) -> IndicesSource<'a> {
         bound.slice.into()
+    }
+}
+
+/// `&ib.slice(..)?` in a draw, as glium's examples pass its slices.
+impl<'a, 'b: 'a, I: glium::index::Index> From<&'a BoundIndices<'b, I>> for IndicesSource<'a> {
+    fn from(bound: &'a BoundIndices<'b, I>) -> IndicesSource<'a> {
+        (&bound.slice).into()
     }
 }
