@@ -138,7 +138,28 @@ pub enum Error {
     )]
     NoAdapter(String),
 
+    /// A vertex type or block does not match what a shader declares (see
+    /// [`check`](crate::check)): every difference found, one a line, each
+    /// naming the shader's side and ours with their types. Fix the shader
+    /// or the Rust type so that they agree. A WGSL source naga cannot
+    /// parse or validate is one too, with naga's message.
+    #[error("shader mismatch: {shader}{}", lines(mismatches))]
+    ShaderMismatch {
+        /// What was checked against what: ``"`Point` against the vertex
+        /// inputs of the program"``, ``"`Light` against block `LightBlock`"``.
+        shader: String,
+        /// Every mismatch found, in the shader's order: ``"shader input
+        /// position is vec3, Point::position is [f32; 2] (vec2)"``.
+        mismatches: Vec<String>,
+    },
+
     /// The EGL driver loaded, but creating or activating an OpenGL context failed.
     #[error("could not create a headless OpenGL context: {0}")]
     Context(String),
+}
+
+/// The mismatches of [`Error::ShaderMismatch`], one a line below the
+/// error's first.
+fn lines(mismatches: &[String]) -> String {
+    mismatches.iter().map(|mismatch| format!("\n  - {mismatch}")).collect()
 }

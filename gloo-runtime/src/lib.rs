@@ -57,6 +57,7 @@
 extern crate self as gloo_runtime;
 
 mod backends;
+pub mod check;
 mod containers;
 pub mod error;
 mod tracking;

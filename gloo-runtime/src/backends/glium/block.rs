@@ -122,7 +122,7 @@ fn member_layout(ty: &BlockType, offset: usize) -> Reflected {
 
 /// The shape glium's type `ty` reads: its scalar, columns and rows (a
 /// vector is one column, a scalar one row too).
-fn shape(ty: UniformType) -> Option<(ScalarType, usize, usize)> {
+pub(crate) fn shape(ty: UniformType) -> Option<(ScalarType, usize, usize)> {
     use ScalarType::{F32, F64, I32, U32};
     use UniformType as U;
     Some(match ty {
@@ -176,7 +176,7 @@ fn our_shape(ty: &BlockType) -> Option<(ScalarType, usize, usize)> {
 
 /// Whether the shader's `expected` reads the bytes of our `ty`: the same
 /// scalar and columns, and no more rows than ours hold.
-fn reads_as(ty: &BlockType, expected: UniformType) -> bool {
+pub(crate) fn reads_as(ty: &BlockType, expected: UniformType) -> bool {
     match (our_shape(ty), shape(expected)) {
         (Some((scalar, columns, rows)), Some((theirs, their_columns, their_rows))) => {
             scalar == theirs && columns == their_columns && their_rows <= rows
