@@ -25,7 +25,7 @@ use gloo_runtime::glium::index::{NoIndices, PrimitiveType};
 use gloo_runtime::glium::uniforms::EmptyUniforms;
 use gloo_runtime::glium::{Program, Surface};
 use gloo_runtime::headless::HeadlessContext;
-use gloo_runtime::{Vertex, VertexBuffer};
+use gloo_runtime::{check, Vertex, VertexBuffer};
 
 mod common;
 
@@ -129,6 +129,7 @@ impl Quad {
         // right before glium compiles and links the program.
         log::debug!(target: EXAMPLE_TARGET, "GPU: Creating program");
         let program = Program::from_source(facade, VERTEX_SHADER, FRAGMENT_SHADER, None)?;
+        check::vertex::<Vertex2>(&program)?; // the shader reads what `Vertex2` holds
         let corners = CORNERS.map(|position| Vertex2 { position });
         // Nothing reaches the GPU until the first draw binds the buffer.
         let vertices = VertexBuffer::from_vec([4], corners.to_vec())?;

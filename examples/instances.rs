@@ -26,7 +26,7 @@ use gloo_runtime::glium::index::{NoIndices, PrimitiveType};
 use gloo_runtime::glium::uniforms::EmptyUniforms;
 use gloo_runtime::glium::{Program, Surface};
 use gloo_runtime::headless::HeadlessContext;
-use gloo_runtime::{MergePolicy, Vertex, VertexBuffer};
+use gloo_runtime::{check, MergePolicy, Vertex, VertexBuffer};
 
 mod common;
 use common::{calls_text, parse_policy, policy_name};
@@ -101,6 +101,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let ctx = HeadlessContext::with_size(512, 512)?;
     println!("[i] Using EGL (GL {}, {})", ctx.gl_version(), ctx.renderer());
     let program = Program::from_source(&ctx, VERTEX_SHADER, FRAGMENT_SHADER, None)?;
+    check::vertex::<(Corner, Instance)>(&program)?; // the shader reads what both buffers hold
     let target = common::rgba_texture(&ctx, 512, 512)?;
 
     let size = 0.01;

@@ -23,7 +23,7 @@ use clap::Parser;
 use gloo_runtime::glium::index::{NoIndices, PrimitiveType};
 use gloo_runtime::glium::{uniform, Program, Surface};
 use gloo_runtime::headless::HeadlessContext;
-use gloo_runtime::{Block, StorageBuffer, UniformBuffer, UploadStats, Vertex, VertexBuffer};
+use gloo_runtime::{check, Block, StorageBuffer, UniformBuffer, UploadStats, Vertex, VertexBuffer};
 
 mod common;
 
@@ -114,6 +114,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let ctx = HeadlessContext::with_size(args.size, args.size)?;
     println!("[i] Using EGL (GL {}, {})", ctx.gl_version(), ctx.renderer());
     let program = Program::from_source(&ctx, VERTEX_SHADER, FRAGMENT_SHADER, None)?;
+    // The shader reads what the Rust types hold: checked against the driver.
+    check::vertex::<Corner>(&program)?;
+    check::block::<Light>(program.get_uniform_blocks(), "Lights")?;
+    check::block::<Frame>(program.get_uniform_blocks(), "Frame")?;
     let target = common::rgba_texture(&ctx, args.size, args.size)?;
     let corners = [[-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0], [1.0, 1.0]].map(|position| Corner { position });
     let mut quad = VertexBuffer::<Corner>::from_vec([4], corners.to_vec())?;

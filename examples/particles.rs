@@ -26,7 +26,7 @@ use gloo_runtime::glium::uniforms::EmptyUniforms;
 use gloo_runtime::glium::{DrawParameters, Program, Surface};
 use gloo_runtime::headless::HeadlessContext;
 use gloo_runtime::ndarray::Zip;
-use gloo_runtime::{MergePolicy, Vertex, VertexBuffer};
+use gloo_runtime::{check, MergePolicy, Vertex, VertexBuffer};
 
 mod common;
 
@@ -99,6 +99,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let ctx = HeadlessContext::with_size(args.size, args.size)?;
     println!("[i] Using EGL (GL {}, {})", ctx.gl_version(), ctx.renderer());
     let program = Program::from_source(&ctx, VERTEX_SHADER, FRAGMENT_SHADER, None)?;
+    check::vertex::<(Position, Body)>(&program)?; // the shader reads what both buffers hold
     let target = common::rgba_texture(&ctx, args.size, args.size)?;
 
     let mut seed = 0x9e37_79b9_7f4a_7c15u64;

@@ -27,7 +27,7 @@ use gloo_runtime::glium::backend::Facade;
 use gloo_runtime::glium::index::{NoIndices, PrimitiveType};
 use gloo_runtime::glium::{uniform, Program, Surface};
 use gloo_runtime::headless::HeadlessContext;
-use gloo_runtime::{GpuStorage, MergePolicy, Vertex, VertexBuffer};
+use gloo_runtime::{check, GpuStorage, MergePolicy, Vertex, VertexBuffer};
 
 mod common;
 
@@ -139,6 +139,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let ctx = HeadlessContext::with_size(args.size, args.size / 2)?;
     println!("[i] Using EGL (GL {}, {})", ctx.gl_version(), ctx.renderer());
     let program = Program::from_source(&ctx, VERTEX_SHADER, FRAGMENT_SHADER, None)?;
+    check::vertex::<Sample>(&program)?; // the shader reads what `Sample` holds
     let target = common::rgba_texture(&ctx, args.size, args.size / 2)?;
 
     let mut noise = 0x9e37_79b9_7f4a_7c15u64;

@@ -22,7 +22,7 @@ use gloo_runtime::glium::texture::Texture2d;
 use gloo_runtime::glium::uniforms::EmptyUniforms;
 use gloo_runtime::glium::{Program, Surface};
 use gloo_runtime::headless::HeadlessContext;
-use gloo_runtime::{Vertex, VertexBuffer};
+use gloo_runtime::{check, Vertex, VertexBuffer};
 
 mod common;
 
@@ -168,6 +168,9 @@ fn run(args: &Args) -> Result<(), Box<dyn Error>> {
     );
 
     let program = Program::from_source(&context, VERTEX_SHADER, FRAGMENT_SHADER, None)?;
+    // One program reads both layouts: two buffers, or one interleaved.
+    check::vertex::<(Position, Color)>(&program)?;
+    check::vertex::<Point>(&program)?;
     let new_target = || common::rgba_texture(&context, IMAGE_SIZE, IMAGE_SIZE);
     let (split_image, interleaved_image) = (new_target()?, new_target()?);
     let mut scene = Scene::new(args.points as usize);

@@ -24,7 +24,7 @@ use gloo_runtime::glium::index::{NoIndices, PrimitiveType};
 use gloo_runtime::glium::uniforms::{MagnifySamplerFilter, MinifySamplerFilter};
 use gloo_runtime::glium::{uniform, Program, Surface};
 use gloo_runtime::headless::HeadlessContext;
-use gloo_runtime::{MergePolicy, Texture2d, Vertex, VertexBuffer};
+use gloo_runtime::{check, MergePolicy, Texture2d, Vertex, VertexBuffer};
 
 mod common;
 
@@ -113,6 +113,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let ctx = HeadlessContext::with_size(args.size, args.size / 2)?;
     println!("[i] Using EGL (GL {}, {})", ctx.gl_version(), ctx.renderer());
     let program = Program::from_source(&ctx, VERTEX_SHADER, FRAGMENT_SHADER, None)?;
+    check::vertex::<Corner>(&program)?; // the shader reads what `Corner` holds
     let target = common::rgba_texture(&ctx, args.size, args.size / 2)?;
     let corners = [[-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0], [1.0, 1.0]].map(|position| Corner { position });
     let mut quad = VertexBuffer::<Corner>::from_vec([4], corners.to_vec())?;

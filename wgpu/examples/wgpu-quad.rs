@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use gloo_runtime::glium::texture::RawImage2d;
-use gloo_runtime::{wgpu, wgpu_layout, Vertex, VertexBuffer, WgpuContext};
+use gloo_runtime::{check, wgpu, wgpu_layout, Vertex, VertexBuffer, WgpuContext};
 
 #[path = "../../examples/common/mod.rs"]
 mod common;
@@ -103,6 +103,8 @@ impl Quad {
     fn new(gpu: &WgpuContext, (width, height): (u32, u32)) -> Quad {
         let device = gpu.device();
         log::debug!(target: EXAMPLE_TARGET, "GPU: Creating program");
+        // The shader reads what `Vertex2` holds: checked by naga, no GPU.
+        check::vertex_wgsl::<Vertex2>(SHADER, "vs").expect("the shader reads what Vertex2 holds");
         let shader = device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some("quad"),
             source: wgpu::ShaderSource::Wgsl(SHADER.into()),
