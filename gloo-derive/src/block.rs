@@ -11,7 +11,7 @@ use syn::{DeriveInput, GenericParam, Ident, Path, Type};
 use crate::ast::{Field, Input};
 use crate::attr::Derive;
 use crate::ctxt::Ctxt;
-use crate::expand::{final_item_proofs, padding_proof};
+use crate::expand::{final_item_proofs, rank_methods, tiling_proofs, RANKS};
 
 /// Methods of `UniformBuffer`: a named accessor of the same name would be
 /// shadowed by them (the accessors come through `Deref`), so such names
@@ -206,7 +206,6 @@ fn fallback(node: &DeriveInput, input: Option<&Input>) -> Option<TokenStream> {
 /// then, under the rules, each member where they put it and the struct's
 /// size theirs.
 fn proofs(input: &Input, krate: &Path) -> TokenStream {
-    let ident = input.ident;
     let compiled = final_item_proofs(input);
     let types = input.fields.iter().map(|field| {
         let ty = field.ty;
@@ -232,37 +231,12 @@ fn proofs(input: &Input, krate: &Path) -> TokenStream {
             }
         };
     };
-    let attr = "block";
-    let pairs = input.fields.windows(2).map(|pair| {
-        let (a, b) = (&pair[0], &pair[1]);
-        let (a_ident, a_ty, b_ident) = (a.ident, a.ty, b.ident);
-        let padding = quote! {
-            ::core::mem::offset_of!(#ident, #b_ident)
-                - (::core::mem::offset_of!(#ident, #a_ident) + ::core::mem::size_of::<#a_ty>())
-        };
-        padding_proof(b.ident.span(), padding, |bytes, count| {
-            format!(
-                "{bytes} of padding between `{}` and `{}` in `{ident}`, which Rust inserts and leaves uninitialized, so the struct is no plain old data to send; add an explicit `#[{attr}(skip)] _pad: [u8; {count}]` field",
-                a.unraw(),
-                b.unraw(),
-            )
-        })
-    });
-    let trailing = input.fields.last().map(|last| {
-        let (last_ident, last_ty) = (last.ident, last.ty);
-        let padding = quote! {
-            ::core::mem::size_of::<#ident>()
-                - (::core::mem::offset_of!(#ident, #last_ident) + ::core::mem::size_of::<#last_ty>())
-        };
-        padding_proof(last.ident.span(), padding, |bytes, count| {
-            format!(
-                "{bytes} of trailing padding after `{}` in `{ident}`; add an explicit `#[{attr}(skip)] _pad: [u8; {count}]` field at the end",
-                last.unraw(),
-            )
-        })
-    });
+    let tiling = tiling_proofs(
+        input,
+        ", which Rust inserts and leaves uninitialized, so the struct is no plain old data to send",
+    );
     let rules_proofs = rules_proofs(input, krate);
-    quote!(#compiled #pod #(#pairs)* #trailing #rules_proofs)
+    quote!(#compiled #pod #tiling #rules_proofs)
 }
 
 /// Under the rules: each member at the offset they give it after the
@@ -423,7 +397,6 @@ fn accessors(input: &Input, krate: &Path) -> TokenStream {
             }
         }
     });
-    let ranks: &[(usize, &[&str])] = &[(1, &["i"]), (2, &["i", "j"]), (3, &["i", "j", "k"])];
     // A storage buffer is a `TrackedBuffer`, whose methods would shadow
     // accessors of their names (`view`): such a member has none there
     // (`at_mut(i).view` reaches it), and keeps its uniform accessors.
@@ -432,42 +405,13 @@ fn accessors(input: &Input, krate: &Path) -> TokenStream {
             .iter()
             .all(|name| !crate::valid::BUFFER_METHODS.contains(&syn::ext::IdentExt::unraw(name).to_string().as_str()))
     };
-    let storage_impls = ranks.iter().map(|&(rank, axes)| {
+    let handles_const = format_ident!("BLOCK_FIELDS");
+    let storage_impls = RANKS.iter().map(|&(rank, axes)| {
         let axes: Vec<Ident> = axes.iter().map(|axis| Ident::new(axis, Span::call_site())).collect();
-        let methods = methods.iter().filter(|(_, _, names)| free(names)).map(|(field, _, [read, write, get, get_mut])| {
-            let (member, ty, name) = (field.ident, field.ty, field.unraw());
-            let handle = quote!(#ident::BLOCK_FIELDS.#member);
-            let at = quote!([#(#axes),*]);
-            let params = quote!(#(#axes: usize),*);
-            let doc_read = format!("Member `{name}` of the record at the index.\n\n# Panics\n\nIf the index is out of bounds.");
-            let doc_write = format!("Member `{name}` of the record at the index, mutably; marks its bytes for upload.\n\n# Panics\n\nIf the index is out of bounds.");
-            let doc_get = format!("Member `{name}` of the record at the index, or `None` if it is out of bounds.");
-            let doc_get_mut = format!("Member `{name}` of the record at the index, mutably, or `None` (nothing marked) if it is out of bounds.");
-            quote! {
-                #[doc = #doc_read]
-                #[inline]
-                #[track_caller]
-                #vis fn #read(&self, #params) -> &#ty {
-                    self.0.field(#handle, #at)
-                }
-                #[doc = #doc_write]
-                #[inline]
-                #[track_caller]
-                #vis fn #write(&mut self, #params) -> &mut #ty {
-                    self.0.field_mut(#handle, #at)
-                }
-                #[doc = #doc_get]
-                #[inline]
-                #vis fn #get(&self, #params) -> ::core::option::Option<&#ty> {
-                    self.0.get_field(#handle, #at)
-                }
-                #[doc = #doc_get_mut]
-                #[inline]
-                #vis fn #get_mut(&mut self, #params) -> ::core::option::Option<&mut #ty> {
-                    self.0.get_field_mut(#handle, #at)
-                }
-            }
-        });
+        let methods = methods
+            .iter()
+            .filter(|(_, _, names)| free(names))
+            .map(|(field, _, names)| rank_methods(field, names.clone(), (ident, &handles_const), &axes, vis));
         quote! {
             #[automatically_derived]
             impl #storage<#rank> {

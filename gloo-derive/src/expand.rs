@@ -325,6 +325,17 @@ fn proofs(input: &Input, krate: &Path) -> TokenStream {
     let locations = location_proofs(input, krate);
     let types = input.fields.iter().map(|field| type_proof(field, input));
     let tuples = input.fields.iter().map(|field| tuple_proofs(field, ident));
+    let compiled = final_item_proofs(input);
+    let tiling = tiling_proofs(input, "");
+    quote!(#pod #compiled #(#types)* #(#tuples)* #tiling #(#locations)*)
+}
+
+/// Const assertions that the fields tile the struct: each ends where the
+/// next begins, the last where the struct does. A gap is padding Rust
+/// inserted, which the message asks to write out as a skipped field;
+/// `why` follows the struct's name in it (the block derive says why).
+pub(crate) fn tiling_proofs(input: &Input, why: &str) -> TokenStream {
+    let (ident, attr) = (input.ident, input.derive.attr());
     let pairs = input.fields.windows(2).map(|pair| {
         let (a, b) = (&pair[0], &pair[1]);
         let (a_ident, a_ty, b_ident) = (a.ident, a.ty, b.ident);
@@ -334,7 +345,7 @@ fn proofs(input: &Input, krate: &Path) -> TokenStream {
         };
         padding_proof(b.ident.span(), padding, |bytes, count| {
             format!(
-                "{bytes} of padding between `{}` and `{}` in `{ident}`; add an explicit `#[vertex(skip)] _pad: [u8; {count}]` field",
+                "{bytes} of padding between `{}` and `{}` in `{ident}`{why}; add an explicit `#[{attr}(skip)] _pad: [u8; {count}]` field",
                 a.unraw(),
                 b.unraw(),
             )
@@ -348,13 +359,12 @@ fn proofs(input: &Input, krate: &Path) -> TokenStream {
         };
         padding_proof(last.ident.span(), padding, |bytes, count| {
             format!(
-                "{bytes} of trailing padding after `{}` in `{ident}`; add an explicit `#[vertex(skip)] _pad: [u8; {count}]` field at the end",
+                "{bytes} of trailing padding after `{}` in `{ident}`; add an explicit `#[{attr}(skip)] _pad: [u8; {count}]` field at the end",
                 last.unraw(),
             )
         })
     });
-    let compiled = final_item_proofs(input);
-    quote!(#pod #compiled #(#types)* #(#tuples)* #(#pairs)* #trailing #(#locations)*)
+    quote!(#(#pairs)* #trailing)
 }
 
 /// For a tuple field, const assertions that its elements tile it like an
@@ -431,7 +441,7 @@ fn location_proofs(input: &Input, krate: &Path) -> Vec<TokenStream> {
 /// the message says how to count. No `let`: a user's `const padding` in scope
 /// would turn the binding into a pattern. Spanned on `span`, which is where
 /// the compiler reports the panic.
-pub(crate) fn padding_proof(span: Span, padding: TokenStream, message: impl Fn(&str, &str) -> String) -> TokenStream {
+fn padding_proof(span: Span, padding: TokenStream, message: impl Fn(&str, &str) -> String) -> TokenStream {
     let arms = (1..16usize).map(|n| {
         let bytes = if n == 1 { "1 byte".to_owned() } else { format!("{n} bytes") };
         let text = message(&bytes, &n.to_string());
@@ -591,7 +601,7 @@ fn field_handles(input: &Input, krate: &Path) -> TokenStream {
 }
 
 /// The axes of each rank that gets named accessors.
-const RANKS: &[(usize, &[&str])] = &[(1, &["i"]), (2, &["i", "j"]), (3, &["i", "j", "k"])];
+pub(crate) const RANKS: &[(usize, &[&str])] = &[(1, &["i"]), (2, &["i", "j"]), (3, &["i", "j", "k"])];
 
 fn accessors(input: &Input, krate: &Path) -> TokenStream {
     let (ident, vis) = (input.ident, input.vis);
@@ -603,8 +613,11 @@ fn accessors(input: &Input, krate: &Path) -> TokenStream {
     );
     let impls = RANKS.iter().map(|&(rank, axes)| {
         let axes: Vec<Ident> = axes.iter().map(|axis| Ident::new(axis, Span::call_site())).collect();
-        let methods =
-            input.accessor_methods().into_iter().map(|(field, names)| rank_methods(field, names, ident, &axes, vis));
+        let fields = format_ident!("FIELDS");
+        let methods = input
+            .accessor_methods()
+            .into_iter()
+            .map(|(field, names)| rank_methods(field, names, (ident, &fields), &axes, vis));
         quote! {
             #[automatically_derived]
             impl #accessors<#rank> {
@@ -621,7 +634,16 @@ fn accessors(input: &Input, krate: &Path) -> TokenStream {
     }
 }
 
-fn rank_methods(field: &Field, names: [Ident; 4], ident: &Ident, axes: &[Ident], vis: &syn::Visibility) -> TokenStream {
+/// A field's four accessors at rank `axes.len()`, through the handle
+/// `ident::fields.member` (`FIELDS` of a vertex, `BLOCK_FIELDS` of a
+/// block).
+pub(crate) fn rank_methods(
+    field: &Field,
+    names: [Ident; 4],
+    (ident, fields): (&Ident, &Ident),
+    axes: &[Ident],
+    vis: &syn::Visibility,
+) -> TokenStream {
     let (member, ty, name) = (field.ident, field.ty, field.unraw());
     let [read, write, get, get_mut] = names;
     let index = quote!([#(#axes),*]);
@@ -647,7 +669,7 @@ fn rank_methods(field: &Field, names: [Ident; 4], ident: &Ident, axes: &[Ident],
             #[doc = #doc_get]
             #[inline]
             #vis fn #get(&self, #params) -> ::core::option::Option<&#ty> {
-                self.0.get_field(#ident::FIELDS.#member, #index)
+                self.0.get_field(#ident::#fields.#member, #index)
             }
         }
     });
@@ -656,7 +678,7 @@ fn rank_methods(field: &Field, names: [Ident; 4], ident: &Ident, axes: &[Ident],
             #[doc = #doc_get_mut]
             #[inline]
             #vis fn #get_mut(&mut self, #params) -> ::core::option::Option<&mut #ty> {
-                self.0.get_field_mut(#ident::FIELDS.#member, #index)
+                self.0.get_field_mut(#ident::#fields.#member, #index)
             }
         }
     });
@@ -665,13 +687,13 @@ fn rank_methods(field: &Field, names: [Ident; 4], ident: &Ident, axes: &[Ident],
         #[inline]
         #[track_caller]
         #vis fn #read(&self, #params) -> &#ty {
-            self.0.field(#ident::FIELDS.#member, #index)
+            self.0.field(#ident::#fields.#member, #index)
         }
         #[doc = #doc_write]
         #[inline]
         #[track_caller]
         #vis fn #write(&mut self, #params) -> &mut #ty {
-            self.0.field_mut(#ident::FIELDS.#member, #index)
+            self.0.field_mut(#ident::#fields.#member, #index)
         }
         #get
         #get_mut
