@@ -396,27 +396,12 @@ impl Walk {
                 self.member(&BlockType::Scalar(scalar), content, offset, &path.element());
             }
             (_, &Reflected::BasicType { ty: theirs, offset_in_buffer }) => {
-                if !self.reads_as(ty, theirs) || offset_in_buffer != offset {
+                if !reads_as(ty, theirs, self.rules) || offset_in_buffer != offset {
                     self.differs(ty, reflected, offset, path);
                 }
             }
             _ => self.differs(ty, reflected, offset, path),
         }
-    }
-
-    /// Whether the shader's `theirs` reads our member of type `ty`: as
-    /// glium's own check has it, and for a matrix narrower than ours
-    /// (`mat3x2` from `[[f32; 4]; 3]`), with columns as far apart as ours
-    /// under our rules.
-    fn reads_as(&self, ty: &BlockType, theirs: UniformType) -> bool {
-        let columns = match (Shape::of_member(ty), shape(theirs)) {
-            (Some(ours), Some((scalar, columns, rows))) => {
-                let theirs = Shape { kind: Kind::of(scalar, false), columns, rows };
-                theirs.reads_from(ours, theirs.column_stride(self.rules == Rules::Std140))
-            }
-            _ => false,
-        };
-        columns && reads_as(ty, theirs)
     }
 
     /// Records that our member of type `ty` at `offset` is not `reflected`.

@@ -37,11 +37,15 @@ impl Kind {
         }
     }
 
-    /// The size of one, in bytes.
-    pub(crate) fn size(self) -> usize {
+    /// The block scalar it is, if any (blocks hold no 64-bit integers).
+    #[cfg(feature = "wgpu")]
+    pub(crate) fn scalar(self) -> Option<ScalarType> {
         match self {
-            Kind::Double | Kind::Int64 | Kind::Uint64 => 8,
-            _ => 4,
+            Kind::Float => Some(ScalarType::F32),
+            Kind::Double => Some(ScalarType::F64),
+            Kind::Int => Some(ScalarType::I32),
+            Kind::Uint => Some(ScalarType::U32),
+            _ => None,
         }
     }
 
@@ -75,26 +79,6 @@ impl Shape {
             _ => return None,
         };
         Some(Shape { kind: Kind::of(scalar, false), columns, rows })
-    }
-
-    /// Whether the shader reads this from the bytes of `ours`, a member
-    /// at least as wide: the same base type and columns, no more rows
-    /// than ours hold, and for a matrix the columns as far apart as ours
-    /// (`stride`, the shader's distance between columns in bytes).
-    pub(crate) fn reads_from(self, ours: Shape, stride: usize) -> bool {
-        let same = self.kind == ours.kind && self.columns == ours.columns && self.rows <= ours.rows;
-        same && (self.columns == 1 || stride == ours.rows * self.kind.size())
-    }
-
-    /// The distance between the columns of this matrix in a block, in
-    /// bytes: a column vector's alignment (std140 rounds it up to 16).
-    pub(crate) fn column_stride(self, std140: bool) -> usize {
-        let column = if self.rows == 2 { 2 } else { 4 } * self.kind.size();
-        if std140 {
-            column.next_multiple_of(16)
-        } else {
-            column
-        }
     }
 
     /// GLSL's name: `float`, `ivec3`, `mat3x4`, `dmat4`, `u64vec2`.

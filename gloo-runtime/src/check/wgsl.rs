@@ -9,7 +9,7 @@ use naga::{AddressSpace, ArraySize, Binding, Handle, Module, ScalarKind, ShaderS
 
 use super::names::{self, Kind, Path, Shape};
 use super::{finish, type_names, VertexSet};
-use crate::tracking::block::{Block, BlockLayout, BlockType};
+use crate::tracking::block::{Block, BlockLayout, BlockType, Rules};
 use crate::tracking::layout::{AttributeType, FieldLayout, Layout};
 use crate::Error;
 
@@ -438,10 +438,13 @@ impl Walk<'_> {
                 self.array(ours, &BlockType::Scalar(scalar), len, (ty, base, size, stride), offset, path);
             }
             _ => {
-                let reads = match (Shape::of_member(ours), naga_shape(inner)) {
-                    (Some(ours), Some(theirs)) => theirs.reads_from(ours, theirs.column_stride(false)),
-                    _ => false,
-                };
+                // WGSL aligns a matrix's columns as std430 does.
+                let reads = naga_shape(inner).is_some_and(|theirs| {
+                    theirs
+                        .kind
+                        .scalar()
+                        .is_some_and(|scalar| ours.read_as(scalar, theirs.columns, theirs.rows, Rules::Std430))
+                });
                 if !reads || offset != theirs {
                     self.differs(ours, ty, offset, theirs, path, "");
                 }

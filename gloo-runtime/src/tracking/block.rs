@@ -158,6 +158,26 @@ impl BlockType {
         }
     }
 
+    /// Whether a shader's scalar, vector or matrix of `scalar`, `columns`
+    /// and `rows` reads the bytes of a member of this type under `rules`:
+    /// the same scalar and columns, no more rows than ours hold (`[f32;
+    /// 4]` for a `vec3` followed by padding), and for a matrix its columns
+    /// as far apart as ours (a std430 `mat3x2`'s are 8 bytes apart, so it
+    /// does not read `[[f32; 4]; 3]`; std140's `mat3x2` does). What the
+    /// layout checks against a driver's reflection and naga accept.
+    #[cfg_attr(not(any(feature = "glium", feature = "wgpu")), allow(dead_code))]
+    pub(crate) fn read_as(&self, scalar: ScalarType, columns: usize, rows: usize, rules: Rules) -> bool {
+        let (ours, our_columns, our_rows) = match *self {
+            BlockType::Scalar(scalar) => (scalar, 1, 1),
+            BlockType::Vector(scalar, rows) => (scalar, 1, rows),
+            BlockType::Matrix { scalar, columns, rows } => (scalar, columns, rows),
+            _ => return false,
+        };
+        let theirs = BlockType::Matrix { scalar, columns, rows };
+        let strides = columns == 1 || theirs.stride(rules) == our_rows * scalar.size();
+        ours == scalar && our_columns == columns && rows <= our_rows && strides
+    }
+
     /// The distance Rust puts between a matrix's columns or an array's
     /// elements: the size of one.
     const fn rust_stride(&self) -> usize {

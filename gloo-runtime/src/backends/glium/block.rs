@@ -13,7 +13,7 @@ use glium::uniforms::{AsUniformValue, LayoutMismatchError, UniformType, UniformV
 
 use super::creation_error;
 use crate::tracking::backend::{FieldRuns, GpuResource};
-use crate::tracking::block::{Block, BlockLayout, BlockType};
+use crate::tracking::block::{Block, BlockLayout, BlockType, Rules};
 use crate::tracking::layout::ScalarType;
 use crate::tracking::stats::Trace;
 use crate::tracking::storage::GpuStorage;
@@ -35,7 +35,7 @@ pub fn matches(ours: &BlockLayout, reflected: &Reflected, base: usize) -> Result
     let Reflected::Struct { members } = reflected else {
         if let [only] = ours.fields {
             if only.offset == 0 {
-                return member_matches(&only.ty, reflected, base);
+                return member_matches(&only.ty, reflected, base, ours.rules);
             }
         }
         return Err(LayoutMismatchError::LayoutMismatch { expected: reflected.clone(), obtained: layout(ours, base) });
@@ -54,14 +54,19 @@ pub fn matches(ours: &BlockLayout, reflected: &Reflected, base: usize) -> Result
         let Some(member) = by_name(field.name) else {
             return Err(LayoutMismatchError::MissingField { name: field.name.to_owned() });
         };
-        member_matches(&field.ty, member, base + field.offset)
+        member_matches(&field.ty, member, base + field.offset, ours.rules)
             .map_err(|err| LayoutMismatchError::MemberMismatch { member: field.name.to_owned(), err: Box::new(err) })?;
     }
     Ok(())
 }
 
 /// Whether a member of type `ty` at `offset` is what the driver reflects.
-fn member_matches(ty: &BlockType, reflected: &Reflected, offset: usize) -> Result<(), LayoutMismatchError> {
+fn member_matches(
+    ty: &BlockType,
+    reflected: &Reflected,
+    offset: usize,
+    rules: Rules,
+) -> Result<(), LayoutMismatchError> {
     let mismatch =
         || LayoutMismatchError::LayoutMismatch { expected: reflected.clone(), obtained: member_layout(ty, offset) };
     match (ty, reflected) {
@@ -73,21 +78,21 @@ fn member_matches(ty: &BlockType, reflected: &Reflected, offset: usize) -> Resul
             if basic && length != len {
                 return Err(mismatch());
             }
-            member_matches(element, content, offset)
+            member_matches(element, content, offset, rules)
         }
         // `[[f32; 4]; 3]` is a matrix to us and may be `vec4 a[3]` (or a
         // std140 `float a[3]`, each in a vec4's slot) to the shader; `[f32;
         // 4]` a vector, or a std430 `float a[4]`: the same bytes, element by
         // element, once the first is where the shader has it.
         (&BlockType::Matrix { scalar, columns, rows }, Reflected::Array { content, length }) if *length == columns => {
-            member_matches(&BlockType::Vector(scalar, rows), content, offset)
+            member_matches(&BlockType::Vector(scalar, rows), content, offset, rules)
         }
         (&BlockType::Vector(scalar, len), Reflected::Array { content, length }) if *length == len => {
-            member_matches(&BlockType::Scalar(scalar), content, offset)
+            member_matches(&BlockType::Scalar(scalar), content, offset, rules)
         }
         (_, Reflected::BasicType { ty: expected, offset_in_buffer }) => {
             let obtained = uniform_type(ty).ok_or_else(mismatch)?;
-            if !reads_as(ty, *expected) {
+            if !reads_as(ty, *expected, rules) {
                 return Err(LayoutMismatchError::TypeMismatch { expected: *expected, obtained });
             }
             if *offset_in_buffer != offset {
@@ -174,15 +179,10 @@ fn our_shape(ty: &BlockType) -> Option<(ScalarType, usize, usize)> {
     }
 }
 
-/// Whether the shader's `expected` reads the bytes of our `ty`: the same
-/// scalar and columns, and no more rows than ours hold.
-pub(crate) fn reads_as(ty: &BlockType, expected: UniformType) -> bool {
-    match (our_shape(ty), shape(expected)) {
-        (Some((scalar, columns, rows)), Some((theirs, their_columns, their_rows))) => {
-            scalar == theirs && columns == their_columns && their_rows <= rows
-        }
-        _ => false,
-    }
+/// Whether the shader's `expected` reads the bytes of our `ty` under
+/// `rules` (see `BlockType::read_as`).
+pub(crate) fn reads_as(ty: &BlockType, expected: UniformType, rules: Rules) -> bool {
+    shape(expected).is_some_and(|(scalar, columns, rows)| ty.read_as(scalar, columns, rows, rules))
 }
 
 /// glium's type of exactly our shape.
