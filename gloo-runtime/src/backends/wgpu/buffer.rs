@@ -85,7 +85,7 @@ impl<E> WgpuBuffer<E> {
 
 /// The size in bytes of `records` records of `E`, rounded up to wgpu's
 /// alignment (at least one word: wgpu maps and binds no empty buffer).
-fn aligned_size<E>(records: usize) -> Result<BufferAddress, Error> {
+pub(super) fn aligned_size<E>(records: usize) -> Result<BufferAddress, Error> {
     records
         .checked_mul(size_of::<E>())
         .and_then(|bytes| bytes.max(ALIGN).checked_next_multiple_of(ALIGN))
@@ -96,6 +96,30 @@ fn aligned_size<E>(records: usize) -> Result<BufferAddress, Error> {
 /// A buffer of `size` bytes for `usage`.
 fn new_buffer(context: &WgpuContext, size: BufferAddress, usage: BufferUsages, mapped: bool) -> Buffer {
     context.device().create_buffer(&BufferDescriptor { label: Some("gloo"), size, usage, mapped_at_creation: mapped })
+}
+
+/// A buffer of `size` bytes for `usage`, its first bytes `bytes`, mapped
+/// at creation to take them.
+///
+/// # Errors
+///
+/// [`Error::BufferCreation`] if wgpu refuses the buffer or its mapping.
+pub(super) fn filled_buffer(
+    context: &WgpuContext,
+    size: BufferAddress,
+    usage: BufferUsages,
+    bytes: &[u8],
+) -> Result<Buffer, Error> {
+    context.scoped(Error::BufferCreation, || {
+        let buffer = new_buffer(context, size, usage, !bytes.is_empty());
+        if !bytes.is_empty() {
+            let mut mapping = buffer.get_mapped_range_mut(..).map_err(|e| Error::BufferCreation(e.to_string()))?;
+            mapping.slice(..bytes.len()).copy_from_slice(bytes);
+            drop(mapping);
+            buffer.unmap();
+        }
+        Ok(buffer)
+    })
 }
 
 /// The size of the pieces a large write goes in, each submitted before
@@ -177,17 +201,7 @@ impl<E: bytemuck::Pod> GpuResource<E> for WgpuBuffer<E> {
             _ => (Kind::Dynamic, BufferUsages::empty()),
         };
         let usage = usage | BufferUsages::COPY_DST | BufferUsages::COPY_SRC | extra;
-        let bytes: &[u8] = bytemuck::cast_slice(data);
-        let buffer = context.scoped(Error::BufferCreation, || {
-            let buffer = new_buffer(context, size, usage, !bytes.is_empty());
-            if !bytes.is_empty() {
-                let mut mapping = buffer.get_mapped_range_mut(..).map_err(|e| Error::BufferCreation(e.to_string()))?;
-                mapping.slice(..bytes.len()).copy_from_slice(bytes);
-                drop(mapping);
-                buffer.unmap();
-            }
-            Ok(buffer)
-        })?;
+        let buffer = filled_buffer(context, size, usage, bytemuck::cast_slice(data))?;
         Ok(WgpuBuffer { buffer, context: context.clone(), capacity, usage, kind, records: PhantomData })
     }
 

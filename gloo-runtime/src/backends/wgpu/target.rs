@@ -64,12 +64,7 @@ impl<T: Block> Binds<BlockStorage<T>> for WgpuContext {
         T: 'a;
 
     fn bound(storage: &BlockStorage<T>, len: usize) -> Result<wgpu::BindingResource<'_>, Error> {
-        let buffer = storage.wgpu().ok_or(Error::ContextMismatch)?.buffer();
-        let size = wgpu::BufferSize::new((len * size_of::<T>()) as u64);
-        Ok(match size {
-            Some(size) => wgpu::BindingResource::Buffer(wgpu::BufferBinding { buffer, offset: 0, size: Some(size) }),
-            None => buffer.as_entire_binding(),
-        })
+        Ok(first_bytes(storage.wgpu().ok_or(Error::ContextMismatch)?.buffer(), len * size_of::<T>()))
     }
 }
 
@@ -82,8 +77,15 @@ impl<T: Block> Binds<UniformStorage<T>> for WgpuContext {
         T: 'a;
 
     fn bound(storage: &UniformStorage<T>, _: usize) -> Result<wgpu::BindingResource<'_>, Error> {
-        let buffer = storage.wgpu().ok_or(Error::ContextMismatch)?.buffer();
-        let size = wgpu::BufferSize::new(size_of::<T>() as u64);
-        Ok(wgpu::BindingResource::Buffer(wgpu::BufferBinding { buffer, offset: 0, size }))
+        Ok(first_bytes(storage.wgpu().ok_or(Error::ContextMismatch)?.buffer(), size_of::<T>()))
+    }
+}
+
+/// The first `bytes` of `buffer` for a bind group entry (the whole buffer
+/// where that is none: wgpu binds no empty range).
+fn first_bytes(buffer: &wgpu::Buffer, bytes: usize) -> wgpu::BindingResource<'_> {
+    match wgpu::BufferSize::new(bytes as u64) {
+        Some(size) => wgpu::BindingResource::Buffer(wgpu::BufferBinding { buffer, offset: 0, size: Some(size) }),
+        None => buffer.as_entire_binding(),
     }
 }

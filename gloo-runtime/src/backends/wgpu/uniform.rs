@@ -4,8 +4,9 @@
 use core::marker::PhantomData;
 use core::mem::size_of;
 
-use ::wgpu::{Buffer, BufferAddress, BufferDescriptor, BufferUsages, CommandEncoder, COPY_BUFFER_ALIGNMENT};
+use ::wgpu::{Buffer, BufferAddress, BufferUsages, CommandEncoder, COPY_BUFFER_ALIGNMENT};
 
+use super::buffer::{aligned_size, filled_buffer};
 use super::WgpuContext;
 use crate::tracking::backend::{align_out, FieldRuns, GpuContext, GpuResource};
 use crate::tracking::block::Block;
@@ -45,22 +46,8 @@ impl<T: Block> GpuResource<T> for WgpuUniform<T> {
         _: GpuStorage,
         _: &mut Trace,
     ) -> Result<Self, Error> {
-        let bytes: &[u8] = bytemuck::cast_slice(data);
-        let size = bytes.len().max(ALIGN).next_multiple_of(ALIGN) as BufferAddress;
         let usage = BufferUsages::UNIFORM | BufferUsages::COPY_DST | BufferUsages::COPY_SRC;
-        let buffer = context.scoped(Error::BufferCreation, || {
-            let buffer = context.device().create_buffer(&BufferDescriptor {
-                label: Some("gloo uniform"),
-                size,
-                usage,
-                mapped_at_creation: true,
-            });
-            let mut mapping = buffer.get_mapped_range_mut(..).map_err(|e| Error::BufferCreation(e.to_string()))?;
-            mapping.slice(..bytes.len()).copy_from_slice(bytes);
-            drop(mapping);
-            buffer.unmap();
-            Ok(buffer)
-        })?;
+        let buffer = filled_buffer(context, aligned_size::<T>(data.len())?, usage, bytemuck::cast_slice(data))?;
         Ok(WgpuUniform { buffer, context: context.clone(), block: PhantomData })
     }
 
