@@ -111,10 +111,7 @@ impl<T: Block, const N: usize> StorageBuffer<T, N> {
     /// [`Error::ContextMismatch`] if the buffer lives in another context,
     /// [`Error::BufferCreation`] if the backend cannot create it.
     pub fn bind<C: Binds<BlockStorage<T>> + ?Sized>(&mut self, target: &C) -> Result<C::Bound<'_>, Error> {
-        let len = self.core.data.len();
-        let gpu = self.core.upload(&target.backend_context(), self.kind.extra(), ())?;
-        log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
-        C::bound(&gpu.resource, len)
+        self.bind_in(target)
     }
 
     /// The GPU copy, bound as [`bind`](Self::bind) binds it, through a
@@ -125,8 +122,7 @@ impl<T: Block, const N: usize> StorageBuffer<T, N> {
     /// [`Error::NotUploaded`], [`Error::ContextMismatch`], or
     /// [`Error::PendingWrites`] if it has writes the GPU has not seen.
     pub fn drawable<C: Binds<BlockStorage<T>> + ?Sized>(&self, target: &C) -> Result<C::Bound<'_>, Error> {
-        let gpu = self.core.drawable(&target.backend_context())?;
-        C::bound(&gpu.resource, self.core.data.len())
+        self.drawable_in(target)
     }
 }
 
@@ -320,9 +316,7 @@ impl<T: Block> UniformBuffer<T> {
     ///
     /// As [`upload`](Self::upload).
     pub fn bind<C: Binds<UniformStorage<T>> + ?Sized>(&mut self, target: &C) -> Result<C::Bound<'_>, Error> {
-        let gpu = self.inner.core.upload(&target.backend_context(), (), T::SLOTS)?;
-        log::debug!(target: crate::TRACE_TARGET, "GPU: Activating uniform buffer (id={})", gpu.id);
-        C::bound(&gpu.resource, 1)
+        self.inner.bind_in(target)
     }
 
     /// The GPU copy, bound as [`bind`](Self::bind) binds it, through a
@@ -333,8 +327,7 @@ impl<T: Block> UniformBuffer<T> {
     /// [`Error::NotUploaded`], [`Error::ContextMismatch`], or
     /// [`Error::PendingWrites`] if it has writes the GPU has not seen.
     pub fn drawable<C: Binds<UniformStorage<T>> + ?Sized>(&self, target: &C) -> Result<C::Bound<'_>, Error> {
-        let gpu = self.inner.core.drawable(&target.backend_context())?;
-        C::bound(&gpu.resource, 1)
+        self.inner.drawable_in(target)
     }
 
     /// What the GPU holds now, read back; pending writes are not sent

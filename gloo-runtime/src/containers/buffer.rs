@@ -12,7 +12,7 @@
 use core::ops::{Bound, Range, RangeBounds};
 
 #[cfg(any(feature = "glium", feature = "wgpu"))]
-use crate::backends::target::GpuTarget;
+use crate::backends::target::{Binds, GpuTarget};
 use crate::backends::Context as BackendContext;
 use crate::tracking::backend::{Gpu, GpuResource, Region};
 use crate::tracking::dirty::DirtyBits;
@@ -577,6 +577,22 @@ impl<K: BufferKind, const N: usize> TrackedBuffer<K, N> {
     /// ```
     pub fn read(&self) -> Result<Vec<K::Record>, Error> {
         self.core.read_own()
+    }
+
+    /// What each kind's `bind` does: brings the GPU copy up to date in
+    /// `target`'s context, traces its activation, and returns it bound.
+    pub(crate) fn bind_in<C: Binds<K::Storage> + ?Sized>(&mut self, target: &C) -> Result<C::Bound<'_>, Error> {
+        let len = self.core.data.len();
+        let gpu = self.core.upload(&target.backend_context(), self.kind.extra(), self.kind.plan_shape())?;
+        log::debug!(target: crate::TRACE_TARGET, "GPU: Activating {} (id={})", <K::Region as Region>::KIND, gpu.id);
+        C::bound(&gpu.resource, len)
+    }
+
+    /// What each kind's `drawable` does: the clean GPU copy in `target`'s
+    /// context, bound, through a shared borrow.
+    pub(crate) fn drawable_in<C: Binds<K::Storage> + ?Sized>(&self, target: &C) -> Result<C::Bound<'_>, Error> {
+        let gpu = self.core.drawable(&target.backend_context())?;
+        C::bound(&gpu.resource, self.core.data.len())
     }
 }
 

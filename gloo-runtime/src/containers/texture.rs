@@ -347,9 +347,7 @@ impl<P: Texel> Texture2d<P> {
     /// of either backend, [`Error::BufferCreation`] if the backend cannot
     /// create it (no texel; a texel wgpu has no format for).
     pub fn bind<C: Binds<TextureStorage<P>> + ?Sized>(&mut self, target: &C) -> Result<C::Bound<'_>, Error> {
-        let gpu = self.core.upload(&target.backend_context(), self.kind.extra(), self.width())?;
-        log::debug!(target: crate::TRACE_TARGET, "GPU: Activating texture (id={})", gpu.id);
-        C::bound(&gpu.resource, 0)
+        self.bind_in(target)
     }
 }
 

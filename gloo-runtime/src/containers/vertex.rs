@@ -143,10 +143,7 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// # Ok::<(), gloo_runtime::Error>(())
     /// ```
     pub fn bind<C: Binds<Storage<T>> + ?Sized>(&mut self, target: &C) -> Result<C::Bound<'_>, Error> {
-        let len = self.core.data.len();
-        let gpu = self.core.upload(&target.backend_context(), self.kind.extra(), ())?;
-        log::debug!(target: crate::TRACE_TARGET, "GPU: Activating buffer (id={})", gpu.id);
-        C::bound(&gpu.resource, len)
+        self.bind_in(target)
     }
 
     /// The GPU copy, bound as [`bind`](Self::bind) binds it (a vertex
@@ -209,8 +206,7 @@ impl<T: Vertex, const N: usize> VertexBuffer<T, N> {
     /// # fn main() {}
     /// ```
     pub fn drawable<C: Binds<Storage<T>> + ?Sized>(&self, target: &C) -> Result<C::Bound<'_>, Error> {
-        let gpu = self.core.drawable(&target.backend_context())?;
-        C::bound(&gpu.resource, self.core.data.len())
+        self.drawable_in(target)
     }
 }
 
